@@ -1,0 +1,23 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from '../errors.js';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** `Authorization: Bearer $SEGMENTLY_ADMIN_TOKEN` on every admin route. */
+export function adminAuth(token: string) {
+  return createMiddleware(async (c, next) => {
+    const header = c.req.header('Authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!given || !sameSecret(given, token)) {
+      throw new ApiError(401, 'unauthorized', 'A valid admin Bearer token is required', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
+    await next();
+  });
+}

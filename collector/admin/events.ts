@@ -1,0 +1,36 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { events } from '../db/schema.js';
+import type { AppDeps } from '../deps.js';
+import { parseWith } from './parse-json.js';
+
+const Query = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  anonymousId: z.string().optional(),
+  userId: z.string().optional(),
+  sourceId: z.string().optional(),
+  event: z.string().optional(),
+});
+
+export function eventRoutes({ database }: AppDeps) {
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const q = parseWith(Query, c.req.query());
+    const where: SQL[] = [];
+    if (q.anonymousId) where.push(eq(events.anonymousId, q.anonymousId));
+    if (q.userId) where.push(eq(events.userId, q.userId));
+    if (q.sourceId) where.push(eq(events.sourceId, q.sourceId));
+    if (q.event) where.push(eq(events.event, q.event));
+    const rows = await database.db
+      .select()
+      .from(events)
+      .where(and(...where))
+      .orderBy(desc(events.seq))
+      .limit(q.limit);
+    return c.json({ events: rows });
+  });
+
+  return app;
+}

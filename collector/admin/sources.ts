@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { newWriteKey } from '../sources/store.js';
+import { parseJson } from './parse-json.js';
+
+const origin = z.union([z.literal('*'), z.url().transform((u) => new URL(u).origin)]);
+const SourceInput = z.object({
+  name: z.string().min(1).max(200),
+  allowedOrigins: z.array(origin).max(100).default([]),
+  retentionDays: z.number().int().min(1).max(3650).optional(),
+  requireConsent: z.boolean().optional(),
+});
+
+export function sourceRoutes({ sources }: AppDeps) {
+  const app = new Hono();
+
+  app.post('/', async (c) => {
+    const input = await parseJson(c, SourceInput);
+    const source = await sources.create(input);
+    return c.json(source, 201);
+  });
+
+  app.get('/', async (c) => c.json({ sources: await sources.list() }));
+
+  app.patch('/:id', async (c) => {
+    const patch = await parseJson(c, SourceInput.partial());
+    const source = await sources.update(c.req.param('id'), patch);
+    if (!source) throw new ApiError(404, 'source_not_found', 'No source with this id');
+    return c.json(source);
+  });
+
+  app.post('/:id/rotate-key', async (c) => {
+    const source = await sources.update(c.req.param('id'), { writeKey: newWriteKey() });
+    if (!source) throw new ApiError(404, 'source_not_found', 'No source with this id');
+    return c.json(source);
+  });
+
+  return app;
+}

@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { adminAuth } from './admin/auth.js';
+import { eventRoutes } from './admin/events.js';
+import { sourceRoutes } from './admin/sources.js';
+import { demoRoutes } from './demo/routes.js';
+import type { AppDeps } from './deps.js';
+import { ApiError, handleError } from './errors.js';
+import { sdkScriptRoutes } from './http/sdk-script.js';
+import { ingestRoutes } from './ingest/routes.js';
+
+/** Builds the collector's HTTP app; never listens (main.ts does, tests call app.request). */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.onError((err, c) => handleError(err, c, deps.log));
+  app.notFound(() => {
+    throw new ApiError(404, 'not_found', 'No such route');
+  });
+
+  app.get('/health', async (c) => {
+    await deps.database.client.execute('SELECT 1');
+    return c.json({ status: 'ok' });
+  });
+  app.route('/', ingestRoutes(deps));
+  app.route('/', sdkScriptRoutes(deps.sdkDir));
+  app.route('/demo', demoRoutes(deps));
+
+  const admin = new Hono();
+  admin.use('*', adminAuth(deps.adminToken));
+  admin.route('/sources', sourceRoutes(deps));
+  admin.route('/events', eventRoutes(deps));
+  app.route('/api/v1', admin);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

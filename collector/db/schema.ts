@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+export const sources = sqliteTable('sources', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  writeKey: text('write_key').notNull().unique(),
+  allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  retentionDays: integer('retention_days').notNull().default(395),
+  requireConsent: integer('require_consent', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+/** `seq` orders events by arrival: the segment engine's watermark. Times are epoch ms. */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    sourceId: text('source_id').notNull(),
+    messageId: text('message_id').notNull(),
+    type: text('type').notNull(),
+    event: text('event'),
+    anonymousId: text('anonymous_id'),
+    userId: text('user_id'),
+    previousId: text('previous_id'),
+    groupId: text('group_id'),
+    timestamp: integer('timestamp').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    properties: text('properties', { mode: 'json' }).$type<Record<string, unknown>>(),
+    traits: text('traits', { mode: 'json' }).$type<Record<string, unknown>>(),
+    context: text('context', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    uniqueIndex('events_source_message').on(t.sourceId, t.messageId),
+    index('events_source_anonymous').on(t.sourceId, t.anonymousId),
+    index('events_source_user').on(t.sourceId, t.userId),
+    index('events_source_timestamp').on(t.sourceId, t.timestamp),
+  ],
+);
+
+export const failedEvents = sqliteTable(
+  'failed_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: text('source_id'),
+    receivedAt: integer('received_at').notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    payload: text('payload').notNull(),
+  },
+  (t) => [index('failed_events_source').on(t.sourceId, t.receivedAt)],
+);
+
+export const consentRecords = sqliteTable(
+  'consent_records',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    sourceId: text('source_id').notNull(),
+    anonymousId: text('anonymous_id'),
+    userId: text('user_id'),
+    categories: text('categories', { mode: 'json' }).$type<Record<string, boolean>>().notNull(),
+    revision: integer('revision').notNull().default(1),
+    decisionSource: text('decision_source').notNull(),
+    policyVersion: text('policy_version'),
+    language: text('language'),
+    gpc: integer('gpc', { mode: 'boolean' }).notNull().default(false),
+    userAgent: text('user_agent'),
+    ipTruncated: text('ip_truncated'),
+    givenAt: integer('given_at').notNull(),
+    expiresAt: integer('expires_at'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [
+    index('consent_source_anonymous').on(t.sourceId, t.anonymousId),
+    index('consent_source_received').on(t.sourceId, t.receivedAt),
+  ],
+);

@@ -1,0 +1,42 @@
+export interface Product {
+  id: string;
+  name: string;
+  price: number;
+  emoji: string;
+  description: string;
+}
+
+export const CURRENCY = 'EUR';
+
+export const CATALOG: Product[] = [
+  {
+    id: 'sku-espresso',
+    name: 'Espresso beans 1 kg',
+    price: 24.5,
+    emoji: '☕',
+    description: 'Dark roast, notes of cocoa and hazelnut.',
+  },
+  {
+    id: 'sku-grinder',
+    name: 'Hand grinder',
+    price: 89,
+    emoji: '⚙️',
+    description: 'Steel burrs, 40 grind settings.',
+  },
+  {
+    id: 'sku-mug',
+    name: 'Stoneware mug',
+    price: 16,
+    emoji: '🍵',
+    description: 'Hand glazed, 300 ml.',
+  },
+  {
+    id: 'sku-kettle',
+    name: 'Pour-over kettle',
+    price: 59.9,
+    emoji: '🫖',
+    description: 'Gooseneck spout for a steady pour.',
+  },
+];
+
+export const productById = (id: string) => CATALOG.find((p) => p.id === id);

@@ -1,0 +1,123 @@
+import type { Child } from 'hono/jsx';
+import { CATALOG, CURRENCY, type Product } from './catalog.js';
+
+const price = (p: number) => `€${p.toFixed(2)}`;
+
+export function Layout(props: { title: string; writeKey: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Bean & Burr (Segmently demo)`}</title>
+        <link rel="stylesheet" href="/demo/shop.css" />
+        {/* The script tag exactly as a site owner pastes it. */}
+        <script async src="/s.js" data-write-key={props.writeKey} />
+        <script defer src="/demo/shop.js" />
+      </head>
+      <body>
+        <header>
+          <a href="/demo" class="brand">
+            Bean &amp; Burr
+          </a>
+          <a href="/demo/cart" id="cart-link">
+            Cart (<span id="cart-count">0</span>)
+          </a>
+        </header>
+        <main>{props.children}</main>
+        <footer>A demo shop instrumented with Segmently.</footer>
+      </body>
+    </html>
+  );
+}
+
+export function ProductList() {
+  return (
+    <>
+      <h1>Coffee gear</h1>
+      <ul class="grid">
+        {CATALOG.map((p) => (
+          <li>
+            <a href={`/demo/product/${p.id}`} class="card">
+              <span class="emoji">{p.emoji}</span>
+              <strong>{p.name}</strong>
+              <span>{price(p.price)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function ProductPage({ product }: { product: Product }) {
+  return (
+    <article
+      id="product"
+      data-id={product.id}
+      data-name={product.name}
+      data-price={String(product.price)}
+      data-currency={CURRENCY}
+    >
+      <span class="emoji big">{product.emoji}</span>
+      <h1>{product.name}</h1>
+      <p>{product.description}</p>
+      <p class="price">{price(product.price)}</p>
+      <button type="button" id="add-to-cart">
+        Add to cart
+      </button>
+      <p id="added" hidden>
+        Added to your cart.
+      </p>
+    </article>
+  );
+}
+
+export function CartPage() {
+  return (
+    <>
+      <h1>Your cart</h1>
+      <ul id="cart-items" />
+      <p>
+        Total: <strong id="cart-total">€0.00</strong>
+      </p>
+      <button type="button" id="checkout">
+        Checkout
+      </button>
+    </>
+  );
+}
+
+export function CheckoutPage() {
+  return (
+    <>
+      <h1>Checkout</h1>
+      <form id="checkout-form">
+        <label>
+          E-mail <input type="email" name="email" autocomplete="email" required />
+        </label>
+        <label>
+          Card number <input name="card" inputmode="numeric" value="4242 4242 4242 4242" />
+        </label>
+        <p>
+          Total: <strong id="cart-total">€0.00</strong>
+        </p>
+        <button type="submit" id="pay">
+          Pay now
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function ThanksPage() {
+  return (
+    <>
+      <h1>Thank you!</h1>
+      <p>
+        Your order <strong id="order-id" /> is on its way.
+      </p>
+      <a href="/demo">Keep shopping</a>
+    </>
+  );
+}

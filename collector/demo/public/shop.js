@@ -1,0 +1,112 @@
+// The demo shop's own script: a cart in localStorage and Segmently calls where a real shop
+// would make them. It uses only the public `segmently(...)` API, so it works before the SDK
+// has loaded (calls queue in the stub) as well as after.
+(() => {
+  window.segmently =
+    window.segmently ||
+    function () {
+      window.segmently.q = window.segmently.q || [];
+      // biome-ignore lint/complexity/noArguments: the stub keeps the call as it was made
+      window.segmently.q.push(arguments);
+    };
+  const sg = (...args) => window.segmently(...args);
+  const money = (n) => `€${n.toFixed(2)}`;
+  const CURRENCY = 'EUR';
+
+  const loadCart = () => {
+    try {
+      const cart = JSON.parse(localStorage.getItem('demo_cart'));
+      if (cart?.id) return cart;
+    } catch {}
+    return { id: `cart_${Math.random().toString(36).slice(2, 10)}`, items: [] };
+  };
+  const saveCart = (cart) => localStorage.setItem('demo_cart', JSON.stringify(cart));
+  const total = (cart) => cart.items.reduce((s, i) => s + i.price * i.quantity, 0);
+  const contents = (cart) =>
+    cart.items.map((i) => ({
+      content_id: i.id,
+      content_name: i.name,
+      quantity: i.quantity,
+      price: i.price,
+    }));
+
+  const cart = loadCart();
+  const render = () => {
+    document.getElementById('cart-count').textContent = String(
+      cart.items.reduce((s, i) => s + i.quantity, 0),
+    );
+    const totalEl = document.getElementById('cart-total');
+    if (totalEl) totalEl.textContent = money(total(cart));
+    const list = document.getElementById('cart-items');
+    if (list) {
+      list.replaceChildren(
+        ...cart.items.map((i) => {
+          const li = document.createElement('li');
+          li.textContent = `${i.quantity} × ${i.name} — ${money(i.price * i.quantity)}`;
+          return li;
+        }),
+      );
+    }
+  };
+  render();
+
+  const product = document.getElementById('product');
+  if (product) {
+    const item = {
+      id: product.dataset.id,
+      name: product.dataset.name,
+      price: Number(product.dataset.price),
+    };
+    const one = { content_id: item.id, content_name: item.name, quantity: 1, price: item.price };
+    sg('track', 'ViewContent', {
+      content_type: 'product',
+      contents: [one],
+      value: item.price,
+      currency: CURRENCY,
+    });
+    document.getElementById('add-to-cart').addEventListener('click', () => {
+      const line = cart.items.find((i) => i.id === item.id);
+      if (line) line.quantity++;
+      else cart.items.push({ ...item, quantity: 1 });
+      saveCart(cart);
+      render();
+      document.getElementById('added').hidden = false;
+      sg('track', 'AddToCart', {
+        cart_id: cart.id,
+        content_type: 'product',
+        contents: [one],
+        value: item.price,
+        currency: CURRENCY,
+      });
+    });
+  }
+
+  document.getElementById('checkout')?.addEventListener('click', () => {
+    if (cart.items.length === 0) return;
+    sg('track', 'InitiateCheckout', {
+      cart_id: cart.id,
+      contents: contents(cart),
+      value: total(cart),
+      currency: CURRENCY,
+    });
+    location.href = '/demo/checkout';
+  });
+
+  document.getElementById('checkout-form')?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const orderId = `order_${Date.now().toString(36)}`;
+    sg('track', 'Purchase', {
+      order_id: orderId,
+      cart_id: cart.id,
+      content_type: 'product',
+      contents: contents(cart),
+      value: total(cart),
+      currency: CURRENCY,
+    });
+    localStorage.removeItem('demo_cart');
+    location.href = `/demo/thanks?order=${encodeURIComponent(orderId)}`;
+  });
+
+  const orderEl = document.getElementById('order-id');
+  if (orderEl) orderEl.textContent = new URLSearchParams(location.search).get('order') || '';
+})();

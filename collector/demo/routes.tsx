@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { ensureDemoSource } from '../sources/demo-source.js';
+import { productById } from './catalog.js';
+import { CartPage, CheckoutPage, Layout, ProductList, ProductPage, ThanksPage } from './pages.js';
+
+const asset = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
+
+/** The demo shop: a small store using the script tag exactly as a site owner would. */
+export function demoRoutes({ sources }: AppDeps) {
+  const app = new Hono();
+  const shopJs = asset('shop.js');
+  const shopCss = asset('shop.css');
+  let writeKey: Promise<string> | undefined;
+  const demoWriteKey = () =>
+    (writeKey ??= ensureDemoSource(sources).then(({ source }) => source.writeKey));
+
+  const page = async (title: string, body: Child) =>
+    `<!doctype html>${(
+      (
+        <Layout title={title} writeKey={await demoWriteKey()}>
+          {body}
+        </Layout>
+      )
+    ).toString()}`;
+
+  app.get('/', async (c) => c.html(await page('Shop', <ProductList />)));
+  app.get('/product/:id', async (c) => {
+    const product = productById(c.req.param('id'));
+    if (!product) throw new ApiError(404, 'product_not_found', 'No such product');
+    return c.html(await page(product.name, <ProductPage product={product} />));
+  });
+  app.get('/cart', async (c) => c.html(await page('Cart', <CartPage />)));
+  app.get('/checkout', async (c) => c.html(await page('Checkout', <CheckoutPage />)));
+  app.get('/thanks', async (c) => c.html(await page('Thank you', <ThanksPage />)));
+  app.get('/shop.js', (c) =>
+    c.body(shopJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
+  );
+  app.get('/shop.css', (c) => c.body(shopCss, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+  return app;
+}

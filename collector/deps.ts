@@ -1,0 +1,17 @@
+import type { Database } from './db/client.js';
+import type { Writer } from './ingest/writer.js';
+import type { Logger } from './log.js';
+import type { SourceStore } from './sources/store.js';
+
+/** Everything the app needs from the outside, passed in so tests can use their own. */
+export interface AppDeps {
+  database: Database;
+  sources: SourceStore;
+  writer: Writer;
+  adminToken: string;
+  /** Folder holding the built SDK (segmently.js and its chunks). */
+  sdkDir: string;
+  log: Logger;
+  /** The one clock (epoch ms); tests move time by passing their own. */
+  now: () => number;
+}

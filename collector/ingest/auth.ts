@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import { ApiError } from '../errors.js';
+import type { Source, SourceStore } from '../sources/store.js';
+
+/** Write key from HTTP Basic (user name, what Segment's libraries send) or from the body. */
+export function writeKeyOf(c: Context, body: unknown): string | undefined {
+  const header = c.req.header('Authorization');
+  if (header?.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    const user = decoded.split(':')[0];
+    if (user) return user;
+  }
+  const fromBody = (body as { writeKey?: unknown } | null)?.writeKey;
+  return typeof fromBody === 'string' && fromBody ? fromBody : undefined;
+}
+
+export async function authenticateSource(
+  c: Context,
+  body: unknown,
+  sources: SourceStore,
+): Promise<Source> {
+  const writeKey = writeKeyOf(c, body);
+  if (!writeKey) {
+    throw new ApiError(
+      401,
+      'missing_write_key',
+      'Send the write key as the Basic auth user or as writeKey in the body',
+    );
+  }
+  const source = await sources.byWriteKey(writeKey);
+  if (!source) throw new ApiError(401, 'invalid_write_key', 'Unknown write key');
+  return source;
+}

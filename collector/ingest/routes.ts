@@ -1,0 +1,73 @@
+import { type Context, Hono } from 'hono';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../shared/limits.js';
+import { type BatchResponse, EVENT_TYPES, type RejectedEvent } from '../../shared/wire.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { authenticateSource } from './auth.js';
+import { readJsonBody } from './body.js';
+import { toEventRow } from './to-row.js';
+import { checkEvent } from './validate.js';
+import type { EventRow, FailedRow } from './writer.js';
+
+type JsonRecord = Record<string, unknown>;
+const isRecord = (v: unknown): v is JsonRecord =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Batch-level `context` and `sentAt` apply to every event of the batch (Segment's /v1/batch). */
+function eventsOf(
+  body: unknown,
+  single: string | undefined,
+): { raws: unknown[]; batch: JsonRecord } {
+  if (!isRecord(body)) throw new ApiError(400, 'invalid_body', 'Body must be a JSON object');
+  if (single) return { raws: [{ ...body, type: single }], batch: {} };
+  if (!Array.isArray(body.batch))
+    throw new ApiError(400, 'invalid_batch', 'Body must have a batch array');
+  if (body.batch.length > MAX_BATCH_EVENTS) {
+    throw new ApiError(413, 'too_many_events', `A batch holds at most ${MAX_BATCH_EVENTS} events`);
+  }
+  return { raws: body.batch, batch: body };
+}
+
+export function ingestRoutes({ sources, writer, now }: AppDeps) {
+  const app = new Hono();
+
+  async function ingest(c: Context, single?: string) {
+    const body = await readJsonBody(c, single ? MAX_EVENT_BYTES : MAX_BATCH_BYTES);
+    const source = await authenticateSource(c, body, sources);
+    const { raws, batch } = eventsOf(body, single);
+    const receivedAt = now();
+    const batchSentAt = typeof batch.sentAt === 'string' ? Date.parse(batch.sentAt) : undefined;
+    const batchContext = isRecord(batch.context) ? batch.context : undefined;
+    const measure = Number(c.req.header('Content-Length') ?? MAX_BATCH_BYTES) > MAX_EVENT_BYTES;
+
+    const rows: EventRow[] = [];
+    const failed: FailedRow[] = [];
+    const rejected: RejectedEvent[] = [];
+    raws.forEach((raw, index) => {
+      const withContext =
+        batchContext && isRecord(raw)
+          ? { ...raw, context: { ...batchContext, ...(raw.context as JsonRecord) } }
+          : raw;
+      const json = measure ? JSON.stringify(raw) : '';
+      const checked = checkEvent(withContext, Buffer.byteLength(json));
+      if (checked.ok) {
+        rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
+      } else {
+        rejected.push({ index, ...checked.reject });
+        failed.push([
+          source.id,
+          receivedAt,
+          checked.reject.code,
+          checked.reject.message,
+          json || JSON.stringify(raw) || 'null',
+        ]);
+      }
+    });
+    await writer.write(rows, failed);
+    return c.json<BatchResponse>({ accepted: rows.length, rejected });
+  }
+
+  app.post('/v1/batch', (c) => ingest(c));
+  for (const type of EVENT_TYPES) app.post(`/v1/${type}`, (c) => ingest(c, type));
+  return app;
+}

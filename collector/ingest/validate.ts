@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { MAX_EVENT_BYTES } from '../../shared/limits.js';
+import { EVENT_TYPES, type RejectedEvent } from '../../shared/wire.js';
+
+const id = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1).max(200));
+const time = z.union([z.string().max(64), z.number()]).transform((v, ctx) => {
+  const ms = typeof v === 'number' ? v : Date.parse(v);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'not a valid ISO-8601 date' });
+    return z.NEVER;
+  }
+  return ms;
+});
+const object = z.record(z.string(), z.unknown());
+
+export const EventSchema = z
+  .object({
+    type: z.enum(EVENT_TYPES),
+    messageId: z.string().min(1).max(100).optional(),
+    anonymousId: id.optional(),
+    userId: id.optional(),
+    previousId: id.optional(),
+    groupId: id.optional(),
+    event: z.string().min(1).max(200).optional(),
+    name: z.string().max(200).optional(),
+    properties: object.optional(),
+    traits: object.optional(),
+    context: object.optional(),
+    timestamp: time.optional(),
+    originalTimestamp: time.optional(),
+    sentAt: time.optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (!e.anonymousId && !e.userId) {
+      ctx.addIssue({ code: 'custom', message: 'anonymousId or userId is required' });
+    }
+    if (e.type === 'track' && !e.event) {
+      ctx.addIssue({ code: 'custom', path: ['event'], message: 'track needs an event name' });
+    }
+    if (e.type === 'alias' && !e.previousId) {
+      ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'alias needs previousId' });
+    }
+    if (e.type === 'group' && !e.groupId) {
+      ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'group needs groupId' });
+    }
+  });
+
+export type ValidEvent = z.infer<typeof EventSchema>;
+
+export type Checked =
+  | { ok: true; event: ValidEvent }
+  | { ok: false; reject: Omit<RejectedEvent, 'index'> };
+
+/** Validates one event of a batch; a failure is a rejection with a stable code, not an error. */
+export function checkEvent(raw: unknown, rawBytes: number): Checked {
+  if (rawBytes > MAX_EVENT_BYTES) {
+    return {
+      ok: false,
+      reject: { code: 'event_too_large', message: `Event exceeds ${MAX_EVENT_BYTES} bytes` },
+    };
+  }
+  const parsed = EventSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.join('.');
+  return {
+    ok: false,
+    reject: {
+      code: 'invalid_event',
+      message: `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`,
+    },
+  };
+}

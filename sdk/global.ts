@@ -1,0 +1,57 @@
+import { createSegmently, type Segmently, type SegmentlyOptions } from './client.js';
+import { debugLog } from './log.js';
+
+type Call = [string, ...unknown[]];
+type Stub = ((...args: Call) => void) & { q?: IArguments[] | Call[] };
+type Global = Segmently & ((...args: Call) => unknown);
+
+declare global {
+  interface Window {
+    segmently?: Stub | Global;
+  }
+}
+
+/** Runs `segmently('track', ...)` or `segmently('consent.set', ...)` against the real API. */
+function dispatch(api: Segmently, [path, ...args]: Call): unknown {
+  let target: unknown = api;
+  let owner: unknown = api;
+  for (const part of path.split('.')) {
+    owner = target;
+    target = (target as Record<string, unknown>)?.[part];
+  }
+  if (typeof target !== 'function') return debugLog('unknown method', path);
+  return target.apply(owner, args);
+}
+
+function start(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
+  const stub = window.segmently as Stub | undefined;
+  if (stub && 'anonymousId' in stub) return; // loaded twice: keep the first instance
+  const calls = [...(stub?.q ?? [])].map((a) => [...a] as Call);
+  const data = script?.dataset ?? {};
+  const options: SegmentlyOptions = {
+    writeKey: data.writeKey ?? '',
+    apiHost: data.apiHost || (script?.src ? new URL(script.src).origin : location.origin),
+    debug: data.debug === 'true',
+    autoPage: data.autoPage !== 'false',
+  };
+  for (const [name, init] of calls) if (name === 'init') Object.assign(options, init);
+
+  const api = createSegmently(options);
+  const global = ((...args: Call) => dispatch(api, args)) as Global;
+  for (const key of Object.keys(api) as (keyof Segmently)[]) {
+    Object.defineProperty(
+      global,
+      key,
+      Object.getOwnPropertyDescriptor(api, key) as PropertyDescriptor,
+    );
+  }
+  window.segmently = global;
+  for (const call of calls) if (call[0] !== 'init') dispatch(api, call);
+}
+
+try {
+  start();
+} catch (e) {
+  debugLog(e);
+}

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestCollector, testCollector, trackEvent } from './helpers.js';
+
+let t: TestCollector;
+beforeEach(async () => {
+  t = await testCollector();
+});
+afterEach(() => t.close());
+
+describe('admin API', () => {
+  it('refuses requests without the admin token', async () => {
+    const res = await t.app.request('/api/v1/events');
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('unauthorized');
+    const wrong = await t.app.request('/api/v1/events', {
+      headers: { Authorization: 'Bearer nope' },
+    });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('creates a source whose write key ingests at once', async () => {
+    const res = await t.admin('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Blog', allowedOrigins: ['https://blog.example/path'] }),
+    });
+    expect(res.status).toBe(201);
+    const source = await res.json();
+    expect(source).toMatchObject({
+      id: expect.any(String),
+      writeKey: expect.stringMatching(/^wk_/),
+      allowedOrigins: ['https://blog.example'],
+    });
+    const ingest = await t.post('/v1/batch', { batch: [trackEvent()] }, t.basic(source.writeKey));
+    expect((await ingest.json()).accepted).toBe(1);
+  });
+
+  it('validates source input', async () => {
+    const res = await t.admin('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ name: '' }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('invalid_request');
+  });
+
+  it('lists events newest first, filtered by anonymousId', async () => {
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ event: 'First' }),
+          trackEvent({ event: 'Second' }),
+          trackEvent({ anonymousId: 'other' }),
+        ],
+      },
+      t.basic(),
+    );
+    const res = await t.admin('/api/v1/events?limit=10&anonymousId=anon-1');
+    const { events } = await res.json();
+    expect(events.map((e: { event: string }) => e.event)).toEqual(['Second', 'First']);
+    expect(events[0].properties).toEqual({ cart_id: 'c1', value: 10 });
+  });
+});
+
+describe('public endpoints', () => {
+  it('GET /health checks the database', async () => {
+    expect(await (await t.app.request('/health')).json()).toEqual({ status: 'ok' });
+  });
+
+  it('unknown routes get the JSON error shape', async () => {
+    const res = await t.app.request('/nope');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('not_found');
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from '../../collector/env.js';
+import { silentLogger } from '../../collector/log.js';
+import { buildCollector } from '../../collector/start.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** A real collector on a real libsql file in a fresh temp dir. */
+export async function testCollector(options: { now?: () => number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'segmently-test-'));
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: `file:${join(dir, 'test.db')}`,
+    SEGMENTLY_ADMIN_TOKEN: ADMIN_TOKEN,
+  });
+  const collector = await buildCollector({ env, log: silentLogger, ...options });
+  const source = await collector.deps.sources.create({
+    name: 'Test',
+    allowedOrigins: ['https://shop.example'],
+  });
+
+  const admin = (path: string, init: RequestInit = {}) =>
+    collector.app.request(path, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${ADMIN_TOKEN}`,
+        'Content-Type': 'application/json',
+        ...init.headers,
+      },
+    });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    collector.app.request(path, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
+  const basic = (writeKey = source.writeKey) => ({
+    Authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+  });
+  const rows = async (sql = 'SELECT * FROM events ORDER BY seq') =>
+    (await collector.deps.database.client.execute(sql)).rows;
+
+  return {
+    ...collector,
+    dir,
+    source,
+    admin,
+    post,
+    basic,
+    rows,
+    async close() {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestCollector = Awaited<ReturnType<typeof testCollector>>;
+
+let counter = 0;
+export function trackEvent(overrides: Record<string, unknown> = {}) {
+  counter++;
+  return {
+    type: 'track',
+    event: 'AddToCart',
+    messageId: `msg-${Date.now()}-${counter}`,
+    anonymousId: 'anon-1',
+    properties: { cart_id: 'c1', value: 10 },
+    timestamp: new Date().toISOString(),
+    ...overrides,
+  };
+}

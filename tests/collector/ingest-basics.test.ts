@@ -1,0 +1,129 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestCollector, testCollector, trackEvent } from './helpers.js';
+
+let t: TestCollector;
+beforeEach(async () => {
+  t = await testCollector({ now: () => Date.parse('2026-01-01T12:00:00.000Z') });
+});
+afterEach(() => t.close());
+
+describe('POST /v1/batch', () => {
+  it('stores a valid batch and answers only after commit', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      { batch: [trackEvent(), trackEvent({ type: 'page', name: 'Home' })] },
+      t.basic(),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
+    const rows = await t.rows();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      type: 'track',
+      event: 'AddToCart',
+      anonymous_id: 'anon-1',
+      source_id: t.source.id,
+    });
+    expect(JSON.parse(String(rows[0]?.properties))).toEqual({ cart_id: 'c1', value: 10 });
+    expect(rows[1]).toMatchObject({ type: 'page', event: 'Home' });
+  });
+
+  it('accepts the write key in a text/plain body, as sendBeacon sends it', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      { writeKey: t.source.writeKey, batch: [trackEvent()] },
+      { 'Content-Type': 'text/plain' },
+    );
+    expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+  });
+
+  it('inflates gzip bodies', async () => {
+    const body = gzipSync(JSON.stringify({ batch: [trackEvent(), trackEvent()] }));
+    const res = await t.app.request('/v1/batch', {
+      method: 'POST',
+      body,
+      headers: { ...t.basic(), 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+    });
+    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
+  });
+
+  it('accepts a duplicate messageId and stores it once', async () => {
+    const e = trackEvent();
+    await t.post('/v1/batch', { batch: [e] }, t.basic());
+    const res = await t.post('/v1/batch', { batch: [e, e] }, t.basic());
+    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
+    expect(await t.rows()).toHaveLength(1);
+  });
+
+  it('rejects bad events individually, keeps the good ones and records the failures', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      { batch: [trackEvent(), 42, { type: 'track', anonymousId: 'a' }, trackEvent()] },
+      t.basic(),
+    );
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    expect(body.accepted).toBe(2);
+    expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2]);
+    expect(body.rejected[1]).toMatchObject({
+      code: 'invalid_event',
+      message: expect.stringContaining('event'),
+    });
+    expect(await t.rows()).toHaveLength(2);
+    const failed = await t.rows('SELECT * FROM failed_events ORDER BY id');
+    expect(failed.map((f) => f.payload)).toEqual([
+      '42',
+      JSON.stringify({ type: 'track', anonymousId: 'a' }),
+    ]);
+  });
+
+  it('corrects client clock skew from sentAt', async () => {
+    // The device clock runs 1 hour fast: the event happened 2 s before it was sent.
+    const e = trackEvent({
+      timestamp: '2026-01-01T13:00:00.000Z',
+      sentAt: '2026-01-01T13:00:02.000Z',
+    });
+    await t.post('/v1/batch', { batch: [e] }, t.basic());
+    const [row] = await t.rows();
+    expect(row?.timestamp).toBe(Date.parse('2026-01-01T11:59:58.000Z'));
+    expect(row?.received_at).toBe(Date.parse('2026-01-01T12:00:00.000Z'));
+  });
+
+  it.each([
+    ['invalid JSON', '{"batch": [', (c: TestCollector) => c.basic(), 400, 'invalid_json'],
+    ['missing write key', { batch: [] }, (_: TestCollector) => ({}), 401, 'missing_write_key'],
+    [
+      'wrong write key',
+      { batch: [] },
+      (c: TestCollector) => c.basic('wk_nope'),
+      401,
+      'invalid_write_key',
+    ],
+    ['a body that is not an object', '[1,2]', (c: TestCollector) => c.basic(), 400, 'invalid_body'],
+    ['no batch array', { batch: 'x' }, (c: TestCollector) => c.basic(), 400, 'invalid_batch'],
+  ] as const)('answers %s with a JSON 4xx', async (_, body, headers, status, code) => {
+    const res = await t.post('/v1/batch', body, headers(t));
+    expect(res.status).toBe(status);
+    expect((await res.json()).error).toMatchObject({ code, message: expect.any(String) });
+  });
+
+  it('refuses a body over 500 KB with 413', async () => {
+    const big = { batch: [trackEvent({ properties: { blob: 'x'.repeat(600 * 1024) } })] };
+    const res = await t.post('/v1/batch', big, t.basic());
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload_too_large');
+  });
+});
+
+describe('single-event endpoints', () => {
+  it.each(['track', 'page', 'identify', 'group', 'alias'])(
+    'POST /v1/%s stores one event',
+    async (type) => {
+      const e = { ...trackEvent(), groupId: 'g1', previousId: 'old', type: undefined };
+      const res = await t.post(`/v1/${type}`, e, t.basic());
+      expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+      expect((await t.rows())[0]?.type).toBe(type);
+    },
+  );
+});

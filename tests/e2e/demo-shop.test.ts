@@ -1,0 +1,86 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type E2eCollector,
+  eventually,
+  launchChromium,
+  newContext,
+  startCollector,
+} from './harness.js';
+
+let server: E2eCollector;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const parse = (v: unknown) => JSON.parse(String(v));
+
+describe('demo shop in Chromium', () => {
+  it('sends pageviews and the purchase funnel, stored with the right fields', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo`);
+    await page.click('a[href="/demo/product/sku-grinder"]');
+    await page.click('#add-to-cart');
+    await page.waitForSelector('#added:not([hidden])');
+    await page.click('#cart-link');
+    await page.click('#checkout');
+    await page.waitForURL('**/demo/checkout');
+    await page.fill('input[name=email]', 'ada@example.com');
+    await page.click('#pay');
+    await page.waitForURL('**/demo/thanks**');
+
+    const rows = await eventually(async () => {
+      const r = await server.sql("SELECT * FROM events WHERE event = 'Purchase'");
+      return r.length ? server.sql('SELECT * FROM events ORDER BY timestamp') : undefined;
+    });
+    expect(rows).toBeDefined();
+    const all = rows ?? [];
+    const names = all.map((r) => `${r.type}:${r.event ?? ''}`);
+    for (const expected of [
+      'track:ViewContent',
+      'track:AddToCart',
+      'track:InitiateCheckout',
+      'track:Purchase',
+    ]) {
+      expect(names).toContain(expected);
+    }
+    expect(names.filter((n) => n.startsWith('page:')).length).toBeGreaterThanOrEqual(4);
+
+    const anonymousIds = new Set(all.map((r) => r.anonymous_id));
+    expect(anonymousIds.size).toBe(1);
+    for (const r of all) {
+      expect(r.source_id).toBe(server.demo.id);
+      expect(String(r.message_id)).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      expect(parse(r.context).library).toMatchObject({ name: 'segmently.js' });
+      expect(Math.abs(Number(r.timestamp) - Number(r.received_at))).toBeLessThan(60_000);
+    }
+
+    const addToCart = all.find((r) => r.event === 'AddToCart');
+    const purchase = all.find((r) => r.event === 'Purchase');
+    expect(parse(addToCart?.properties)).toMatchObject({
+      cart_id: expect.stringMatching(/^cart_/),
+      currency: 'EUR',
+      value: 89,
+    });
+    expect(parse(purchase?.properties)).toMatchObject({
+      cart_id: parse(addToCart?.properties).cart_id,
+      value: 89,
+      currency: 'EUR',
+      contents: [
+        { content_id: 'sku-grinder', content_name: 'Hand grinder', quantity: 1, price: 89 },
+      ],
+    });
+    expect(parse(all.find((r) => r.type === 'page')?.context).page).toMatchObject({
+      path: '/demo',
+    });
+    await context.close();
+  });
+});

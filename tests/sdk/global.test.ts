@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** Loads sdk/global.ts the way the script tag does, after the snippet's stub queued calls. */
+async function loadScriptTag(attrs: Record<string, string>) {
+  const script = document.createElement('script');
+  script.src = 'https://collect.example/s.js';
+  for (const [k, v] of Object.entries(attrs)) script.setAttribute(k, v);
+  document.head.append(script);
+  Object.defineProperty(document, 'currentScript', { value: script, configurable: true });
+  vi.resetModules();
+  await import('../../sdk/global.js');
+}
+
+describe('script tag and snippet stub', () => {
+  const fetchMock = vi.fn(async () => new Response('{"accepted":1,"rejected":[]}'));
+  vi.stubGlobal('fetch', fetchMock);
+  afterEach(() => {
+    fetchMock.mockClear();
+    delete window.segmently;
+  });
+
+  it('replays calls queued before load, in order, to the script origin', async () => {
+    const q: unknown[][] = [];
+    const stub = Object.assign((...args: unknown[]) => q.push(args), { q });
+    window.segmently = stub as never;
+    stub('track', 'First', { n: 1 });
+    stub('track', 'Second', { n: 2 });
+    await loadScriptTag({ 'data-write-key': 'wk_test', 'data-auto-page': 'false' });
+
+    const sg = window.segmently as unknown as {
+      (...a: unknown[]): unknown;
+      track: (e: string) => void;
+      flush: () => Promise<void>;
+    };
+    sg('track', 'Third');
+    sg.track('Fourth');
+    await sg.flush();
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    expect(calls[0]?.[0]).toBe('https://collect.example/v1/batch');
+    const sent = calls.flatMap(([, init]) => JSON.parse(String(init.body)).batch);
+    expect(sent.map((e: { event: string }) => e.event)).toEqual([
+      'First',
+      'Second',
+      'Third',
+      'Fourth',
+    ]);
+    expect(JSON.parse(String(calls[0]?.[1].body)).writeKey).toBe('wk_test');
+  });
+
+  it('honours data-api-host and never throws into the page on bad calls', async () => {
+    await loadScriptTag({
+      'data-write-key': 'wk',
+      'data-api-host': 'https://api.example',
+      'data-auto-page': 'false',
+    });
+    const sg = window.segmently as unknown as {
+      (...a: unknown[]): unknown;
+      track: (e: unknown) => void;
+      flush: () => Promise<void>;
+    };
+    expect(() => sg('no.such.method')).not.toThrow();
+    expect(() => sg.track(Symbol('x'))).not.toThrow();
+    sg.track('Ok');
+    await sg.flush();
+    expect((fetchMock.mock.calls[0] as unknown as [string])[0]).toBe(
+      'https://api.example/v1/batch',
+    );
+  });
+});
