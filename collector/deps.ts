@@ -1,6 +1,7 @@
 import type { Database } from './db/client.js';
 import type { Writer } from './ingest/writer.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics/registry.js';
 import type { SourceStore } from './sources/store.js';
 
 /** Everything the app needs from the outside, passed in so tests can use their own. */
@@ -12,6 +13,8 @@ export interface AppDeps {
   /** Folder holding the built SDK (segmently.js and its chunks). */
   sdkDir: string;
   log: Logger;
+  /** Counters for /metrics; every component reports into this one registry. */
+  metrics: Metrics;
   /** The one clock (epoch ms); tests move time by passing their own. */
   now: () => number;
 }

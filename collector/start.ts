@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
+import { createMetrics } from './metrics/registry.js';
 import { createSourceStore } from './sources/store.js';
 
 export const DEFAULT_SDK_DIR = fileURLToPath(new URL('../dist', import.meta.url));
@@ -36,6 +37,7 @@ export async function buildCollector({
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
     sdkDir,
     log,
+    metrics: createMetrics(),
     now,
   };
   const app = createApp(deps);

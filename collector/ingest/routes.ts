@@ -5,8 +5,9 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { authenticateSource } from './auth.js';
 import { readJsonBody } from './body.js';
+import { EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
-import { checkEvent } from './validate.js';
+import { checkEvent, type ValidEvent } from './validate.js';
 import type { EventRow, FailedRow } from './writer.js';
 
 type JsonRecord = Record<string, unknown>;
@@ -28,8 +29,28 @@ function eventsOf(
   return { raws: body.batch, batch: body };
 }
 
-export function ingestRoutes({ sources, writer, now }: AppDeps) {
+function dropReason(event: ValidEvent, request: IngestRequest): string | undefined {
+  for (const filter of EVENT_FILTERS) {
+    const reason = filter(event, request);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+export function ingestRoutes({ sources, writer, now, metrics }: AppDeps) {
   const app = new Hono();
+  const accepted = metrics.counter(
+    'segmently_events_accepted_total',
+    'Events acknowledged to senders',
+  );
+  const rejectedTotal = metrics.counter(
+    'segmently_events_rejected_total',
+    'Events rejected as invalid, by code',
+  );
+  const dropped = metrics.counter(
+    'segmently_events_dropped_total',
+    'Valid events not stored, by reason',
+  );
 
   async function ingest(c: Context, single?: string) {
     const body = await readJsonBody(c, single ? MAX_EVENT_BYTES : MAX_BATCH_BYTES);
@@ -43,6 +64,8 @@ export function ingestRoutes({ sources, writer, now }: AppDeps) {
     const rows: EventRow[] = [];
     const failed: FailedRow[] = [];
     const rejected: RejectedEvent[] = [];
+    const request: IngestRequest = { source, headers: (name) => c.req.header(name) };
+    let acceptedCount = 0;
     raws.forEach((raw, index) => {
       const withContext =
         batchContext && isRecord(raw)
@@ -51,8 +74,12 @@ export function ingestRoutes({ sources, writer, now }: AppDeps) {
       const json = measure ? JSON.stringify(raw) : '';
       const checked = checkEvent(withContext, Buffer.byteLength(json));
       if (checked.ok) {
-        rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
+        const reason = dropReason(checked.event, request);
+        if (reason) dropped.inc({ reason });
+        else rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
+        acceptedCount++;
       } else {
+        rejectedTotal.inc({ code: checked.reject.code });
         rejected.push({ index, ...checked.reject });
         failed.push([
           source.id,
@@ -64,7 +91,8 @@ export function ingestRoutes({ sources, writer, now }: AppDeps) {
       }
     });
     await writer.write(rows, failed);
-    return c.json<BatchResponse>({ accepted: rows.length, rejected });
+    accepted.inc({}, acceptedCount);
+    return c.json<BatchResponse>({ accepted: acceptedCount, rejected });
   }
 
   app.post('/v1/batch', (c) => ingest(c));
