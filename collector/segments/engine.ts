@@ -111,7 +111,10 @@ export function createSegmentEngine(opts: EngineOptions) {
           const membershipId = state.openIds.get(key);
           flips.push({ segment, profileId, kind: 'exit', reason: 'rule', membershipId });
         }
-        checks.push([profileId, decision.nextCheckAt]);
+        // Unseen profiles have undefined here, so they are always written.
+        if (state.nextCheckAt !== decision.nextCheckAt) {
+          checks.push([profileId, decision.nextCheckAt]);
+        }
       }
       await writeFlips(client, sourceId, flips, checks, at);
       if (ids.length > sliceSize) await yieldLoop();

@@ -45,7 +45,7 @@ export function propsNeeded(rules: Rule[]): PropsNeeded {
  * \x1e): reading rows one by one through the driver costs ~5 µs each, a packed string
  * almost nothing. JSON text never holds raw control characters, so the split is safe.
  */
-function packedSelect(needed: PropsNeeded, where: string): string {
+function packedSelect(needed: PropsNeeded, from: string): string {
   const props =
     needed === true
       ? 'properties'
@@ -55,7 +55,7 @@ function packedSelect(needed: PropsNeeded, where: string): string {
   return `SELECT group_concat(seq || x'1f' || coalesce(user_id, '') || x'1f' || coalesce(anonymous_id, '')
     || x'1f' || type || x'1f' || coalesce(event, '') || x'1f' || timestamp || x'1f'
     || coalesce(${props}, '') || x'1f' || coalesce(CASE WHEN type = 'identify' THEN traits END, ''), x'1e'),
-    count(*), max(seq) FROM (SELECT * FROM events WHERE ${where})`;
+    count(*), max(seq) FROM (${from})`;
 }
 
 interface Building {
@@ -140,7 +140,11 @@ export async function collectAllFacts(
   collector: FactsCollector,
   needed: PropsNeeded,
 ): Promise<void> {
-  const sql = packedSelect(needed, `source_id = ? AND seq > ? ORDER BY seq LIMIT ${CHUNK}`);
+  const sql = packedSelect(
+    needed,
+    // `+source_id`: walk the primary key; the source_id indexes would sort every chunk.
+    `SELECT * FROM events WHERE +source_id = ? AND seq > ? ORDER BY seq LIMIT ${CHUNK}`,
+  );
   let after = 0;
   for (;;) {
     const r = await client.execute({ sql, args: [sourceId, after] });
@@ -168,8 +172,10 @@ export async function collectProfileFacts(
   for (const user of users) anons.push(...collector.identities.anonymousIdsOf(user));
   const sql = packedSelect(
     needed,
-    `source_id = ? AND (user_id IN (SELECT value FROM json_each(?))
-      OR (user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?))))`,
+    // Two index searches: an OR across the two columns would scan the whole source.
+    `SELECT * FROM events WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
+     UNION ALL SELECT * FROM events WHERE source_id = ?1 AND user_id IS NULL
+       AND anonymous_id IN (SELECT value FROM json_each(?3))`,
   );
   const r = await client.execute({
     sql,
