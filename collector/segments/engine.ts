@@ -331,8 +331,17 @@ export function createSegmentEngine(opts: EngineOptions) {
     catchUp: () => enqueue(catchUpNow),
     deliverWebhooks: () => opts.webhooks?.deliverDue() ?? Promise.resolve(0),
     sweep: () => enqueue(sweepNow),
-    recompute: (sourceId: string, segmentIds?: string[]) =>
-      enqueue(() => recomputeNow(sourceId, segmentIds)),
+    /** Full recompute of a source; a failure is kept as the segments' lastError. */
+    recompute: (sourceId: string, segmentIds: string[] = []) =>
+      enqueue(async () => {
+        try {
+          return await recomputeNow(sourceId, segmentIds);
+        } catch (err) {
+          const lastError = `recompute failed: ${String((err as Error)?.message ?? err)}`;
+          for (const id of segmentIds) await store.update(id, { lastError });
+          throw err;
+        }
+      }),
     /** Drops cached rules after a segment changed; call recompute to apply them to everyone. */
     rulesChanged(sourceId: string) {
       rules.delete(sourceId);

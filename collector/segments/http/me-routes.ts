@@ -55,9 +55,10 @@ export function meRoutes(deps: AppDeps) {
   }
 
   app.options('/v1/me/segments', async (c) => {
+    const source = await authenticateSource(c, { writeKey: c.req.query('writeKey') }, deps.sources);
+    cors(c, source);
     c.header('Access-Control-Allow-Methods', 'GET');
     c.header('Access-Control-Allow-Headers', 'Authorization');
-    c.header('Access-Control-Allow-Origin', c.req.header('Origin') ?? '*');
     return c.body(null, 204);
   });
 

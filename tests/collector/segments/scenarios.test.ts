@@ -168,3 +168,28 @@ describe('context segments', () => {
     expect(await s.members('language-en')).toEqual(['a:p2']);
   });
 });
+
+describe('erasure', () => {
+  it('erases memberships, history, next checks and identity links of a person', async () => {
+    s = await segmentCollector();
+    await s.send(
+      visit(s, s.now() - 2 * DAY, 'anon-e'),
+      s.event({ type: 'identify', at: s.now() - HOUR, anonymousId: 'anon-e', userId: 'eve' }),
+      visit(s, s.now() - HOUR, 'other'),
+    );
+    const count = async (table: string) =>
+      (
+        await s.t.rows(
+          `SELECT count(*) AS n FROM ${table} WHERE ${table === 'profile_links' ? "user_id = 'eve'" : "profile_id IN ('u:eve', 'a:anon-e')"}`,
+        )
+      )[0]?.n;
+    expect(await count('segment_memberships')).toBeGreaterThan(0);
+    expect(await count('profile_links')).toBe(1);
+
+    await s.t.deps.segmentEngine.erase(s.t.source.id, { userId: 'eve', anonymousIds: ['anon-e'] });
+    for (const table of ['segment_memberships', 'segment_profiles', 'profile_links']) {
+      expect(await count(table)).toBe(0);
+    }
+    expect(await s.members('new')).toEqual(['a:other']);
+  });
+});
