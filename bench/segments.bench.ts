@@ -184,4 +184,5 @@ console.log(
 );
 
 await collector.close();
-rmSync(dir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,9 @@ import {
   deleteSegmentData,
   eraseSegmentData,
   type Flip,
+  loadSourceStates,
   loadStates,
+  type StoredState,
   stateOf,
   writeFlips,
 } from './membership-store.js';
@@ -88,12 +90,17 @@ export function createSegmentEngine(opts: EngineOptions) {
   }
 
   /** Evaluates profiles whose facts are loaded and writes only real flips. */
-  async function decide(sourceId: string, facts: Map<string, ProfileFacts>, ids: string[]) {
+  async function decide(
+    sourceId: string,
+    facts: Map<string, ProfileFacts>,
+    ids: string[],
+    preloaded?: Map<string, StoredState>,
+  ) {
     const { segments } = await rulesOf(sourceId);
     const at = now();
     for (let i = 0; i < ids.length; i += sliceSize) {
       const slice = ids.slice(i, i + sliceSize);
-      const states = await loadStates(client, sourceId, slice, segments);
+      const states = preloaded ?? (await loadStates(client, sourceId, slice, segments));
       const flips: Flip[] = [];
       const checks: [string, number | null][] = [];
       for (const profileId of slice) {
@@ -258,13 +265,13 @@ export function createSegmentEngine(opts: EngineOptions) {
     const collector = new FactsCollector(await identitiesOf(sourceId));
     await collectAllFacts(client, sourceId, collector, needed);
     const facts = await collector.finish(client);
-    const known = await client.execute({
-      sql: 'SELECT profile_id FROM segment_profiles WHERE source_id = ?',
-      args: [sourceId],
-    });
-    const ids = new Set(facts.keys());
-    for (const row of known.rows) ids.add(String(row[0]));
-    const all = [...ids];
+    const states = await loadSourceStates(
+      client,
+      sourceId,
+      (await rulesOf(sourceId)).segments,
+      now(),
+    );
+    const all = [...new Set([...facts.keys(), ...states.keys()])];
     const progress = (done: number) =>
       Promise.all(
         segmentIds.map((id) =>
@@ -273,7 +280,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       );
     await progress(0);
     for (let i = 0; i < all.length; i += sliceSize * 5) {
-      await decide(sourceId, facts, all.slice(i, i + sliceSize * 5));
+      await decide(sourceId, facts, all.slice(i, i + sliceSize * 5), states);
       await progress(Math.min(all.length, i + sliceSize * 5));
     }
     const at = now();

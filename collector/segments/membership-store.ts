@@ -25,11 +25,6 @@ export async function loadStates(
 ): Promise<Map<string, StoredState>> {
   const keyById = new Map(segments.map((s) => [s.id, s.key]));
   const states = new Map<string, StoredState>();
-  const stateFor = (profileId: string) => {
-    const state = states.get(profileId) ?? emptyState();
-    states.set(profileId, state);
-    return state;
-  };
   for (let i = 0; i < profileIds.length; i += 10_000) {
     const list = JSON.stringify(profileIds.slice(i, i + 10_000));
     // Packed into one string per query, as in load-facts.ts: far cheaper than driver rows.
@@ -52,28 +47,82 @@ export async function loadStates(
       ],
       'read',
     );
-    const memberships = r[0]?.rows[0]?.[0];
-    if (typeof memberships === 'string') {
-      for (const record of memberships.split('\x1e')) {
-        const [segmentId, profileId, openId, lastExit] = record.split('\x1f') as string[];
-        const key = keyById.get(segmentId as string);
-        if (!key) continue;
-        const state = stateFor(profileId as string);
-        if (openId) {
-          (state.current as Set<string>).add(key);
-          state.openIds.set(key, Number(openId));
-        }
-        if (lastExit) (state.lastExitAt as Map<string, number>).set(key, Number(lastExit));
+    addPackedStates(states, r[0]?.rows[0]?.[0], r[1]?.rows[0]?.[0], keyById);
+  }
+  return states;
+}
+
+function addPackedStates(
+  states: Map<string, StoredState>,
+  memberships: unknown,
+  checks: unknown,
+  keyById: Map<string, string>,
+) {
+  const stateFor = (profileId: string) => {
+    const state = states.get(profileId) ?? emptyState();
+    states.set(profileId, state);
+    return state;
+  };
+  if (typeof memberships === 'string') {
+    for (const record of memberships.split('\x1e')) {
+      const [segmentId, profileId, openId, lastExit] = record.split('\x1f') as string[];
+      const key = keyById.get(segmentId as string);
+      if (!key) continue;
+      const state = stateFor(profileId as string);
+      if (openId) {
+        (state.current as Set<string>).add(key);
+        state.openIds.set(key, Number(openId));
       }
-    }
-    const checks = r[1]?.rows[0]?.[0];
-    if (typeof checks === 'string') {
-      for (const record of checks.split('\x1e')) {
-        const [profileId, next] = record.split('\x1f') as string[];
-        stateFor(profileId as string).nextCheckAt = next ? Number(next) : null;
+      if (lastExit) {
+        const last = state.lastExitAt as Map<string, number>;
+        last.set(key, Math.max(Number(lastExit), last.get(key) ?? 0));
       }
     }
   }
+  if (typeof checks === 'string') {
+    for (const record of checks.split('\x1e')) {
+      const [profileId, next] = record.split('\x1f') as string[];
+      stateFor(profileId as string).nextCheckAt = next ? Number(next) : null;
+    }
+  }
+}
+
+/**
+ * Every profile's state in a source, for a full recompute: open memberships through the
+ * partial index, and only the exits recent enough to matter for a re-entry cool-down.
+ */
+export async function loadSourceStates(
+  client: Client,
+  sourceId: string,
+  segments: readonly CompiledRow[],
+  now: number,
+): Promise<Map<string, StoredState>> {
+  const keyById = new Map(segments.map((s) => [s.id, s.key]));
+  const cooling = segments.filter((s) => s.reentryAfterMs !== undefined);
+  const since = now - Math.max(0, ...cooling.map((s) => s.reentryAfterMs as number));
+  const r = await client.batch(
+    [
+      {
+        sql: `SELECT group_concat(segment_id || x'1f' || profile_id || x'1f' || id || x'1f', x'1e')
+          FROM segment_memberships WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL`,
+        args: [JSON.stringify(segments.map((s) => s.id))],
+      },
+      {
+        sql: `SELECT group_concat(segment_id || x'1f' || profile_id || x'1f' || x'1f' || exited_at, x'1e')
+          FROM segment_memberships WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at >= ?`,
+        args: [JSON.stringify(cooling.map((s) => s.id)), since],
+      },
+      {
+        sql: `SELECT group_concat(profile_id || x'1f' || coalesce(next_check_at, ''), x'1e')
+          FROM segment_profiles WHERE source_id = ?`,
+        args: [sourceId],
+      },
+    ],
+    'read',
+  );
+  const states = new Map<string, StoredState>();
+  addPackedStates(states, r[0]?.rows[0]?.[0], r[2]?.rows[0]?.[0], keyById);
+  addPackedStates(states, r[1]?.rows[0]?.[0], undefined, keyById);
   return states;
 }
 
