@@ -118,15 +118,15 @@ export function createConsent({
     // Consent Mode's default must reach dataLayer before any tag; a stored decision is replayed.
     gtag('consent', 'default', { ...consentModeState(all(optOut)), wait_for_update: 500 });
     if (record) gtag('consent', 'update', consentModeState(prefs));
-    if (decided) tellVendors(prefs);
-    else holdVendors();
     watchScripts(() => prefs);
     listenToCmp((p, tc) => {
       tcString = tc;
       apply(normalize(p));
     });
     if (optOut && gpc && !record) decide(all(true), 'gpc');
-    else if (!decided && !hasCmp() && o.banner !== false) show(false);
+    else if (decided) tellVendors(prefs);
+    else holdVendors();
+    if (!decided && !hasCmp() && o.banner !== false) show(false);
   }
 
   return {
