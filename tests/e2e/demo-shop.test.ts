@@ -25,6 +25,8 @@ describe('demo shop in Chromium', () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(`${server.url}/demo`);
+    await page.click('role=button[name="Accept all"]');
+    expect(await page.evaluate('window.demoMarketingPixel')).toBe('loaded');
     await page.click('a[href="/demo/product/sku-grinder"]');
     await page.click('#add-to-cart');
     await page.waitForSelector('#added:not([hidden])');
