@@ -12,7 +12,13 @@ export function Layout(props: { title: string; writeKey: string; children: Child
         <title>{`${props.title} · Bean & Burr (Segmently demo)`}</title>
         <link rel="stylesheet" href="/demo/shop.css" />
         {/* The script tag exactly as a site owner pastes it. */}
-        <script async src="/s.js" data-write-key={props.writeKey} data-policy-url="/demo/privacy" />
+        <script
+          async
+          src="/s.js"
+          data-write-key={props.writeKey}
+          data-policy-url="/demo/privacy"
+          data-consent-hold="true"
+        />
         {/* A marketing pixel as a site owner blocks it: it runs only once marketing is granted. */}
         <script
           type="text/plain"

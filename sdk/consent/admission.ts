@@ -6,10 +6,11 @@ import type { ConsentCore } from './core.js';
 const HELD_MAX = 100;
 
 /**
- * Stamps `context.consent` on each event and asks the gate. Before a decision, events wait in
- * memory (never stored, never sent) when `hold` is on, and are admitted or dropped after it.
+ * Stamps `context.consent` on each event and asks the gate. Before a decision events are
+ * dropped, or with `hold` kept in memory (never stored, never sent) and admitted or dropped
+ * once the decision is known.
  */
-export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => void, hold = true) {
+export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => void, hold = false) {
   const held: WireEvent[] = [];
   const admit = (event: WireEvent) => {
     if (!consent.decided()) {

@@ -34,7 +34,7 @@ export interface ConsentOptions {
   expiryDays?: number;
   /** Show Segmently's banner when a decision is needed (default true; false behind another CMP). */
   banner?: boolean;
-  /** Keep events made before the decision in memory and send the allowed ones after it (default true). */
+  /** Keep events made before the decision in memory (never stored) and send the allowed ones after it; by default they are dropped. */
   hold?: boolean;
   texts?: Record<string, Partial<BannerTexts>>;
 }
@@ -54,7 +54,7 @@ export function consentFromDataset(d: DOMStringMap): ConsentOptions {
     region: d.region,
     expiryDays: num(d.consentExpiryDays),
     banner: d.consentBanner !== 'false',
-    hold: d.consentHold !== 'false',
+    hold: d.consentHold === 'true',
   };
 }
 

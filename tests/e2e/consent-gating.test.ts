@@ -92,7 +92,7 @@ describe('consent gating in Chromium', () => {
 
   it('analytics only: the held pageview arrives stamped, marketing scripts stay blocked', async () => {
     const context = await newContext(browser);
-    const { page } = await openFixture(context, server);
+    const { page } = await openFixture(context, server, { attrs: 'data-consent-hold="true"' });
     await dialog(page);
     await page.click('role=button[name="Customise"]');
     await page.check('input[name="analytics"]');
@@ -148,7 +148,9 @@ describe('consent gating in Chromium', () => {
     await eventually(async () => (await ran(page)).length === 2);
     expect((await ran(page)).sort()).toEqual(['analytics-src', 'marketing-inline']);
     expect(await calls(page)).toEqual(['ttq.hold', 'ttq.grant', 'fbq.consent.grant']);
+    // Without data-consent-hold, what happened before the decision was dropped, not kept.
     const before = await sg<string>(page, 'anonymousId');
+    await sg(page, "track('AfterConsent')");
     await sg(page, 'flush()');
     await eventually(async () => (await eventsOf(before)).length === 1);
 
@@ -166,7 +168,7 @@ describe('consent gating in Chromium', () => {
     expect(state.cookies).toEqual([]);
     const after = await sg<string>(page, 'anonymousId');
     expect(after).not.toBe(before);
-    expect((await eventsOf(before)).map((r) => r.type)).toEqual(['page']);
+    expect((await eventsOf(before)).map((r) => r.event)).toEqual(['AfterConsent']);
     expect(await eventsOf(after)).toEqual([]);
     expect(collectorPosts(requests).filter((r) => r === 'POST /v1/batch')).toHaveLength(1);
     expect(await calls(page)).toEqual([
@@ -254,7 +256,10 @@ describe('consent gating in Chromium', () => {
       setTimeout(() => callback({ eventStatus: 'useractioncomplete', gdprApplies: true, tcString: 'CPtest',
         purpose: { consents: { 1: true, 8: true, 9: true } } }, true), 100);
     };</script>`;
-    const { page, requests } = await openFixture(context, server, { before: cmp });
+    const { page, requests } = await openFixture(context, server, {
+      before: cmp,
+      attrs: 'data-consent-hold="true"',
+    });
     const anonymousId = await sg<string>(page, 'anonymousId');
     const rows = await eventually(async () => {
       const r = await eventsOf(anonymousId);

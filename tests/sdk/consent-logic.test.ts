@@ -120,7 +120,7 @@ describe('site-owner configuration', () => {
       region: 'US-CA',
       policyUrl: '/privacy',
       banner: false,
-      hold: true,
+      hold: false,
     });
   });
 
