@@ -1,19 +1,11 @@
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openFixture } from './consent-fixture.js';
-import { type E2eCollector, launchChromium, newContext, startCollector } from './harness.js';
+import { collectorAndBrowser, newContext } from './harness.js';
 
 const require = createRequire(import.meta.url);
-let server: E2eCollector;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = collectorAndBrowser();
 
 /** The focused element, named the way a screen reader user would meet it. */
 const focused = (page: Page) =>
@@ -48,8 +40,8 @@ async function axeViolations(page: Page) {
 
 describe('consent banner in Chromium', () => {
   it('is operable by keyboard alone, with focus trapped in the dialog', async () => {
-    const context = await newContext(browser);
-    const { page } = await openFixture(context, server);
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server);
     await page.waitForSelector('[role="dialog"][aria-modal="true"]');
     expect(await focused(page)).toBe('dialog');
     expect(await tabs(page, 5)).toEqual([
@@ -92,7 +84,7 @@ describe('consent banner in Chromium', () => {
   });
 
   it('passes an automated accessibility check in both views, equal weight, no layout shift', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     await context.addInitScript(() => {
       const w = window as unknown as { shifts: string[] };
       w.shifts = [];
@@ -108,7 +100,7 @@ describe('consent banner in Chromium', () => {
             );
       }).observe({ type: 'layout-shift', buffered: true });
     });
-    const { page } = await openFixture(context, server);
+    const { page } = await openFixture(context, shared.server);
     await page.waitForSelector('[role="dialog"]');
     const name = await page.getAttribute('[role="dialog"]', 'aria-labelledby');
     expect(await page.textContent(`#${name}`)).toBe('Your privacy choices');
@@ -136,8 +128,8 @@ describe('consent banner in Chromium', () => {
   });
 
   it('speaks the page language, takes owner texts and CSS variables', async () => {
-    const context = await newContext(browser);
-    const { page } = await openFixture(context, server, {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, {
       lang: 'it',
       before: `<style>:root { --sgm-accent: rgb(200, 0, 0); }</style>
         <script>segmently('init', { consent: { texts: { it: { title: 'Cookie e privacy' } } } })</script>`,

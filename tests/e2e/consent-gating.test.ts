@@ -1,23 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { browserState, collectorPosts, openFixture } from './consent-fixture.js';
-import {
-  type E2eCollector,
-  eventually,
-  launchChromium,
-  newContext,
-  startCollector,
-} from './harness.js';
+import { collectorAndBrowser, eventually, newContext } from './harness.js';
 
-let server: E2eCollector;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = collectorAndBrowser();
 
 const parse = (v: unknown) => JSON.parse(String(v));
 const dialog = (page: Page) => page.waitForSelector('[role="dialog"]');
@@ -25,14 +11,19 @@ const ran = (page: Page) => page.evaluate(() => (window as unknown as { ran: str
 const calls = (page: Page) => page.evaluate(() => (window as unknown as { calls: string[] }).calls);
 const sg = <T>(page: Page, fn: string) => page.evaluate(`window.segmently.${fn}`) as Promise<T>;
 const eventsOf = (anonymousId: string) =>
-  server.sql('SELECT * FROM events WHERE anonymous_id = ? ORDER BY seq', [anonymousId]);
+  shared.server.sql('SELECT * FROM events WHERE anonymous_id = ? ORDER BY seq', [anonymousId]);
+const arrived = (anonymousId: string) =>
+  eventually(async () => {
+    const rows = await eventsOf(anonymousId);
+    return rows.length ? rows : undefined;
+  });
 /** Long enough for the SDK's 500 ms flush interval to have sent anything it would send. */
 const settle = (page: Page) => page.waitForTimeout(1200);
 
 describe('consent gating in Chromium', () => {
   it('before a decision: nothing sent or stored, blocked scripts idle, Consent Mode default first', async () => {
-    const context = await newContext(browser);
-    const { page, requests } = await openFixture(context, server);
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server);
     await dialog(page);
     await sg(page, "track('AddToCart', { value: 1 })");
     await settle(page);
@@ -66,8 +57,8 @@ describe('consent gating in Chromium', () => {
   });
 
   it('reject all: still nothing sent, only the decision is logged', async () => {
-    const context = await newContext(browser);
-    const { page, requests } = await openFixture(context, server);
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server);
     await dialog(page);
     await page.click('role=button[name="Reject all"]');
     await sg(page, "track('AddToCart')");
@@ -80,7 +71,9 @@ describe('consent gating in Chromium', () => {
     expect(await ran(page)).toEqual([]);
     expect(await calls(page)).toEqual(['ttq.hold', 'ttq.revoke', 'fbq.consent.revoke']);
     const consentId = parse(state.local.sgm_consent).id;
-    const [record] = await server.sql('SELECT * FROM consent_records WHERE id = ?', [consentId]);
+    const [record] = await shared.server.sql('SELECT * FROM consent_records WHERE id = ?', [
+      consentId,
+    ]);
     expect(record).toMatchObject({
       decision_source: 'banner',
       anonymous_id: null,
@@ -91,17 +84,16 @@ describe('consent gating in Chromium', () => {
   });
 
   it('analytics only: the held pageview arrives stamped, marketing scripts stay blocked', async () => {
-    const context = await newContext(browser);
-    const { page } = await openFixture(context, server, { attrs: 'data-consent-hold="true"' });
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, {
+      attrs: 'data-consent-hold="true"',
+    });
     await dialog(page);
     await page.click('role=button[name="Customise"]');
     await page.check('input[name="analytics"]');
     await page.click('role=button[name="Save choices"]');
     const anonymousId = await sg<string>(page, 'anonymousId');
-    const rows = await eventually(async () => {
-      const r = await eventsOf(anonymousId);
-      return r.length ? r : undefined;
-    });
+    const rows = await arrived(anonymousId);
     expect(rows?.[0]?.type).toBe('page');
     const consent = parse(rows?.[0]?.context).consent;
     expect(consent).toEqual({
@@ -139,8 +131,8 @@ describe('consent gating in Chromium', () => {
   });
 
   it('accept all runs blocked scripts; withdrawal stops sending, clears storage, revokes vendors', async () => {
-    const context = await newContext(browser);
-    const { page, requests } = await openFixture(context, server, {
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server, {
       before: "<script>segmently('init', { flushInterval: 60000 })</script>",
     });
     await dialog(page);
@@ -179,7 +171,7 @@ describe('consent gating in Chromium', () => {
       'fbq.consent.revoke',
     ]);
     const consentId = parse(state.local.sgm_consent).id;
-    const records = await server.sql(
+    const records = await shared.server.sql(
       'SELECT decision_source, anonymous_id FROM consent_records WHERE id = ? ORDER BY seq',
       [consentId],
     );
@@ -207,18 +199,15 @@ describe('consent gating in Chromium', () => {
   });
 
   it('GPC denies marketing without asking (opt-out region) and is recorded as such', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     await context.addInitScript(() =>
       Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
     );
-    const { page, requests } = await openFixture(context, server, {
+    const { page, requests } = await openFixture(context, shared.server, {
       attrs: 'data-consent-opt-out-regions="US" data-region="US-CA"',
     });
     const anonymousId = await eventually(() => sg<string>(page, 'anonymousId'));
-    const rows = await eventually(async () => {
-      const r = await eventsOf(anonymousId);
-      return r.length ? r : undefined;
-    });
+    const rows = await arrived(anonymousId);
     expect(parse(rows?.[0]?.context).consent).toMatchObject({
       categoryPreferences: { analytics: true, marketing: false },
       gpc: true,
@@ -227,19 +216,20 @@ describe('consent gating in Chromium', () => {
     expect(requests.some((r) => r.includes('/s/banner-'))).toBe(false);
     expect(await ran(page)).toEqual(['analytics-src']);
     expect(await calls(page)).toEqual(['ttq.revoke', 'fbq.consent.revoke']);
-    const [record] = await server.sql('SELECT * FROM consent_records WHERE anonymous_id = ?', [
-      anonymousId,
-    ]);
+    const [record] = await shared.server.sql(
+      'SELECT * FROM consent_records WHERE anonymous_id = ?',
+      [anonymousId],
+    );
     expect(record).toMatchObject({ decision_source: 'gpc', gpc: 1 });
 
     await context.close();
 
     // Opt-in region: the banner asks, but marketing stays denied even on Accept all.
-    const optInContext = await newContext(browser);
+    const optInContext = await newContext(shared.browser);
     await optInContext.addInitScript(() =>
       Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
     );
-    const optIn = (await openFixture(optInContext, server)).page;
+    const optIn = (await openFixture(optInContext, shared.server)).page;
     await dialog(optIn);
     await optIn.click('role=button[name="Customise"]');
     expect(await optIn.isDisabled('input[name="marketing"]')).toBe(true);
@@ -249,22 +239,19 @@ describe('consent gating in Chromium', () => {
   });
 
   it('follows a TCF CMP already on the page instead of showing its own banner', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const cmp = `<script>window.__tcfapi = (command, version, callback) => {
       if (command !== 'addEventListener') return;
       callback({ eventStatus: 'cmpuishown', gdprApplies: true }, true);
       setTimeout(() => callback({ eventStatus: 'useractioncomplete', gdprApplies: true, tcString: 'CPtest',
         purpose: { consents: { 1: true, 8: true, 9: true } } }, true), 100);
     };</script>`;
-    const { page, requests } = await openFixture(context, server, {
+    const { page, requests } = await openFixture(context, shared.server, {
       before: cmp,
       attrs: 'data-consent-hold="true"',
     });
     const anonymousId = await sg<string>(page, 'anonymousId');
-    const rows = await eventually(async () => {
-      const r = await eventsOf(anonymousId);
-      return r.length ? r : undefined;
-    });
+    const rows = await arrived(anonymousId);
     expect(parse(rows?.[0]?.context).consent).toMatchObject({
       categoryPreferences: {
         functional: true,
