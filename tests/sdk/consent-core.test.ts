@@ -92,4 +92,29 @@ describe('consent core', () => {
       wait_for_update: 500,
     });
   });
+
+  it('follows a GPP CMP (US opt-out of targeted advertising denies marketing) without a banner', () => {
+    const gpp = window as unknown as { __gpp?: unknown };
+    gpp.__gpp = (command: string, callback: (e: unknown, ok: boolean) => void) => {
+      if (command !== 'addEventListener') return;
+      callback({ pingData: { signalStatus: 'not ready' } }, true);
+      callback(
+        {
+          pingData: {
+            signalStatus: 'ready',
+            applicableSections: [7],
+            parsedSections: { usnat: [{ SaleOptOut: 2, TargetedAdvertisingOptOut: 1 }] },
+          },
+        },
+        true,
+      );
+    };
+    const { core, banner, changes } = start();
+    delete gpp.__gpp;
+    expect(banner).not.toHaveBeenCalled();
+    expect(changes).toHaveLength(1);
+    expect(core.decided()).toBe(true);
+    expect(core.api.get()).toMatchObject({ analytics: true, marketing: false });
+    expect(localStorage.length).toBe(0);
+  });
 });
