@@ -2,9 +2,11 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import type { Plugin, RollupOptions } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 
+// es2020 keeps `?.` and `??` as they are (every browser since 2020): ~250 bytes gzip less
+// than es2019's down-levelled helpers in the default bundle.
 const plugins = (minify: boolean) => [
   nodeResolve({ browser: true }),
-  esbuild({ target: 'es2019', minify, legalComments: 'none' }),
+  esbuild({ target: 'es2020', minify, legalComments: 'none' }),
 ];
 
 // The banner chunk is built first (rollup runs configs in order); its content-hashed file
