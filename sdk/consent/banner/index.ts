@@ -94,4 +94,8 @@ function openBanner(setup: BannerSetup): void {
   dialog.focus();
 }
 
-window.segmentlyBanner = openBanner;
+// The chunk can arrive while the document is still parsing its <head>.
+window.segmentlyBanner = (setup) => {
+  if (document.body) openBanner(setup);
+  else addEventListener('DOMContentLoaded', () => openBanner(setup), { once: true });
+};
