@@ -21,23 +21,27 @@ export function createDropCounter(client: Client, now: () => number) {
     );
   }
 
-  const flush = (): Promise<void> => {
+  /** One write at a time; counts added while it runs get the next one. */
+  function schedule(): Promise<void> {
     writing ??= new Promise<void>((resolve) => setImmediate(resolve))
       .then(write)
-      .finally(() => (writing = undefined));
+      .finally(() => {
+        writing = undefined;
+        if (pending.size) schedule().catch(() => {});
+      });
     return writing;
-  };
+  }
 
   return {
     add(sourceId: string, reason: string): void {
       const day = new Date(now()).toISOString().slice(0, 10);
       const key = JSON.stringify([sourceId, day, reason]);
       pending.set(key, (pending.get(key) ?? 0) + 1);
-      void flush().catch(() => {});
+      schedule().catch(() => {});
     },
     /** Resolves once every count added so far is written. */
     async flush(): Promise<void> {
-      while (writing || pending.size) await (writing ?? flush());
+      while (writing || pending.size) await (writing ?? schedule());
     },
   };
 }

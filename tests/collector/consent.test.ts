@@ -140,6 +140,18 @@ describe('consent re-enforcement at ingest', () => {
       ['consent_missing', 1],
     ]);
   });
+  it('adds up drop counts from concurrent requests', async () => {
+    const denied = () => trackEvent(consent({ analytics: false }));
+    await Promise.all(
+      [1, 2, 3].map(() => t.post('/v1/batch', { batch: [denied(), denied()] }, t.basic())),
+    );
+    await t.post('/v1/batch', { batch: [denied()] }, t.basic());
+    const { drops } = (await (await t.admin('/api/v1/drops?since=2026-11-25')).json()) as {
+      drops: { count: number }[];
+    };
+    expect(drops).toEqual([expect.objectContaining({ reason: 'consent_denied', count: 7 })]);
+    expect(await t.rows()).toEqual([]);
+  });
 });
 
 describe('GET /api/v1/consent/stats', () => {
