@@ -17,6 +17,15 @@ const arrived = (anonymousId: string) =>
     const rows = await eventsOf(anonymousId);
     return rows.length ? rows : undefined;
   });
+/** The consent log rows for a consent or anonymous id, once `n` have arrived. */
+const consentRecords = async (column: 'id' | 'anonymous_id', value: string, n: number) =>
+  (await eventually(async () => {
+    const rows = await shared.server.sql(
+      `SELECT * FROM consent_records WHERE ${column} = ? ORDER BY seq`,
+      [value],
+    );
+    return rows.length >= n ? rows : undefined;
+  })) ?? [];
 /** Long enough for the SDK's 500 ms flush interval to have sent anything it would send. */
 const settle = (page: Page) => page.waitForTimeout(1200);
 
@@ -71,9 +80,7 @@ describe('consent gating in Chromium', () => {
     expect(await ran(page)).toEqual([]);
     expect(await calls(page)).toEqual(['ttq.hold', 'ttq.revoke', 'fbq.consent.revoke']);
     const consentId = parse(state.local.sgm_consent).id;
-    const [record] = await shared.server.sql('SELECT * FROM consent_records WHERE id = ?', [
-      consentId,
-    ]);
+    const [record] = await consentRecords('id', consentId, 1);
     expect(record).toMatchObject({
       decision_source: 'banner',
       anonymous_id: null,
@@ -171,10 +178,7 @@ describe('consent gating in Chromium', () => {
       'fbq.consent.revoke',
     ]);
     const consentId = parse(state.local.sgm_consent).id;
-    const records = await shared.server.sql(
-      'SELECT decision_source, anonymous_id FROM consent_records WHERE id = ? ORDER BY seq',
-      [consentId],
-    );
+    const records = await consentRecords('id', consentId, 2);
     expect(records).toEqual([
       expect.objectContaining({ decision_source: 'banner', anonymous_id: before }),
       expect.objectContaining({ decision_source: 'withdrawal', anonymous_id: null }),
@@ -216,10 +220,7 @@ describe('consent gating in Chromium', () => {
     expect(requests.some((r) => r.includes('/s/banner-'))).toBe(false);
     expect(await ran(page)).toEqual(['analytics-src']);
     expect(await calls(page)).toEqual(['ttq.revoke', 'fbq.consent.revoke']);
-    const [record] = await shared.server.sql(
-      'SELECT * FROM consent_records WHERE anonymous_id = ?',
-      [anonymousId],
-    );
+    const [record] = await consentRecords('anonymous_id', anonymousId, 1);
     expect(record).toMatchObject({ decision_source: 'gpc', gpc: 1 });
 
     await context.close();
