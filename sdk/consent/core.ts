@@ -67,7 +67,7 @@ export function createConsent({
     normalize({ functional: on, analytics: on, marketing: on, personalization: on });
 
   let record = loadRecord(revision, Date.now());
-  let prefs = record?.categories ?? all(optOut);
+  let prefs = record ? normalize(record.categories) : all(optOut);
   let decided = !!record || optOut;
   let tcString: string | undefined;
   const listeners: ((p: CategoryPreferences) => void)[] = [];
