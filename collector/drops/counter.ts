@@ -23,12 +23,10 @@ export function createDropCounter(client: Client, now: () => number) {
 
   /** One write at a time; counts added while it runs get the next one. */
   function schedule(): Promise<void> {
-    writing ??= new Promise<void>((resolve) => setImmediate(resolve))
-      .then(write)
-      .finally(() => {
-        writing = undefined;
-        if (pending.size) schedule().catch(() => {});
-      });
+    writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(write).finally(() => {
+      writing = undefined;
+      if (pending.size) schedule().catch(() => {});
+    });
     return writing;
   }
 
