@@ -87,6 +87,18 @@ export const consentRecords = sqliteTable(
   ],
 );
 
+/** Valid events not stored (consent, bots, ...), counted per source, UTC day and reason. */
+export const eventDrops = sqliteTable(
+  'event_drops',
+  {
+    sourceId: text('source_id').notNull(),
+    day: text('day').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.day, t.reason] })],
+);
+
 /** Marketer-defined (or built-in) segments of a source; `rule` is the JSON rule DSL. */
 export const segments = sqliteTable(
   'segments',
