@@ -255,6 +255,14 @@ describe('GET /v1/me/segments', () => {
     ).toBeNull();
     const noKey = await s.t.app.request('/v1/me/segments?anonymousId=yes');
     expect(noKey.status).toBe(401);
+
+    // The latest consent record wins over what older events carried: a withdrawal hides all.
+    await s.t.deps.database.client.execute({
+      sql: `INSERT INTO consent_records (id, source_id, anonymous_id, categories, decision_source, given_at, received_at)
+        VALUES ('c1', ?, 'yes', '{"personalization":false,"marketing":false}', 'withdrawal', ?, ?)`,
+      args: [s.t.source.id, s.now(), s.now()],
+    });
+    expect(await (await me('yes')).json()).toEqual({ segments: [] });
   });
 });
 
