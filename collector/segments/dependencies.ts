@@ -1,5 +1,5 @@
 import type { CompiledSegment } from './membership.js';
-import { referencedSegments } from './rule-schema.js';
+import { referencedSegments } from './rule-leaves.js';
 
 export class SegmentCycleError extends Error {
   constructor(readonly path: string[]) {

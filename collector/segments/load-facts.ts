@@ -1,8 +1,9 @@
 import type { Client } from '@libsql/client';
-import type { EventMatch, Rule } from '../../shared/segment-rules.js';
+import type { Rule } from '../../shared/segment-rules.js';
 import { contextFacts } from './context-facts.js';
 import { type FactEvent, factName, type ProfileFacts } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
+import { eventMatchesOf } from './rule-leaves.js';
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -10,27 +11,9 @@ const RS = '\x1e';
 /** Event names whose properties some rule reads; `true` when a `*` match has filters. */
 export type PropsNeeded = Set<string> | true;
 
-function matchesOf(rule: Rule): EventMatch[] {
-  switch (rule.type) {
-    case 'all':
-    case 'any':
-      return rule.rules.flatMap(matchesOf);
-    case 'not':
-      return matchesOf(rule.rule);
-    case 'performed':
-      return [rule];
-    case 'notPerformed':
-      return rule.after ? [rule, rule.after] : [rule];
-    case 'funnel':
-      return rule.steps;
-    default:
-      return [];
-  }
-}
-
 export function propsNeeded(rules: Rule[]): PropsNeeded {
   const names = new Set<string>();
-  for (const m of rules.flatMap(matchesOf)) {
+  for (const m of rules.flatMap(eventMatchesOf)) {
     if (!m.where?.length) continue;
     for (const name of typeof m.event === 'string' ? [m.event] : m.event) {
       if (name === '*') return true;

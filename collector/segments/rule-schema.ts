@@ -258,18 +258,3 @@ export const SegmentDefinitionSchema = z.strictObject({
   reentryAfter: duration.optional(),
   utm: UtmSchema.optional(),
 }) satisfies z.ZodType<SegmentDefinition>;
-
-/** Segment keys a rule refers to with `inSegment` (for dependency order and cycle checks). */
-export function referencedSegments(rule: Rule): string[] {
-  switch (rule.type) {
-    case 'all':
-    case 'any':
-      return rule.rules.flatMap(referencedSegments);
-    case 'not':
-      return referencedSegments(rule.rule);
-    case 'inSegment':
-      return [rule.segment];
-    default:
-      return [];
-  }
-}

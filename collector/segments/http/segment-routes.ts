@@ -6,7 +6,7 @@ import type { AppDeps } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { orderByDependencies, SegmentCycleError } from '../dependencies.js';
 import { createSegmentQueries } from '../queries.js';
-import { referencedSegments } from '../rule-schema.js';
+import { referencedSegments } from '../rule-leaves.js';
 import { compile } from '../segment-store.js';
 import { exportResponse } from './export.js';
 import { resolveSegment, resolveSource } from './resolve.js';
