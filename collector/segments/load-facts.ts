@@ -164,9 +164,10 @@ export async function collectProfileFacts(
   for (const user of users) anons.push(...collector.identities.anonymousIdsOf(user));
   const sql = packedSelect(
     needed,
-    // Two index searches: an OR across the two columns would scan the whole source.
+    // Two index searches: an OR across the two columns would scan the whole source, and
+    // `+user_id` keeps "user_id IS NULL" from picking the user index (all anonymous events).
     `SELECT * FROM events WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
-     UNION ALL SELECT * FROM events WHERE source_id = ?1 AND user_id IS NULL
+     UNION ALL SELECT * FROM events WHERE source_id = ?1 AND +user_id IS NULL
        AND anonymous_id IN (SELECT value FROM json_each(?3))`,
   );
   const r = await client.execute({

@@ -114,14 +114,18 @@ export function createSegmentQueries(client: Client) {
       const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
       const anons = profileIds.filter((p) => p.startsWith('a:')).map((p) => p.slice(2));
       const r = await rows(
-        `SELECT user_id, anonymous_id, traits FROM events WHERE source_id = ? AND type = 'identify'
-         AND traits IS NOT NULL AND (user_id IN (SELECT value FROM json_each(?))
-           OR (user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?))))
+        // As in load-facts.ts: two index searches, and `+user_id` keeps the anonymous one.
+        `SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
+         WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2)) AND type = 'identify'
+         UNION ALL SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
+         WHERE source_id = ?1 AND +user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?3))
+           AND type = 'identify'
          ORDER BY timestamp, seq`,
         [sourceId, JSON.stringify(users), JSON.stringify(anons)],
       );
       const out = new Map<string, Record<string, unknown>>();
       for (const row of r) {
+        if (row[2] === null) continue;
         const id = row[0] ? `u:${row[0]}` : `a:${row[1]}`;
         out.set(id, { ...out.get(id), ...JSON.parse(String(row[2])) });
       }
