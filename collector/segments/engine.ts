@@ -115,8 +115,7 @@ export function createSegmentEngine(opts: EngineOptions) {
         for (const key of exited) {
           const segment = segments.find((s) => s.key === key);
           if (!segment) continue;
-          const membershipId = state.openIds.get(key);
-          flips.push({ segment, profileId, kind: 'exit', reason: 'rule', membershipId });
+          flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
         }
         // Unseen profiles have undefined here, so they are always written.
         if (state.nextCheckAt !== decision.nextCheckAt) {
@@ -145,11 +144,9 @@ export function createSegmentEngine(opts: EngineOptions) {
     const profileId = `a:${anonymousId}`;
     const { segments } = await rulesOf(sourceId);
     const state = stateOf(await loadStates(client, sourceId, [profileId], segments), profileId);
-    const flips: Flip[] = [...state.openIds].flatMap(([key, membershipId]) => {
+    const flips: Flip[] = [...state.current].flatMap((key) => {
       const segment = segments.find((s) => s.key === key);
-      return segment
-        ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged', membershipId }]
-        : [];
+      return segment ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged' }] : [];
     });
     await writeFlips(client, sourceId, flips, [], now());
     await client.execute({

@@ -4,8 +4,6 @@ import type { MembershipState } from './membership.js';
 import type { CompiledRow } from './segment-store.js';
 
 export interface StoredState extends MembershipState {
-  /** Open membership row id per segment key. */
-  openIds: Map<string, number>;
   /** Stored next check; undefined when the engine has not seen the profile. */
   nextCheckAt?: number | null;
 }
@@ -13,7 +11,6 @@ export interface StoredState extends MembershipState {
 const emptyState = (): StoredState => ({
   current: new Set(),
   lastExitAt: new Map(),
-  openIds: new Map(),
 });
 
 /** Current memberships, last exits and stored next check of the given profiles. */
@@ -69,10 +66,7 @@ function addPackedStates(
       const key = keyById.get(segmentId as string);
       if (!key) continue;
       const state = stateFor(profileId as string);
-      if (openId) {
-        (state.current as Set<string>).add(key);
-        state.openIds.set(key, Number(openId));
-      }
+      if (openId) (state.current as Set<string>).add(key);
       if (lastExit) {
         const last = state.lastExitAt as Map<string, number>;
         last.set(key, Math.max(Number(lastExit), last.get(key) ?? 0));
@@ -103,8 +97,10 @@ export async function loadSourceStates(
   const r = await client.batch(
     [
       {
-        sql: `SELECT group_concat(segment_id || x'1f' || profile_id || x'1f' || id || x'1f', x'1e')
-          FROM segment_memberships WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL`,
+        // One row per segment, walking the open-membership partial index in order.
+        sql: `SELECT segment_id, group_concat(profile_id, x'1e') FROM segment_memberships
+          WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL
+          GROUP BY segment_id`,
         args: [JSON.stringify(segments.map((s) => s.id))],
       },
       {
@@ -121,8 +117,17 @@ export async function loadSourceStates(
     'read',
   );
   const states = new Map<string, StoredState>();
-  addPackedStates(states, r[0]?.rows[0]?.[0], r[2]?.rows[0]?.[0], keyById);
+  addPackedStates(states, undefined, r[2]?.rows[0]?.[0], keyById);
   addPackedStates(states, r[1]?.rows[0]?.[0], undefined, keyById);
+  for (const row of r[0]?.rows ?? []) {
+    const key = keyById.get(String(row[0]));
+    if (!key || typeof row[1] !== 'string') continue;
+    for (const profileId of row[1].split('\x1e')) {
+      const state = states.get(profileId) ?? emptyState();
+      states.set(profileId, state);
+      (state.current as Set<string>).add(key);
+    }
+  }
   return states;
 }
 
@@ -135,8 +140,6 @@ export interface Flip {
   profileId: string;
   kind: 'enter' | 'exit';
   reason: string;
-  /** For exits: the open membership row. */
-  membershipId?: number;
 }
 
 export function webhookPayload(flip: Flip, sourceId: string, at: number) {
@@ -160,15 +163,17 @@ export async function writeFlips(
   now: number,
 ): Promise<void> {
   const stmts: InStatement[] = [];
-  const exits = flips.filter((f) => f.kind === 'exit');
-  const byReason = new Map<string, number[]>();
-  for (const f of exits)
-    byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.membershipId as number]);
-  for (const [reason, ids] of byReason) {
+  const exits = new Map<string, [string, string][]>();
+  for (const f of flips) {
+    if (f.kind === 'exit')
+      exits.set(f.reason, [...(exits.get(f.reason) ?? []), [f.segment.id, f.profileId]]);
+  }
+  for (const [reason, pairs] of exits) {
     stmts.push({
-      sql: `UPDATE segment_memberships SET exited_at = ?, exit_reason = ?
-        WHERE id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL`,
-      args: [now, reason, JSON.stringify(ids)],
+      sql: `UPDATE segment_memberships SET exited_at = ?, exit_reason = ? WHERE id IN (
+          SELECT m.id FROM json_each(?) j JOIN segment_memberships m
+          ON m.segment_id = j.value->>0 AND m.profile_id = j.value->>1 AND m.exited_at IS NULL)`,
+      args: [now, reason, JSON.stringify(pairs)],
     });
   }
   const enters = flips.filter((f) => f.kind === 'enter').map((f) => [f.segment.id, f.profileId]);
