@@ -4,7 +4,7 @@ import esbuild from 'rollup-plugin-esbuild';
 
 const plugins = (minify: boolean) => [
   nodeResolve({ browser: true }),
-  esbuild({ target: 'es2019', minify, legalComments: 'none' }),
+  esbuild({ target: 'es2020', minify, legalComments: 'none' }),
 ];
 
 const config: RollupOptions[] = [

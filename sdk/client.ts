@@ -1,11 +1,25 @@
-import { KEEPALIVE_BYTES } from '../shared/limits.js';
+import {
+  type StandardEvent,
+  type StandardProperties,
+  standardEventProblems,
+  toStandardEvent,
+} from '../shared/events.js';
+import { KEEPALIVE_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../shared/limits.js';
+import { PIXEL_JSON_BYTES } from '../shared/pixel.js';
 import type { EventType, JsonObject, WireEvent } from '../shared/wire.js';
-import { LIBRARY, pageContext } from './context.js';
+import { landingTouches, type Touches } from './campaign.js';
+import { LIBRARY, pageContext, setReferrer } from './context.js';
+import { flushLock } from './flush-lock.js';
 import { mayCollect } from './gate.js';
+import { hashEmail, hashPhone, hashTraits } from './hash.js';
+import { createIdentity } from './identity.js';
 import { debugLog, safe, setDebug } from './log.js';
+import { watchNavigations } from './pageviews.js';
 import { createQueue } from './queue.js';
+import { touchSession } from './session.js';
 import { openStorage, type Storage } from './storage.js';
-import { batchBody, bodiesWithin, postBatch, sendOnUnload } from './transport.js';
+import { batchBody, chunkEvents, postBatch, sendOnUnload, sendPixel } from './transport.js';
+import { createUtm } from './utm.js';
 import { uuidv7 } from './uuid.js';
 
 export interface SegmentlyOptions {
@@ -13,7 +27,7 @@ export interface SegmentlyOptions {
   writeKey: string;
   /** Origin of the collector, e.g. `https://collect.example.com`. */
   apiHost: string;
-  /** Send a pageview as soon as the SDK starts (default true). */
+  /** Send a pageview on load and on single-page-app navigations (default true). */
   autoPage?: boolean;
   /** Events per request (default 20). */
   flushAt?: number;
@@ -22,110 +36,178 @@ export interface SegmentlyOptions {
   debug?: boolean;
   /** Where the queue lives; IndexedDB with an in-memory fallback by default. */
   storage?: Storage;
+  /** Country calling code for phone numbers given without one when hashing (e.g. `49`). */
+  phoneCountryCode?: string;
 }
 
 export type Properties = JsonObject;
 
+export interface EventOptions {
+  /** When it happened, if not now. */
+  timestamp?: Date | string;
+  /** Merged into the event's `context`. */
+  context?: JsonObject;
+  /** Your own idempotency key; the collector stores one event per messageId. */
+  messageId?: string;
+}
+
+export interface IdentifyOptions extends EventOptions {
+  /** Hash `email` / `phone` traits with SHA-256 in the browser (default true). */
+  hash?: boolean;
+}
+
+export type TrackProperties<E extends string> = E extends StandardEvent
+  ? StandardProperties
+  : Properties;
+
 export interface Segmently {
-  track(event: string, properties?: Properties): void;
-  page(name?: string, properties?: Properties): void;
-  identify(userId?: string, traits?: Properties): void;
-  alias(newId: string): void;
-  group(groupId: string, traits?: Properties): void;
+  /** TikTok standard names (`AddToCart`, …) are typed; Segment spec names are mapped to them. */
+  track<E extends string>(event: E, properties?: TrackProperties<E>, options?: EventOptions): void;
+  page(name?: string, properties?: Properties, options?: EventOptions): void;
+  /** `email` and `phone` traits leave the browser only as SHA-256 (`email_sha256`, …). */
+  identify(userId?: string, traits?: Properties, options?: IdentifyOptions): void;
+  alias(newId: string, options?: EventOptions): void;
+  group(groupId: string, traits?: Properties, options?: EventOptions): void;
+  /** Forgets the user and starts a new anonymous identity. */
   reset(): void;
   flush(): Promise<void>;
   ready(fn: () => void): void;
   debug(on: boolean): void;
+  /** Per-segment UTM tagging for the visitor's own segments. */
+  utm: { tag(url: string, segmentKey?: string): string };
+  /** SHA-256 of a normalised e-mail / E.164 phone, as TikTok and Meta match them. */
+  hash: { email(email: string): Promise<string>; phone(phone: string): Promise<string> };
   readonly anonymousId: string;
-}
-
-const ANON_KEY = 'sgm_aid';
-
-function readAnonymousId(): string {
-  try {
-    const stored = localStorage.getItem(ANON_KEY);
-    if (stored) return stored;
-    const id = uuidv7();
-    localStorage.setItem(ANON_KEY, id);
-    return id;
-  } catch {
-    return uuidv7();
-  }
+  readonly userId: string | undefined;
+  /** Events this page gave up on (too many failed attempts or too old). */
+  readonly dropped: number;
 }
 
 export function createSegmently(options: SegmentlyOptions): Segmently {
-  const { writeKey, apiHost, flushAt = 20, flushInterval = 500 } = options;
+  const { writeKey, flushAt = 20, flushInterval = 500, phoneCountryCode } = options;
+  const apiHost = options.apiHost.replace(/\/$/, '');
   setDebug(options.debug ?? false);
-  const endpoint = `${apiHost.replace(/\/$/, '')}/v1/batch`;
+  const pixel = typeof fetch !== 'function';
   const queue = createQueue({
     storage: options.storage ?? openStorage(),
-    send: (batch) => postBatch(endpoint, batchBody(writeKey, batch)),
+    send: (batch) =>
+      pixel
+        ? sendPixel(apiHost, batchBody(writeKey, batch))
+        : postBatch(`${apiHost}/v1/batch`, batchBody(writeKey, batch)),
     flushAt,
     flushInterval,
+    maxBytes: pixel ? PIXEL_JSON_BYTES : MAX_BATCH_BYTES,
+    lock: flushLock(),
   });
-  let anonymousId = readAnonymousId();
-  let userId: string | undefined;
+  const identity = createIdentity();
+  const utm = createUtm(apiHost, writeKey, () => identity.anonymousId);
+  let touches: Touches = landingTouches(location.search);
 
-  function emit(type: EventType, fields: Partial<WireEvent>): void {
+  function emit(
+    type: EventType,
+    fields: Partial<WireEvent>,
+    { timestamp, context, messageId }: EventOptions = {},
+    hashing?: Promise<Properties>,
+  ): void {
+    const { userId } = identity;
     const event: WireEvent = {
       type,
-      messageId: uuidv7(),
-      anonymousId,
+      messageId: messageId ?? uuidv7(),
+      anonymousId: identity.anonymousId,
       ...(userId ? { userId } : {}),
       ...fields,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: {
         library: LIBRARY,
         page: pageContext(),
         userAgent: navigator.userAgent,
         locale: navigator.language,
+        session: touchSession(),
+        ...touches,
+        ...context,
       },
     };
-    if (mayCollect(event)) void queue.push(event);
-    else debugLog('not collected', event);
+    if (!mayCollect(event)) debugLog('not collected', event);
+    else if (hashing) void hashing.then((traits) => queue.push({ ...event, traits }));
+    else void queue.push(event);
   }
 
-  const api: Segmently = {
-    track: safe((event: string, properties: Properties = {}) =>
-      emit('track', { event, properties }),
-    ),
-    page: safe((name?: string, properties: Properties = {}) =>
-      emit('page', { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } }),
-    ),
-    identify: safe((id?: string, traits: Properties = {}) => {
-      if (id) userId = id;
-      emit('identify', { traits });
+  const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
+    touches = landingTouches(location.search);
+    emit(
+      'page',
+      { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } },
+      options,
+    );
+  };
+
+  const api = {
+    track: safe((name: string, props: Properties = {}, options?: EventOptions) => {
+      const { event, properties } = toStandardEvent(name, props);
+      const problems = standardEventProblems(event, properties);
+      if (problems.length) debugLog(`${event}: ${problems.join('; ')}`, properties);
+      emit('track', { event, properties }, options);
     }),
-    alias: safe((newId: string) => {
-      emit('alias', { previousId: userId ?? anonymousId, userId: newId });
-      userId = newId;
+    page: safe(page),
+    identify: safe((id?: string, traits: Properties = {}, options: IdentifyOptions = {}) => {
+      if (id) identity.setUserId(id);
+      const hashing = options.hash !== false && (traits.email || traits.phone);
+      emit(
+        'identify',
+        { traits },
+        options,
+        hashing ? hashTraits(traits, phoneCountryCode) : undefined,
+      );
     }),
-    group: safe((groupId: string, traits: Properties = {}) => emit('group', { groupId, traits })),
+    alias: safe((newId: string, options?: EventOptions) => {
+      emit(
+        'alias',
+        { previousId: identity.userId ?? identity.anonymousId, userId: newId },
+        options,
+      );
+      identity.setUserId(newId);
+    }),
+    group: safe((groupId: string, traits: Properties = {}, options?: EventOptions) =>
+      emit('group', { groupId, traits }, options),
+    ),
     reset: safe(() => {
-      userId = undefined;
-      try {
-        localStorage.removeItem(ANON_KEY);
-      } catch {}
-      anonymousId = readAnonymousId();
+      identity.reset();
+      void utm.refresh();
     }),
     flush: () => queue.flush().catch(debugLog),
     ready: safe((fn: () => void) => fn()),
-    debug: safe((on: boolean) => setDebug(on)),
+    debug: safe(setDebug),
+    utm: { tag: utm.tag },
+    hash: { email: hashEmail, phone: (phone: string) => hashPhone(phone, phoneCountryCode) },
     get anonymousId() {
-      return anonymousId;
+      return identity.anonymousId;
+    },
+    get userId() {
+      return identity.userId;
+    },
+    get dropped() {
+      return queue.dropped;
     },
   } as Segmently;
 
   const sendQueuedOnExit = () => {
-    for (const body of bodiesWithin(writeKey, queue.takeForUnload(), KEEPALIVE_BYTES))
-      sendOnUnload(endpoint, body);
+    const max = pixel ? PIXEL_JSON_BYTES : KEEPALIVE_BYTES;
+    for (const chunk of chunkEvents(queue.takeForUnload(), MAX_BATCH_EVENTS, max))
+      sendOnUnload(apiHost, batchBody(writeKey, chunk));
   };
   addEventListener('pagehide', sendQueuedOnExit);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') sendQueuedOnExit();
   });
+  addEventListener('online', () => void queue.flush());
 
-  if (options.autoPage !== false) api.page();
-  else void queue.flush();
+  void utm.refresh();
+  if (options.autoPage !== false) {
+    page();
+    watchNavigations((previous) => {
+      setReferrer(previous);
+      page();
+    });
+  } else void queue.flush();
   return api;
 }

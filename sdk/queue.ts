@@ -1,26 +1,59 @@
+import { MAX_BATCH_BYTES } from '../shared/limits.js';
 import type { WireEvent } from '../shared/wire.js';
+import type { FlushLock } from './flush-lock.js';
 import type { Storage } from './storage.js';
-import type { SendResult } from './transport.js';
+import { chunkEvents, type SendResult } from './transport.js';
 
 const PREFIX = 'q:';
+const DAY_MS = 86_400_000;
 
 export interface QueueOptions {
   storage: Storage;
   send: (batch: WireEvent[]) => Promise<SendResult>;
+  /** Events per request, and how many queued events start a send at once. */
   flushAt: number;
+  /** Milliseconds to wait for more events before sending. */
   flushInterval: number;
+  /** Bytes per request body (default: the collector's batch limit). */
+  maxBytes?: number;
+  /** Only one tab flushes at a time; the default runs at once (a single tab). */
+  lock?: FlushLock;
+  /** Server-answered failures (5xx, 408, 429) an event survives; default 10. */
+  maxAttempts?: number;
+  /** Queued events older than this are dropped; default 7 days. */
+  maxAgeMs?: number;
+  /** Longest wait between retries; default 5 minutes. */
+  maxBackoffMs?: number;
+  random?: () => number;
+}
+
+/**
+ * Exponential backoff with jitter: the delay after the n-th failure in a row is
+ * `base·2ⁿ` (capped) scaled by a random factor in [0.5, 1), so tabs and visitors coming
+ * back from an outage do not retry in lockstep.
+ */
+export function backoffDelay(failures: number, base: number, cap: number, random = Math.random) {
+  return Math.min(cap, base * 2 ** failures) * (0.5 + random() / 2);
 }
 
 /**
  * Events are persisted one key per messageId before any send, and deleted only after the
  * collector acknowledged them, so a crash, a reload or a closed tab loses nothing; the
- * collector ignores duplicate messageIds, so resending is always safe.
+ * collector ignores duplicate messageIds, so resending is always safe. Network failures
+ * (offline, collector down) are retried until the event is `maxAgeMs` old; errors the
+ * collector answers with count as attempts, up to `maxAttempts`. Drops are counted.
  */
-export function createQueue({ storage, send, flushAt, flushInterval }: QueueOptions) {
+export function createQueue(options: QueueOptions) {
+  const { storage, send, flushAt, flushInterval, maxBytes = MAX_BATCH_BYTES } = options;
+  const { maxAttempts = 10, maxAgeMs = 7 * DAY_MS, maxBackoffMs = 300_000 } = options;
+  const lock: FlushLock = options.lock ?? ((fn) => fn().then(() => true));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<void> | undefined;
   let again: Promise<void> | undefined;
   let unsent = 0;
+  let failures = 0;
+  let dropped = 0;
+  const attempts = new Map<string, number>();
   /** Events this page queued and the collector has not acknowledged: what unload must send. */
   const inPage = new Map<string, WireEvent>();
 
@@ -32,19 +65,48 @@ export function createQueue({ storage, send, flushAt, flushInterval }: QueueOpti
     }, delay);
   };
 
+  const forget = async (keys: string[]) => {
+    for (const k of keys) {
+      inPage.delete(k);
+      attempts.delete(k);
+    }
+    await storage.delMany(keys);
+  };
+
   async function flushOnce(): Promise<void> {
     const all = await storage.entries<WireEvent>(PREFIX);
     all.sort(([a], [b]) => (a < b ? -1 : 1));
-    for (let i = 0; i < all.length; i += flushAt) {
-      const chunk = all.slice(i, i + flushAt);
-      const result = await send(chunk.map(([, e]) => e));
-      if (!result.acked) {
-        schedule(result.retryAfter ?? flushInterval * 4);
-        return;
+    const tooOld = Date.now() - maxAgeMs;
+    const live: WireEvent[] = [];
+    const stale: string[] = [];
+    for (const [key, event] of all) {
+      if (Date.parse(event.timestamp ?? '') < tooOld) stale.push(key);
+      else live.push(event);
+    }
+    dropped += stale.length;
+    await forget(stale);
+    for (const chunk of chunkEvents(live, flushAt, maxBytes)) {
+      const result = await send(chunk);
+      const keys = chunk.map((e) => PREFIX + e.messageId);
+      if (result.acked) {
+        failures = 0;
+        await forget(keys);
+        continue;
       }
-      const keys = chunk.map(([k]) => k);
-      for (const k of keys) inPage.delete(k);
-      await storage.delMany(keys);
+      if (result.status) {
+        const spent = keys.filter((k) => {
+          const n = (attempts.get(k) ?? 0) + 1;
+          attempts.set(k, n);
+          return n >= maxAttempts;
+        });
+        dropped += spent.length;
+        await forget(spent);
+      }
+      schedule(
+        result.retryAfter ??
+          backoffDelay(failures++, flushInterval * 2, maxBackoffMs, options.random),
+      );
+      return;
     }
     unsent = 0;
   }
@@ -52,7 +114,11 @@ export function createQueue({ storage, send, flushAt, flushInterval }: QueueOpti
   /** One pass at a time; a flush asked for during a pass gets a pass of its own after it. */
   function flush(): Promise<void> {
     if (!flushing) {
-      flushing = flushOnce().finally(() => (flushing = undefined));
+      flushing = lock(flushOnce)
+        .then((ran) => {
+          if (!ran) schedule(flushInterval);
+        })
+        .finally(() => (flushing = undefined));
       return flushing;
     }
     again ??= flushing.then(() => {
@@ -66,10 +132,15 @@ export function createQueue({ storage, send, flushAt, flushInterval }: QueueOpti
     async push(event: WireEvent): Promise<void> {
       inPage.set(PREFIX + event.messageId, event);
       await storage.set(PREFIX + event.messageId, event);
-      if (++unsent >= flushAt) void flush();
+      // While backing off from failures, the timer decides when to try again.
+      if (++unsent >= flushAt && !failures) void flush();
       else schedule(flushInterval);
     },
     flush,
+    /** Events dropped after too many attempts or for age, since this page loaded. */
+    get dropped() {
+      return dropped;
+    },
     /**
      * Hands over this page's unacknowledged events for a last send as the page goes away.
      * They stay persisted: the next page sends them again and the collector drops the

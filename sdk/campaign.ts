@@ -1,0 +1,44 @@
+import type { Campaign } from '../shared/wire.js';
+import { localGet, localSet } from './local.js';
+
+const UTM = ['source', 'medium', 'campaign', 'term', 'content'];
+export const CLICK_IDS = ['ttclid', 'fbclid', 'gclid', 'msclkid'];
+const FIRST = 'sgm_cf';
+const LAST = 'sgm_cl';
+
+/** `utm_*` (Segment's `context.campaign` shape: utm_campaign → name) and ad click ids. */
+export function parseCampaign(search: string): Campaign | undefined {
+  const query = new URLSearchParams(search);
+  const campaign: Campaign = {};
+  for (const key of UTM) {
+    const value = query.get(`utm_${key}`);
+    if (value) campaign[key === 'campaign' ? 'name' : key] = value;
+  }
+  for (const key of CLICK_IDS) {
+    const value = query.get(key);
+    if (value) campaign[key] = value;
+  }
+  return Object.keys(campaign).length ? campaign : undefined;
+}
+
+export interface Touches {
+  /** Last touch: the most recent landing that carried campaign parameters. */
+  campaign?: Campaign;
+  /** First touch: the first such landing this browser saw. */
+  firstCampaign?: Campaign;
+}
+
+/**
+ * Records a page's campaign, if it has one, as the last touch (and the first touch when
+ * there was none), and returns the touches events carry; pages without campaign parameters
+ * keep the touches from before.
+ */
+export function landingTouches(search: string): Touches {
+  const campaign = parseCampaign(search);
+  if (campaign) {
+    localSet(LAST, campaign);
+    if (!localGet(FIRST)) localSet(FIRST, campaign);
+  }
+  const last = localGet<Campaign>(LAST);
+  return last ? { campaign: last, firstCampaign: localGet<Campaign>(FIRST) } : {};
+}

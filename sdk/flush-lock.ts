@@ -1,0 +1,30 @@
+import { localGet, localSet } from './local.js';
+import { uuidv7 } from './uuid.js';
+
+/** Runs `fn` holding the flush lock; resolves false when another tab holds it (fallback only). */
+export type FlushLock = (fn: () => Promise<void>) => Promise<boolean>;
+
+const NAME = 'sgm_flush';
+/** A crashed tab's lease expires; a slow flush past it only risks duplicates, never loss. */
+const LEASE_MS = 15_000;
+
+/**
+ * Only one tab flushes at a time, so tabs never send the same queued event twice: Web Locks
+ * queue the tabs up; without them, a lease in localStorage makes the others skip their turn.
+ */
+export function flushLock(): FlushLock {
+  const locks = navigator.locks;
+  if (locks?.request) return (fn) => locks.request(NAME, () => fn()).then(() => true);
+  const me = uuidv7();
+  return async (fn) => {
+    const lease = localGet<[string, number]>(NAME);
+    if (lease && lease[0] !== me && lease[1] > Date.now()) return false;
+    localSet(NAME, [me, Date.now() + LEASE_MS]);
+    try {
+      await fn();
+    } finally {
+      localSet(NAME, undefined);
+    }
+    return true;
+  };
+}

@@ -1,0 +1,76 @@
+import {
+  ME_SEGMENTS_PATH,
+  type MeSegment,
+  type MeSegmentsResponse,
+} from '../shared/me-segments.js';
+import { mayPersonalize } from './gate.js';
+import { localGet, localSet } from './local.js';
+
+const CACHE_KEY = 'sgm_seg';
+const CACHE_MS = 60_000;
+const LINKS = 'a[data-segmently-utm]';
+
+interface Cached {
+  aid: string;
+  at: number;
+  segments: MeSegment[];
+}
+
+/**
+ * The url with the UTM template of segment `key` if the visitor is in it (else of their
+ * first segment) set on it; its parameters win over ones already there. Never throws.
+ */
+export function tagUrl(url: string, segments: MeSegment[], key?: string): string {
+  try {
+    const template = (key ? segments.find((s) => s.key === key) : segments[0])?.utm;
+    const u = new URL(url, location.href);
+    for (const [name, value] of Object.entries(template ?? {})) u.searchParams.set(name, value);
+    return template ? u.href : url;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Per-segment UTM tagging: `tag(url, segmentKey?)` and links marked `data-segmently-utm`
+ * (its value, if any, names the segment). The visitor's segments come from the collector,
+ * only with personalization or marketing consent, cached for a minute per tab.
+ */
+export function createUtm(apiHost: string, writeKey: string, anonymousId: () => string) {
+  let segments: MeSegment[] = [];
+  let loading: Promise<void> | undefined;
+
+  const tag = (url: string, key?: string) => tagUrl(url, segments, key);
+  const tagLinks = () => {
+    for (const a of document.querySelectorAll<HTMLAnchorElement>(LINKS))
+      a.href = tag(a.href, a.dataset.segmentlyUtm || undefined);
+  };
+
+  async function load(): Promise<void> {
+    const aid = anonymousId();
+    const cached = localGet<Cached>(CACHE_KEY, 'sessionStorage');
+    const mine = cached?.aid === aid;
+    segments = mine && mayPersonalize() ? (cached as Cached).segments : [];
+    if (!mayPersonalize()) return;
+    if (!mine || Date.now() - (cached as Cached).at > CACHE_MS) {
+      const query = new URLSearchParams({ writeKey, anonymousId: aid });
+      const res = await fetch(`${apiHost}${ME_SEGMENTS_PATH}?${query}`, { credentials: 'omit' });
+      if (!res.ok) return;
+      segments = ((await res.json()) as MeSegmentsResponse).segments;
+      localSet(CACHE_KEY, { aid, at: Date.now(), segments }, 'sessionStorage');
+    }
+    tagLinks();
+  }
+
+  /** Fetches (once at a time) and tags the page's links; links clicked later are tagged then. */
+  const refresh = () => (loading ??= load().finally(() => (loading = undefined)));
+  document.addEventListener(
+    'click',
+    (e) => {
+      const a = (e.target as Element | null)?.closest?.<HTMLAnchorElement>(LINKS);
+      if (a) a.href = tag(a.href, a.dataset.segmentlyUtm || undefined);
+    },
+    true,
+  );
+  return { tag, refresh };
+}
