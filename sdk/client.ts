@@ -110,13 +110,14 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     hashing?: Promise<Properties>,
   ): void {
     const { userId } = identity;
+    const at = Date.now();
     const event: WireEvent = {
       type,
       messageId: messageId ?? uuidv7(),
       anonymousId: identity.anonymousId,
       ...(userId ? { userId } : {}),
       ...fields,
-      timestamp: new Date(timestamp ?? Date.now()).toISOString(),
+      timestamp: new Date(timestamp ?? at).toISOString(),
       context: {
         library: LIBRARY,
         page: pageContext(),
@@ -128,8 +129,8 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       },
     };
     if (!mayCollect(event)) debugLog('not collected', event);
-    else if (hashing) void hashing.then((traits) => queue.push({ ...event, traits }));
-    else void queue.push(event);
+    else if (hashing) void hashing.then((traits) => queue.push({ ...event, traits }, at));
+    else void queue.push(event, at);
   }
 
   const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
@@ -172,7 +173,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     ),
     reset: safe(() => {
       identity.reset();
-      void utm.refresh();
+      utm.refresh();
     }),
     flush: () => queue.flush().catch(debugLog),
     ready: safe((fn: () => void) => fn()),
@@ -201,7 +202,6 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   });
   addEventListener('online', () => void queue.flush());
 
-  void utm.refresh();
   if (options.autoPage !== false) {
     page();
     watchNavigations((previous) => {

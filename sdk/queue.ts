@@ -5,6 +5,13 @@ import type { Storage } from './storage.js';
 import { chunkEvents, type SendResult } from './transport.js';
 
 const PREFIX = 'q:';
+
+/**
+ * `q:<ms since epoch, base 36>:<messageId>`: keys sort in the order events were made, and
+ * carry the time they were queued for the age limit (a backdated `timestamp` is not stale).
+ */
+const queueKey = (event: WireEvent, at: number) => `${PREFIX}${at.toString(36)}:${event.messageId}`;
+const queuedAt = (key: string) => Number.parseInt(key.slice(PREFIX.length), 36);
 const DAY_MS = 86_400_000;
 
 export interface QueueOptions {
@@ -77,17 +84,17 @@ export function createQueue(options: QueueOptions) {
     const all = await storage.entries<WireEvent>(PREFIX);
     all.sort(([a], [b]) => (a < b ? -1 : 1));
     const tooOld = Date.now() - maxAgeMs;
-    const live: WireEvent[] = [];
+    const keyOf = new Map<WireEvent, string>();
     const stale: string[] = [];
     for (const [key, event] of all) {
-      if (Date.parse(event.timestamp ?? '') < tooOld) stale.push(key);
-      else live.push(event);
+      if (queuedAt(key) < tooOld) stale.push(key);
+      else keyOf.set(event, key);
     }
     dropped += stale.length;
     await forget(stale);
-    for (const chunk of chunkEvents(live, flushAt, maxBytes)) {
+    for (const chunk of chunkEvents([...keyOf.keys()], flushAt, maxBytes)) {
       const result = await send(chunk);
-      const keys = chunk.map((e) => PREFIX + e.messageId);
+      const keys = chunk.map((e) => keyOf.get(e) as string);
       if (result.acked) {
         failures = 0;
         await forget(keys);
@@ -113,6 +120,8 @@ export function createQueue(options: QueueOptions) {
 
   /** One pass at a time; a flush asked for during a pass gets a pass of its own after it. */
   function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
     if (!flushing) {
       flushing = lock(flushOnce)
         .then((ran) => {
@@ -129,9 +138,11 @@ export function createQueue(options: QueueOptions) {
   }
 
   return {
-    async push(event: WireEvent): Promise<void> {
-      inPage.set(PREFIX + event.messageId, event);
-      await storage.set(PREFIX + event.messageId, event);
+    /** `at`: when the event was made, which orders the queue (default now). */
+    async push(event: WireEvent, at = Date.now()): Promise<void> {
+      const key = queueKey(event, at);
+      inPage.set(key, event);
+      await storage.set(key, event);
       // While backing off from failures, the timer decides when to try again.
       if (++unsent >= flushAt && !failures) void flush();
       else schedule(flushInterval);

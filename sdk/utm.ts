@@ -39,31 +39,46 @@ export function tagUrl(url: string, segments: MeSegment[], key?: string): string
 export function createUtm(apiHost: string, writeKey: string, anonymousId: () => string) {
   let segments: MeSegment[] = [];
   let loading: Promise<void> | undefined;
-
-  const tag = (url: string, key?: string) => tagUrl(url, segments, key);
-  const tagLinks = () => {
-    for (const a of document.querySelectorAll<HTMLAnchorElement>(LINKS))
-      a.href = tag(a.href, a.dataset.segmentlyUtm || undefined);
-  };
+  let loaded: [aid: string, at: number] | undefined;
 
   async function load(): Promise<void> {
     const aid = anonymousId();
     const cached = localGet<Cached>(CACHE_KEY, 'sessionStorage');
-    const mine = cached?.aid === aid;
-    segments = mine && mayPersonalize() ? (cached as Cached).segments : [];
+    const fresh = cached?.aid === aid && Date.now() - cached.at < CACHE_MS;
+    segments = fresh ? cached.segments : [];
     if (!mayPersonalize()) return;
-    if (!mine || Date.now() - (cached as Cached).at > CACHE_MS) {
+    if (!fresh) {
       const query = new URLSearchParams({ writeKey, anonymousId: aid });
       const res = await fetch(`${apiHost}${ME_SEGMENTS_PATH}?${query}`, { credentials: 'omit' });
       if (!res.ok) return;
       segments = ((await res.json()) as MeSegmentsResponse).segments;
       localSet(CACHE_KEY, { aid, at: Date.now(), segments }, 'sessionStorage');
     }
+    loaded = [aid, Date.now()];
     tagLinks();
   }
 
-  /** Fetches (once at a time) and tags the page's links; links clicked later are tagged then. */
-  const refresh = () => (loading ??= load().finally(() => (loading = undefined)));
+  /** Loads the visitor's segments unless this tab has them fresh; one request at a time. */
+  const refresh = () => {
+    if (loaded?.[0] === anonymousId() && Date.now() - loaded[1] < CACHE_MS) return;
+    loading ??= load()
+      .catch(() => {})
+      .finally(() => (loading = undefined));
+  };
+  const tag = (url: string, key?: string) => {
+    refresh();
+    return tagUrl(url, segments, key);
+  };
+  function tagLinks() {
+    for (const a of document.querySelectorAll<HTMLAnchorElement>(LINKS))
+      a.href = tagUrl(a.href, segments, a.dataset.segmentlyUtm || undefined);
+  }
+
+  // Ask the collector only for pages that have marked links (or call tag()); links added
+  // later are tagged when clicked.
+  const start = () => document.querySelector(LINKS) && refresh();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
   document.addEventListener(
     'click',
     (e) => {
