@@ -1,8 +1,18 @@
 import type { Campaign } from '../shared/wire.js';
 import { localGet, localSet } from './local.js';
 
-const UTM = ['source', 'medium', 'campaign', 'term', 'content'];
-export const CLICK_IDS = ['ttclid', 'fbclid', 'gclid', 'msclkid'];
+/** Query parameter → `context.campaign` key (Segment's shape: utm_campaign → name). */
+const PARAMS: Record<string, string> = {
+  utm_source: 'source',
+  utm_medium: 'medium',
+  utm_campaign: 'name',
+  utm_term: 'term',
+  utm_content: 'content',
+  ttclid: 'ttclid',
+  fbclid: 'fbclid',
+  gclid: 'gclid',
+  msclkid: 'msclkid',
+};
 const FIRST = 'sgm_cf';
 const LAST = 'sgm_cl';
 
@@ -10,13 +20,9 @@ const LAST = 'sgm_cl';
 export function parseCampaign(search: string): Campaign | undefined {
   const query = new URLSearchParams(search);
   const campaign: Campaign = {};
-  for (const key of UTM) {
-    const value = query.get(`utm_${key}`);
-    if (value) campaign[key === 'campaign' ? 'name' : key] = value;
-  }
-  for (const key of CLICK_IDS) {
-    const value = query.get(key);
-    if (value) campaign[key] = value;
+  for (const param in PARAMS) {
+    const value = query.get(param);
+    if (value) campaign[PARAMS[param] as string] = value;
   }
   return Object.keys(campaign).length ? campaign : undefined;
 }

@@ -11,7 +11,7 @@ import { landingTouches, type Touches } from './campaign.js';
 import { LIBRARY, pageContext, setReferrer } from './context.js';
 import { flushLock } from './flush-lock.js';
 import { mayCollect } from './gate.js';
-import { hashEmail, hashPhone, hashTraits } from './hash.js';
+import { hashTraits } from './hash.js';
 import { createIdentity } from './identity.js';
 import { debugLog, safe, setDebug } from './log.js';
 import { watchNavigations } from './pageviews.js';
@@ -75,8 +75,6 @@ export interface Segmently {
   debug(on: boolean): void;
   /** Per-segment UTM tagging for the visitor's own segments. */
   utm: { tag(url: string, segmentKey?: string): string };
-  /** SHA-256 of a normalised e-mail / E.164 phone, as TikTok and Meta match them. */
-  hash: { email(email: string): Promise<string>; phone(phone: string): Promise<string> };
   readonly anonymousId: string;
   readonly userId: string | undefined;
   /** Events this page gave up on (too many failed attempts or too old). */
@@ -179,7 +177,6 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     ready: safe((fn: () => void) => fn()),
     debug: safe(setDebug),
     utm: { tag: utm.tag },
-    hash: { email: hashEmail, phone: (phone: string) => hashPhone(phone, phoneCountryCode) },
     get anonymousId() {
       return identity.anonymousId;
     },

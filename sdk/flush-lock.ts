@@ -1,5 +1,4 @@
 import { localGet, localSet } from './local.js';
-import { uuidv7 } from './uuid.js';
 
 /** Runs `fn` holding the flush lock; resolves false when another tab holds it (fallback only). */
 export type FlushLock = (fn: () => Promise<void>) => Promise<boolean>;
@@ -15,11 +14,11 @@ const LEASE_MS = 15_000;
 export function flushLock(): FlushLock {
   const locks = navigator.locks;
   if (locks?.request) return (fn) => locks.request(NAME, () => fn()).then(() => true);
-  const me = uuidv7();
+  // A tab's own flushes never overlap (the queue runs one pass at a time), so any live
+  // lease belongs to another tab.
   return async (fn) => {
-    const lease = localGet<[string, number]>(NAME);
-    if (lease && lease[0] !== me && lease[1] > Date.now()) return false;
-    localSet(NAME, [me, Date.now() + LEASE_MS]);
+    if ((localGet<number>(NAME) ?? 0) > Date.now()) return false;
+    localSet(NAME, Date.now() + LEASE_MS);
     try {
       await fn();
     } finally {

@@ -2,24 +2,17 @@
  * First-party Web Storage that never throws (blocked storage, Safari private mode, quota):
  * a failed read is a miss, a failed write is skipped. Every key the SDK keeps starts `sgm_`.
  */
-export function localGet<T>(
-  key: string,
-  area: 'localStorage' | 'sessionStorage' = 'localStorage',
-): T | undefined {
+export function localGet<T>(key: string): T | undefined {
   try {
-    return JSON.parse(window[area].getItem(key) as string) ?? undefined;
+    return JSON.parse(localStorage.getItem(key) as string) ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-export function localSet(
-  key: string,
-  value: unknown,
-  area: 'localStorage' | 'sessionStorage' = 'localStorage',
-): void {
+export function localSet(key: string, value: unknown): void {
   try {
-    if (value === undefined) window[area].removeItem(key);
-    else window[area].setItem(key, JSON.stringify(value));
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
   } catch {}
 }

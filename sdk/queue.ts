@@ -1,6 +1,7 @@
 import { MAX_BATCH_BYTES } from '../shared/limits.js';
 import type { WireEvent } from '../shared/wire.js';
 import type { FlushLock } from './flush-lock.js';
+import { debugLog } from './log.js';
 import type { Storage } from './storage.js';
 import { chunkEvents, type SendResult } from './transport.js';
 
@@ -126,7 +127,7 @@ export function createQueue(options: QueueOptions) {
       flushing = lock(flushOnce)
         .then((ran) => {
           if (!ran) schedule(flushInterval);
-        })
+        }, debugLog)
         .finally(() => (flushing = undefined));
       return flushing;
     }

@@ -34,7 +34,7 @@ export function tagUrl(url: string, segments: MeSegment[], key?: string): string
 /**
  * Per-segment UTM tagging: `tag(url, segmentKey?)` and links marked `data-segmently-utm`
  * (its value, if any, names the segment). The visitor's segments come from the collector,
- * only with personalization or marketing consent, cached for a minute per tab.
+ * only with personalization or marketing consent, cached for a minute.
  */
 export function createUtm(apiHost: string, writeKey: string, anonymousId: () => string) {
   let segments: MeSegment[] = [];
@@ -43,7 +43,7 @@ export function createUtm(apiHost: string, writeKey: string, anonymousId: () => 
 
   async function load(): Promise<void> {
     const aid = anonymousId();
-    const cached = localGet<Cached>(CACHE_KEY, 'sessionStorage');
+    const cached = localGet<Cached>(CACHE_KEY);
     const fresh = cached?.aid === aid && Date.now() - cached.at < CACHE_MS;
     segments = fresh ? cached.segments : [];
     if (!mayPersonalize()) return;
@@ -52,7 +52,7 @@ export function createUtm(apiHost: string, writeKey: string, anonymousId: () => 
       const res = await fetch(`${apiHost}${ME_SEGMENTS_PATH}?${query}`, { credentials: 'omit' });
       if (!res.ok) return;
       segments = ((await res.json()) as MeSegmentsResponse).segments;
-      localSet(CACHE_KEY, { aid, at: Date.now(), segments }, 'sessionStorage');
+      localSet(CACHE_KEY, { aid, at: Date.now(), segments });
     }
     loaded = [aid, Date.now()];
     tagLinks();

@@ -87,14 +87,14 @@ const VALUED: readonly string[] = [
 export function standardEventProblems(event: string, p: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const has = (key: string) => p[key] !== undefined;
-  if (has('value') && typeof p.value !== 'number') problems.push('value: not a number');
+  if (has('value') && typeof p.value !== 'number') problems.push('value: number');
   if (has('currency') && !/^[A-Z]{3}$/.test(String(p.currency)))
-    problems.push('currency: not ISO 4217 (EUR)');
+    problems.push('currency: ISO 4217');
   if (VALUED.includes(event) && !(has('value') && has('currency')))
-    problems.push('value and currency missing');
+    problems.push('value+currency needed');
   if (has('contents') && !(Array.isArray(p.contents) && p.contents.every((c) => c?.content_id)))
-    problems.push('contents: needs [{content_id}]');
-  if (event === 'Search' && !has('query')) problems.push('query missing');
+    problems.push('contents: [{content_id}]');
+  if (event === 'Search' && !has('query')) problems.push('query needed');
   return problems;
 }
 

@@ -44,7 +44,7 @@ describe('createUtm against a /v1/me/segments fixture', () => {
   const fetchMock = vi.fn(async (_url: string) => Response.json(FIXTURE));
   beforeEach(() => {
     vi.stubGlobal('fetch', fetchMock);
-    sessionStorage.clear();
+    localStorage.clear();
     personalize = true;
     document.body.innerHTML = `
       <a id="any" data-segmently-utm href="https://shop.example/a">a</a>
