@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { PIXEL_MAX_PARAM } from '../../shared/pixel.js';
 import type { AppDeps } from '../deps.js';
@@ -28,8 +29,10 @@ export function decodePixelData(d: string | undefined): JsonRecord {
 }
 
 /**
- * A single event from a `<noscript>` image knows nothing of its page: the request does.
- * Fills `context.page.url` from Referer and `context.userAgent` from User-Agent, unless set.
+ * A single event from a `<noscript>` image knows nothing of its page or visitor: fills
+ * `context.page` from Referer and `context.userAgent` from User-Agent unless set, and gives
+ * an event without ids a random anonymousId (a no-JS visit cannot be linked to others, and
+ * we do not fingerprint to try).
  */
 function withRequestContext(event: JsonRecord, c: Context): JsonRecord {
   const context: JsonRecord = isRecord(event.context) ? { ...event.context } : {};
@@ -41,7 +44,8 @@ function withRequestContext(event: JsonRecord, c: Context): JsonRecord {
     } catch {}
   }
   context.userAgent ??= c.req.header('User-Agent');
-  return { ...event, context };
+  const anonymous = (event.anonymousId ?? event.userId) ? {} : { anonymousId: randomUUID() };
+  return { ...event, ...anonymous, context };
 }
 
 /**

@@ -35,16 +35,18 @@ describe('GET /v1/p.gif', () => {
     expect(failed[0]?.code).toBe('invalid_event');
   });
 
-  it('takes one event and fills page and user agent from the request (noscript)', async () => {
-    const event = { writeKey: t.source.writeKey, type: 'page', anonymousId: 'noscript' };
-    await expectGif(
-      await pixel(`?d=${d(event)}`, {
-        Referer: 'https://shop.example/pricing?plan=pro',
-        'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
-      }),
-    );
-    const [row] = await t.rows();
-    expect(row).toMatchObject({ type: 'page', anonymous_id: 'noscript', source_id: t.source.id });
+  it('takes one event and fills page, user agent and an anonymous id (noscript)', async () => {
+    const event = { writeKey: t.source.writeKey, type: 'page' };
+    const headers = {
+      Referer: 'https://shop.example/pricing?plan=pro',
+      'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+    };
+    await expectGif(await pixel(`?d=${d(event)}`, headers));
+    await expectGif(await pixel(`?d=${d({ ...event, anonymousId: 'mine' })}`, headers));
+    const [row, second] = await t.rows();
+    expect(row).toMatchObject({ type: 'page', source_id: t.source.id });
+    expect(String(row?.anonymous_id)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.anonymous_id).toBe('mine');
     expect(JSON.parse(String(row?.context))).toMatchObject({
       page: { url: 'https://shop.example/pricing?plan=pro', path: '/pricing', search: '?plan=pro' },
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
@@ -56,7 +58,7 @@ describe('GET /v1/p.gif', () => {
       '',
       '?d=%%%',
       `?d=${Buffer.from('not json').toString('base64url')}`,
-      `?d=${d({ writeKey: 'nope', type: 'page', anonymousId: 'a' })}`,
+      `?d=${d({ writeKey: 'nope', type: 'page' })}`,
       `?d=${'A'.repeat(20_000)}`,
     ])
       await expectGif(await pixel(query));
