@@ -141,11 +141,10 @@ describe('two tabs sharing one queue store', () => {
       sent.push(...batch.map((e) => e.event as string));
       return { acked: true };
     };
-    const tabs = [0, 1].map(() =>
-      createQueue({ storage, send, flushAt: 3, flushInterval: 60_000, lock }),
-    );
+    const tab = () => createQueue({ storage, send, flushAt: 3, flushInterval: 60_000, lock });
+    const tabs = [tab(), tab()] as const;
     const pushes: Promise<void>[] = [];
-    for (let i = 0; i < 40; i++) pushes.push((tabs[i % 2] ?? tabs[0])!.push(event(i)));
+    for (let i = 0; i < 40; i++) pushes.push(tabs[i % 2 ? 1 : 0].push(event(i)));
     await Promise.all(pushes);
     await Promise.all(tabs.map((t) => t.flush()));
     expect(sent.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `E${i}`).sort());
