@@ -56,6 +56,8 @@ export async function postBatch(
       keepalive,
       credentials: 'omit',
       headers: { 'Content-Type': 'text/plain' },
+      // A hung request would hold the flush lock, and with it every tab's queue.
+      signal: AbortSignal.timeout?.(30_000),
     });
     if (res.ok) return { acked: true };
     const retryAfter = Number(res.headers.get('Retry-After')) * 1000 || undefined;
