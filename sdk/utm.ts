@@ -39,7 +39,6 @@ export function tagUrl(url: string, segments: MeSegment[], key?: string): string
 export function createUtm(apiHost: string, writeKey: string, anonymousId: () => string) {
   let segments: MeSegment[] = [];
   let loading: Promise<void> | undefined;
-  let loaded: [aid: string, at: number] | undefined;
 
   async function load(): Promise<void> {
     const aid = anonymousId();
@@ -54,13 +53,11 @@ export function createUtm(apiHost: string, writeKey: string, anonymousId: () => 
       segments = ((await res.json()) as MeSegmentsResponse).segments;
       localSet(CACHE_KEY, { aid, at: Date.now(), segments });
     }
-    loaded = [aid, Date.now()];
     tagLinks();
   }
 
-  /** Loads the visitor's segments unless this tab has them fresh; one request at a time. */
+  /** Loads the visitor's segments (from the cache while fresh); one request at a time. */
   const refresh = () => {
-    if (loaded?.[0] === anonymousId() && Date.now() - loaded[1] < CACHE_MS) return;
     loading ??= load()
       .catch(() => {})
       .finally(() => (loading = undefined));
