@@ -13,8 +13,8 @@ const PARAMS: Record<string, string> = {
   gclid: 'gclid',
   msclkid: 'msclkid',
 };
-const FIRST = 'sgm_cf';
-const LAST = 'sgm_cl';
+const FIRST = 'cf';
+const LAST = 'cl';
 
 /** `utm_*` (Segment's `context.campaign` shape: utm_campaign → name) and ad click ids. */
 export function parseCampaign(search: string): Campaign | undefined {

@@ -1,3 +1,4 @@
+import { isGranted } from '../shared/consent.js';
 import {
   type StandardEvent,
   type StandardProperties,
@@ -8,11 +9,15 @@ import { KEEPALIVE_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../shared/li
 import { PIXEL_JSON_BYTES } from '../shared/pixel.js';
 import type { EventType, JsonObject, WireEvent } from '../shared/wire.js';
 import { landingTouches, type Touches } from './campaign.js';
+import { createAdmission } from './consent/admission.js';
+import { type ConsentApi, createConsent } from './consent/core.js';
+import type { ConsentOptions } from './consent/options.js';
 import { LIBRARY, pageContext, setReferrer } from './context.js';
 import { flushLock } from './flush-lock.js';
-import { mayCollect } from './gate.js';
+import { mayPersonalize } from './gate.js';
 import { hashTraits } from './hash.js';
 import { createIdentity } from './identity.js';
+import { persistLocally } from './local.js';
 import { debugLog, safe, setDebug } from './log.js';
 import { watchNavigations } from './pageviews.js';
 import { createQueue } from './queue.js';
@@ -38,6 +43,8 @@ export interface SegmentlyOptions {
   storage?: Storage;
   /** Country calling code for phone numbers given without one when hashing (e.g. `49`). */
   phoneCountryCode?: string;
+  /** Consent categories, policy revision, opt-in/opt-out, banner texts (see README § Consent). */
+  consent?: ConsentOptions;
 }
 
 export type Properties = JsonObject;
@@ -79,6 +86,7 @@ export interface Segmently {
   readonly userId: string | undefined;
   /** Events this page gave up on (too many failed attempts or too old). */
   readonly dropped: number;
+  readonly consent: ConsentApi;
 }
 
 export function createSegmently(options: SegmentlyOptions): Segmently {
@@ -88,17 +96,44 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   const pixel = typeof fetch !== 'function';
   const queue = createQueue({
     storage: options.storage ?? openStorage(),
-    send: (batch) =>
-      pixel
-        ? sendPixel(apiHost, batchBody(writeKey, batch))
-        : postBatch(`${apiHost}/v1/batch`, batchBody(writeKey, batch)),
+    // Re-checked at send time so a withdrawal stops events already read from the queue.
+    send: (batch) => {
+      const allowed = batch.filter(admission.allowed);
+      if (!allowed.length) return Promise.resolve({ acked: true });
+      const body = batchBody(writeKey, allowed);
+      return pixel ? sendPixel(apiHost, body) : postBatch(`${apiHost}/v1/batch`, body);
+    },
     flushAt,
     flushInterval,
     maxBytes: pixel ? PIXEL_JSON_BYTES : MAX_BATCH_BYTES,
     lock: flushLock(),
   });
-  const identity = createIdentity();
-  const utm = createUtm(apiHost, writeKey, () => identity.anonymousId);
+  // --- consent: the gate decides, storage and the anonymous id follow analytics consent ---
+  const analytics = () => isGranted(consent.api.get(), 'analytics');
+  const consent = createConsent({
+    options: options.consent,
+    apiHost,
+    writeKey,
+    anonymousId: () => identity.anonymousId,
+    onChange(before) {
+      const withdrawn = !analytics() && isGranted(before, 'analytics');
+      persistLocally(analytics());
+      identity.consentChanged(withdrawn);
+      if (withdrawn) void queue.drop((e) => !admission.allowed(e));
+      admission.release();
+      utm.refresh();
+    },
+  });
+  const admission = createAdmission(consent, (e) => void queue.push(e), options.consent?.hold);
+  persistLocally(analytics());
+  const identity = createIdentity(analytics);
+  // --- end consent ---
+  const utm = createUtm(
+    apiHost,
+    writeKey,
+    () => identity.anonymousId,
+    () => mayPersonalize(consent.api.get()),
+  );
   let touches: Touches = landingTouches(location.search);
 
   function emit(
@@ -108,14 +143,13 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     hashing?: Promise<Properties>,
   ): void {
     const { userId } = identity;
-    const at = Date.now();
     const event: WireEvent = {
       type,
       messageId: messageId ?? uuidv7(),
       anonymousId: identity.anonymousId,
       ...(userId ? { userId } : {}),
       ...fields,
-      timestamp: new Date(timestamp ?? at).toISOString(),
+      timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: {
         library: LIBRARY,
         page: pageContext(),
@@ -126,9 +160,8 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
         ...context,
       },
     };
-    if (!mayCollect(event)) debugLog('not collected', event);
-    else if (hashing) void hashing.then((traits) => queue.push({ ...event, traits }, at));
-    else void queue.push(event, at);
+    if (hashing) void hashing.then((traits) => admission.admit({ ...event, traits }));
+    else admission.admit(event);
   }
 
   const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
@@ -186,6 +219,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     get dropped() {
       return queue.dropped;
     },
+    consent: consent.api,
   } as Segmently;
 
   const sendQueuedOnExit = () => {
@@ -199,12 +233,13 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   });
   addEventListener('online', () => void queue.flush());
 
+  consent.start();
   if (options.autoPage !== false) {
     page();
     watchNavigations((previous) => {
       setReferrer(previous);
       page();
     });
-  } else void queue.flush();
+  } else if (analytics()) void queue.flush();
   return api;
 }

@@ -3,7 +3,8 @@ import { localGet, localSet } from './local.js';
 /** Runs `fn` holding the flush lock; resolves false when another tab holds it (fallback only). */
 export type FlushLock = (fn: () => Promise<void>) => Promise<boolean>;
 
-const NAME = 'sgm_flush';
+const NAME = 'segmently-flush';
+const LEASE_KEY = 'flush';
 /** A crashed tab's lease expires; a slow flush past it only risks duplicates, never loss. */
 const LEASE_MS = 15_000;
 
@@ -17,12 +18,12 @@ export function flushLock(): FlushLock {
   // A tab's own flushes never overlap (the queue runs one pass at a time), so any live
   // lease belongs to another tab.
   return async (fn) => {
-    if ((localGet<number>(NAME) ?? 0) > Date.now()) return false;
-    localSet(NAME, Date.now() + LEASE_MS);
+    if ((localGet<number>(LEASE_KEY) ?? 0) > Date.now()) return false;
+    localSet(LEASE_KEY, Date.now() + LEASE_MS);
     try {
       await fn();
     } finally {
-      localSet(NAME, undefined);
+      localSet(LEASE_KEY, undefined);
     }
     return true;
   };

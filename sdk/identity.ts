@@ -1,18 +1,16 @@
+import { anonymousIdFor } from './anonymous-id.js';
 import { localGet, localSet } from './local.js';
-import { uuidv7 } from './uuid.js';
 
-const ANON_KEY = 'sgm_aid';
-const USER_KEY = 'sgm_uid';
+const USER_KEY = 'uid';
 
-/** The visitor's anonymous id and, once identified, user id; both kept first-party. */
-export function createIdentity() {
-  let anonymousId = localGet<string>(ANON_KEY) ?? '';
+/**
+ * The visitor's anonymous id and, once identified, user id. Both are kept first-party only
+ * while analytics consent allows (the anonymous id by anonymous-id.ts, the user id through
+ * local.ts), in memory otherwise.
+ */
+export function createIdentity(persist: () => boolean) {
+  let anonymousId = anonymousIdFor(persist());
   let userId = localGet<string>(USER_KEY);
-  const fresh = () => {
-    anonymousId = uuidv7();
-    localSet(ANON_KEY, anonymousId);
-  };
-  if (!anonymousId) fresh();
   return {
     get anonymousId() {
       return anonymousId;
@@ -28,7 +26,13 @@ export function createIdentity() {
     reset() {
       userId = undefined;
       localSet(USER_KEY, undefined);
-      fresh();
+      anonymousId = anonymousIdFor(false);
+      if (persist()) anonymousId = anonymousIdFor(true);
+    },
+    /** Consent changed: a withdrawal rotates the anonymous id, a grant persists it. */
+    consentChanged(withdrawn: boolean) {
+      if (withdrawn) anonymousId = anonymousIdFor(false);
+      else if (persist()) anonymousId = anonymousIdFor(true, anonymousId);
     },
   };
 }

@@ -1,4 +1,4 @@
-export type { ConsentCategory } from '../shared/consent.js';
+export type { CategoryPreferences, ConsentCategory, ConsentContext } from '../shared/consent.js';
 export {
   type ContentItem,
   SEGMENT_EVENT_MAP,
@@ -17,4 +17,6 @@ export {
   type SegmentlyOptions,
   type TrackProperties,
 } from './client.js';
+export type { ConsentApi } from './consent/core.js';
+export type { BannerTexts, ConsentOptions } from './consent/options.js';
 export { hashEmail, hashPhone, normalizeEmail, normalizePhone } from './hash.js';

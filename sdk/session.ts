@@ -3,7 +3,7 @@ import { uuidv7 } from './uuid.js';
 
 /** A session ends after 30 minutes without events (what GA and Segment use). */
 export const SESSION_TIMEOUT_MS = 30 * 60_000;
-const KEY = 'sgm_ses';
+const KEY = 'ses';
 
 export interface Session {
   id: string;

@@ -3,10 +3,9 @@ import {
   type MeSegment,
   type MeSegmentsResponse,
 } from '../shared/me-segments.js';
-import { mayPersonalize } from './gate.js';
 import { localGet, localSet } from './local.js';
 
-const CACHE_KEY = 'sgm_seg';
+const CACHE_KEY = 'seg';
 const CACHE_MS = 60_000;
 const LINKS = 'a[data-segmently-utm]';
 
@@ -36,7 +35,12 @@ export function tagUrl(url: string, segments: MeSegment[], key?: string): string
  * (its value, if any, names the segment). The visitor's segments come from the collector,
  * only with personalization or marketing consent, cached for a minute.
  */
-export function createUtm(apiHost: string, writeKey: string, anonymousId: () => string) {
+export function createUtm(
+  apiHost: string,
+  writeKey: string,
+  anonymousId: () => string,
+  allowed: () => boolean,
+) {
   let segments: MeSegment[] = [];
   let loading: Promise<void> | undefined;
 
@@ -44,8 +48,8 @@ export function createUtm(apiHost: string, writeKey: string, anonymousId: () => 
     const aid = anonymousId();
     const cached = localGet<Cached>(CACHE_KEY);
     const fresh = cached?.aid === aid && Date.now() - cached.at < CACHE_MS;
-    segments = fresh ? cached.segments : [];
-    if (!mayPersonalize()) return;
+    segments = fresh && allowed() ? cached.segments : [];
+    if (!allowed()) return;
     if (!fresh) {
       const query = new URLSearchParams({ writeKey, anonymousId: aid });
       const res = await fetch(`${apiHost}${ME_SEGMENTS_PATH}?${query}`, { credentials: 'omit' });

@@ -5,7 +5,15 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { ensureDemoSource } from '../sources/demo-source.js';
 import { productById, searchCatalog } from './catalog.js';
-import { CartPage, CheckoutPage, Layout, ProductList, ProductPage, ThanksPage } from './pages.js';
+import {
+  CartPage,
+  CheckoutPage,
+  Layout,
+  PrivacyPage,
+  ProductList,
+  ProductPage,
+  ThanksPage,
+} from './pages.js';
 
 const BREW_GUIDE = 'Bean & Burr brew guide\n\n18 g coffee, 36 g water, 28 seconds.\n';
 
@@ -47,6 +55,7 @@ export function demoRoutes({ sources }: AppDeps) {
   app.get('/cart', async (c) => c.html(await page('Cart', <CartPage />)));
   app.get('/checkout', async (c) => c.html(await page('Checkout', <CheckoutPage />)));
   app.get('/thanks', async (c) => c.html(await page('Thank you', <ThanksPage />)));
+  app.get('/privacy', async (c) => c.html(await page('Privacy', <PrivacyPage />)));
   app.get('/shop.js', (c) =>
     c.body(shopJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
   );

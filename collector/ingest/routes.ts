@@ -40,7 +40,7 @@ function dropReason(event: ValidEvent, request: IngestRequest): string | undefin
 }
 
 export function ingestRoutes(deps: AppDeps) {
-  const { sources, writer, now, metrics } = deps;
+  const { sources, writer, now, metrics, drops } = deps;
   const app = new Hono();
   const accepted = metrics.counter(
     'segmently_events_accepted_total',
@@ -78,8 +78,10 @@ export function ingestRoutes(deps: AppDeps) {
       const checked = checkEvent(withContext, Buffer.byteLength(json));
       if (checked.ok) {
         const reason = dropReason(checked.event, request);
-        if (reason) dropped.inc({ reason });
-        else rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
+        if (reason) {
+          dropped.inc({ reason });
+          drops.add(source.id, reason);
+        } else rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
         acceptedCount++;
       } else {
         rejectedTotal.inc({ code: checked.reject.code });

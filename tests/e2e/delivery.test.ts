@@ -1,15 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { MeSegmentsResponse } from '../../shared/me-segments.js';
 import type { WireEvent } from '../../shared/wire.js';
 import { fixturePages } from './fixture-pages.js';
-import {
-  type E2eCollector,
-  eventually,
-  launchChromium,
-  newContext,
-  startCollector,
-} from './harness.js';
+import { collectorAndBrowser, eventually, newContext } from './harness.js';
 
 const SEGMENTS: MeSegmentsResponse = {
   segments: [
@@ -21,23 +15,12 @@ const SEGMENTS: MeSegmentsResponse = {
   ],
 };
 
-let server: E2eCollector;
-let browser: Browser;
-const fixtures = fixturePages(() => server.demo.writeKey, SEGMENTS);
-beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    startCollector({ fixtures: fixtures.app }),
-    launchChromium(),
-  ]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fixtures = fixturePages(() => shared.server.demo.writeKey, SEGMENTS);
+const shared = collectorAndBrowser({ fixtures: fixtures.app });
 
 const parse = (v: unknown) => JSON.parse(String(v));
 const count = async (where: string, args: (string | number)[] = []) =>
-  Number((await server.sql(`SELECT count(*) AS n FROM events WHERE ${where}`, args))[0]?.n);
+  Number((await shared.server.sql(`SELECT count(*) AS n FROM events WHERE ${where}`, args))[0]?.n);
 /** Waits until `where` matches exactly `n` rows. */
 const expectRows = async (where: string, n: number, args: (string | number)[] = []) => {
   await eventually(async () => (await count(where, args)) >= n);
@@ -59,9 +42,9 @@ const queuedInIndexedDb = (page: Page) =>
 
 describe('delivery in Chromium', () => {
   it('offline: 50 tracked events survive a reload and arrive exactly once when online', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/t/app?auto=0`);
+    await page.goto(`${shared.server.url}/t/app?auto=0`);
     await context.setOffline(true);
     await page.evaluate(() => {
       for (let i = 0; i < 50; i++) window.segmently?.('track', 'OfflineEvent', { i });
@@ -69,9 +52,11 @@ describe('delivery in Chromium', () => {
     await eventually(async () => (await queuedInIndexedDb(page)) === 50);
     await page.reload().catch(() => {}); // offline: the page is gone, its events only in IndexedDB
     await context.setOffline(false);
-    await page.goto(`${server.url}/t/app?auto=0`);
+    await page.goto(`${shared.server.url}/t/app?auto=0`);
     await expectRows("event = 'OfflineEvent'", 50);
-    const rows = await server.sql("SELECT properties FROM events WHERE event = 'OfflineEvent'");
+    const rows = await shared.server.sql(
+      "SELECT properties FROM events WHERE event = 'OfflineEvent'",
+    );
     expect(rows.map((r) => parse(r.properties).i).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 50 }, (_, i) => i),
     );
@@ -80,10 +65,10 @@ describe('delivery in Chromium', () => {
   });
 
   it('closing the tab right after a track still delivers the event', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
     // A minute's flush delay: only the pagehide beacon can deliver it in time.
-    await page.goto(`${server.url}/t/app?auto=0&interval=60000`);
+    await page.goto(`${shared.server.url}/t/app?auto=0&interval=60000`);
     await track(page, 'ClosedTab');
     await page.close();
     await expectRows("event = 'ClosedTab'", 1);
@@ -91,7 +76,7 @@ describe('delivery in Chromium', () => {
   });
 
   it('two tabs tracking at once: every event sent once, none lost', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const sends = new Map<string, number>();
     context.on('request', (req) => {
       if (!req.url().endsWith('/v1/batch')) return;
@@ -99,7 +84,7 @@ describe('delivery in Chromium', () => {
         sends.set(e.messageId, (sends.get(e.messageId) ?? 0) + 1);
     });
     const tabs = [await context.newPage(), await context.newPage()];
-    await Promise.all(tabs.map((t) => t.goto(`${server.url}/t/app?auto=0&interval=50`)));
+    await Promise.all(tabs.map((t) => t.goto(`${shared.server.url}/t/app?auto=0&interval=50`)));
     await Promise.all(
       tabs.map((t, tab) =>
         t.evaluate(async (tab) => {
@@ -119,9 +104,9 @@ describe('delivery in Chromium', () => {
   });
 
   it('single-page navigations produce pageviews with context.page', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/t/spa`);
+    await page.goto(`${shared.server.url}/t/spa`);
     await page.evaluate(() => history.pushState({}, '', '/t/spa/products'));
     await page.evaluate(() => history.pushState({}, '', '/t/spa/products/42'));
     await page.evaluate(() => {
@@ -132,7 +117,7 @@ describe('delivery in Chromium', () => {
       () => (window.segmently as { anonymousId: string }).anonymousId,
     );
     await expectRows("type = 'page' AND anonymous_id = ?", 5, [anon]);
-    const pages = await server.sql(
+    const pages = await shared.server.sql(
       "SELECT context FROM events WHERE type = 'page' AND anonymous_id = ? ORDER BY timestamp",
       [anon],
     );
@@ -145,22 +130,22 @@ describe('delivery in Chromium', () => {
       '/t/spa/products/42',
     ]);
     expect(seen[1]).toMatchObject({ path: '/t/spa/products', title: 'Fixture' });
-    expect(seen[1].referrer).toBe(`${server.url}/t/spa`);
+    expect(seen[1].referrer).toBe(`${shared.server.url}/t/spa`);
     await context.close();
   });
 
   it('a TikTok ad landing sets context.campaign, kept on later pages with the first touch', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
     await page.goto(
-      `${server.url}/t/landing?utm_source=tiktok&utm_campaign=spring&ttclid=E.C.P.abc`,
+      `${shared.server.url}/t/landing?utm_source=tiktok&utm_campaign=spring&ttclid=E.C.P.abc`,
     );
-    await page.goto(`${server.url}/t/next`);
+    await page.goto(`${shared.server.url}/t/next`);
     const anon = await page.evaluate(
       () => (window.segmently as { anonymousId: string }).anonymousId,
     );
     await expectRows("type = 'page' AND anonymous_id = ?", 2, [anon]);
-    const rows = await server.sql(
+    const rows = await shared.server.sql(
       'SELECT context FROM events WHERE anonymous_id = ? ORDER BY timestamp',
       [anon],
     );
@@ -172,9 +157,9 @@ describe('delivery in Chromium', () => {
   });
 
   it("tags data-segmently-utm links with the visitor's segment templates", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/t/links?links=1&auto=0`);
+    await page.goto(`${shared.server.url}/t/links?links=1&auto=0`);
     await page.waitForFunction(() =>
       (document.getElementById('vip') as HTMLAnchorElement).href.includes('utm_campaign'),
     );
@@ -198,24 +183,24 @@ describe('delivery in Chromium', () => {
     );
     expect(tagged).toContain('utm_campaign=vip-sale');
     const asked = fixtures.segmentRequests.at(-1);
-    expect(asked?.searchParams.get('writeKey')).toBe(server.demo.writeKey);
+    expect(asked?.searchParams.get('writeKey')).toBe(shared.server.demo.writeKey);
     expect(asked?.searchParams.get('anonymousId')).toBe(anon);
     await context.close();
   });
 
   it('falls back to the image pixel where fetch and sendBeacon are missing', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     await context.addInitScript(() => {
       Object.defineProperty(window, 'fetch', { value: undefined });
       Object.defineProperty(Navigator.prototype, 'sendBeacon', { value: undefined });
     });
     const page = await context.newPage();
-    await page.goto(`${server.url}/t/old-browser?auto=0`);
+    await page.goto(`${shared.server.url}/t/old-browser?auto=0`);
     const pixel = page.waitForRequest((req) => req.url().includes('/v1/p.gif?d='));
     await track(page, 'ViaPixel', { text: 'ünïcødé' });
     await expectRows("event = 'ViaPixel'", 1);
     expect((await pixel).method()).toBe('GET');
-    const [row] = await server.sql("SELECT properties FROM events WHERE event = 'ViaPixel'");
+    const [row] = await shared.server.sql("SELECT properties FROM events WHERE event = 'ViaPixel'");
     expect(parse(row?.properties).text).toBe('ünïcødé');
     await context.close();
   });

@@ -1,31 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type E2eCollector,
-  eventually,
-  launchChromium,
-  newContext,
-  startCollector,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { collectorAndBrowser, eventually, newContext } from './harness.js';
 
-let server: E2eCollector;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = collectorAndBrowser();
 
 const parse = (v: unknown) => JSON.parse(String(v));
 
 describe('demo shop in Chromium', () => {
   it('sends pageviews and the purchase funnel, stored with the right fields', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${shared.server.url}/demo`);
+    await page.click('role=button[name="Accept all"]');
+    expect(await page.evaluate('window.demoMarketingPixel')).toBe('loaded');
     await page.click('a[href="/demo/product/sku-grinder"]');
     await page.click('#add-to-cart');
     await page.waitForSelector('#added:not([hidden])');
@@ -37,8 +24,8 @@ describe('demo shop in Chromium', () => {
     await page.waitForURL('**/demo/thanks**');
 
     const rows = await eventually(async () => {
-      const r = await server.sql("SELECT * FROM events WHERE event = 'Purchase'");
-      return r.length ? server.sql('SELECT * FROM events ORDER BY timestamp') : undefined;
+      const r = await shared.server.sql("SELECT * FROM events WHERE event = 'Purchase'");
+      return r.length ? shared.server.sql('SELECT * FROM events ORDER BY timestamp') : undefined;
     });
     expect(rows).toBeDefined();
     const all = rows ?? [];
@@ -56,7 +43,7 @@ describe('demo shop in Chromium', () => {
     const anonymousIds = new Set(all.map((r) => r.anonymous_id));
     expect(anonymousIds.size).toBe(1);
     for (const r of all) {
-      expect(r.source_id).toBe(server.demo.id);
+      expect(r.source_id).toBe(shared.server.demo.id);
       expect(String(r.message_id)).toMatch(
         /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
       );
@@ -86,9 +73,10 @@ describe('demo shop in Chromium', () => {
   });
 
   it('exercises the rest of the vocabulary: search, wishlist, payment, identify, sign-up', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${shared.server.url}/demo`);
+    await page.click('role=button[name="Accept all"]');
     await page.fill('#search input[name=q]', 'mug');
     await page.click('#search button');
     await page.waitForURL('**/demo/search?q=mug');
@@ -96,7 +84,7 @@ describe('demo shop in Chromium', () => {
     await page.click('#add-to-wishlist');
     await page.click('#add-to-cart');
     await page.click('#download');
-    await page.goto(`${server.url}/demo/checkout`);
+    await page.goto(`${shared.server.url}/demo/checkout`);
     await page.fill('input[name=card]', '4000 0000 0000 0002');
     await page.fill('input[name=email]', ' Grace@Example.com');
     await page.click('#pay');
@@ -110,9 +98,10 @@ describe('demo shop in Chromium', () => {
     );
 
     const rows = await eventually(async () => {
-      const r = await server.sql('SELECT * FROM events WHERE anonymous_id = ? ORDER BY timestamp', [
-        anon,
-      ]);
+      const r = await shared.server.sql(
+        'SELECT * FROM events WHERE anonymous_id = ? ORDER BY timestamp',
+        [anon],
+      );
       return r.some((e) => e.event === 'Subscribe') ? r : undefined;
     });
     const byName = (n: string) => rows?.find((r) => r.event === n);
@@ -137,23 +126,23 @@ describe('demo shop in Chromium', () => {
     expect(identifies).toHaveLength(2);
     const gracesHash = createHash('sha256').update('grace@example.com').digest('hex');
     for (const r of identifies) expect(parse(r.traits).email_sha256).toBe(gracesHash);
-    const stored = JSON.stringify(await server.sql('SELECT * FROM events'));
+    const stored = JSON.stringify(await shared.server.sql('SELECT * FROM events'));
     expect(stored).not.toMatch(/grace@example/i);
     await context.close();
   });
 
   it('counts a no-JS visit through the documented <noscript> pixel', async () => {
-    const context = await newContext(browser, { javaScriptEnabled: false });
+    const context = await newContext(shared.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo/product/sku-mug`);
+    await page.goto(`${shared.server.url}/demo/product/sku-mug`);
     const rows = await eventually(async () => {
-      const r = await server.sql(
+      const r = await shared.server.sql(
         "SELECT context FROM events WHERE type = 'page' AND context ->> '$.page.path' = ?",
         ['/demo/product/sku-mug'],
       );
       return r.find((e) => !parse(e.context).library);
     });
-    expect(parse(rows?.context).page.url).toBe(`${server.url}/demo/product/sku-mug`);
+    expect(parse(rows?.context).page.url).toBe(`${shared.server.url}/demo/product/sku-mug`);
     await context.close();
   });
 });

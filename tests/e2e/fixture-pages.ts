@@ -15,7 +15,11 @@ export function fixturePages(writeKey: () => string, segments: MeSegmentsRespons
   });
   app.get('/t/*', (c) => {
     const q = new URL(c.req.url).searchParams;
-    const init = JSON.stringify({ flushInterval: Number(q.get('interval') ?? 200) });
+    // Opt-out mode: consent is granted without a banner, so the tests see delivery alone.
+    const init = JSON.stringify({
+      flushInterval: Number(q.get('interval') ?? 200),
+      consent: { mode: 'opt-out', banner: false },
+    });
     const links = q.get('links')
       ? `<a id="any" data-segmently-utm href="https://shop.example/sale">sale</a>
          <a id="vip" data-segmently-utm="vip" href="https://shop.example/vip?x=1">vip</a>`

@@ -20,6 +20,7 @@ function client(autoPage = false) {
     autoPage,
     storage: memoryStorage(),
     flushInterval: 60_000,
+    consent: { mode: 'opt-out', banner: false }, // granted: these tests are about delivery
   });
 }
 
@@ -156,5 +157,35 @@ describe('createSegmently', () => {
       () => bad.group?.(),
     ])
       expect(call).not.toThrow();
+  });
+});
+
+describe('first-party state follows analytics consent', () => {
+  it('stays in memory before a decision, is stored on grant, deleted on withdrawal', async () => {
+    history.replaceState(null, '', '/landing?utm_source=tiktok&ttclid=T1');
+    const sg = createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      storage: memoryStorage(),
+      consent: { banner: false },
+    });
+    sg.identify('u1');
+    sg.track('Before');
+    const sgmKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('sgm'));
+    expect(sgmKeys()).toEqual([]);
+
+    sg.consent.set({ analytics: true });
+    expect(sgmKeys().sort()).toEqual(
+      expect.arrayContaining(['sgm.cf', 'sgm.cl', 'sgm.ses', 'sgm.uid', 'sgm_aid', 'sgm_consent']),
+    );
+    expect(JSON.parse(localStorage.getItem('sgm.cl') as string)).toEqual({
+      source: 'tiktok',
+      ttclid: 'T1',
+    });
+
+    sg.consent.set({ analytics: false });
+    expect(sgmKeys()).toEqual(['sgm_consent']);
+    await sg.flush();
+    expect(sent().map((e) => e.event ?? e.type)).not.toContain('Before');
   });
 });

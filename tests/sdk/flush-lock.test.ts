@@ -25,7 +25,7 @@ describe('flushLock fallback (no Web Locks): a lease in localStorage', () => {
     const lock = flushLock();
     await expect(lock(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await lock(async () => {})).toBe(true);
-    localStorage.setItem('sgm_flush', String(Date.now() - 1)); // a crashed tab's lease
+    localStorage.setItem('sgm.flush', String(Date.now() - 1)); // a crashed tab's lease
     expect(await lock(async () => {})).toBe(true);
   });
 });

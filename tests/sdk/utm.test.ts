@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mayPersonalize } from '../../sdk/gate.js';
+import { createUtm, tagUrl } from '../../sdk/utm.js';
 import type { MeSegmentsResponse } from '../../shared/me-segments.js';
 
 let personalize = true;
-vi.mock('../../sdk/gate.js', () => ({ mayCollect: () => true, mayPersonalize: () => personalize }));
-const { createUtm, tagUrl } = await import('../../sdk/utm.js');
+const allowed = () => personalize;
 
 const FIXTURE: MeSegmentsResponse = {
   segments: [
@@ -58,7 +59,7 @@ describe('createUtm against a /v1/me/segments fixture', () => {
   const href = (id: string) => (document.getElementById(id) as HTMLAnchorElement).href;
 
   it('asks with the write key and anonymous id, then tags the marked links', async () => {
-    createUtm('https://c.example', 'wk_1', () => 'anon-1');
+    createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
     await vi.waitFor(() => expect(href('any')).toContain('utm_campaign=win-back'));
     expect(String(fetchMock.mock.calls[0]?.[0])).toBe(
       'https://c.example/v1/me/segments?writeKey=wk_1&anonymousId=anon-1',
@@ -68,9 +69,9 @@ describe('createUtm against a /v1/me/segments fixture', () => {
   });
 
   it('caches the answer briefly: a second page load in the tab does not ask again', async () => {
-    const first = createUtm('https://c.example', 'wk_1', () => 'anon-1');
+    const first = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
     await vi.waitFor(() => expect(href('any')).toContain('utm_campaign'));
-    const second = createUtm('https://c.example', 'wk_1', () => 'anon-1');
+    const second = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
     await vi.waitFor(() => expect(second.tag('https://x.example/')).toContain('utm_campaign'));
     expect(first.tag('https://x.example/', 'vip')).toContain('utm_campaign=vip');
     expect(fetchMock).toHaveBeenCalledTimes(1);
@@ -78,10 +79,19 @@ describe('createUtm against a /v1/me/segments fixture', () => {
 
   it('does not ask at all without personalization or marketing consent', async () => {
     personalize = false;
-    const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1');
+    const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
     expect(utm.tag('https://x.example/')).toBe('https://x.example/');
     await new Promise((r) => setTimeout(r, 0));
     expect(fetchMock).not.toHaveBeenCalled();
     expect(href('any')).toBe('https://shop.example/a');
+  });
+});
+
+describe('mayPersonalize (the gate for /v1/me/segments)', () => {
+  it('needs personalization or marketing consent', () => {
+    expect(mayPersonalize({ necessary: true, analytics: true })).toBe(false);
+    expect(mayPersonalize({ personalization: true })).toBe(true);
+    expect(mayPersonalize({ marketing: true })).toBe(true);
+    expect(mayPersonalize({})).toBe(false);
   });
 });
