@@ -13,8 +13,10 @@ let writeKey = '';
 fixtures.get('/bench', (c) => {
   c.header('Cross-Origin-Opener-Policy', 'same-origin');
   c.header('Cross-Origin-Embedder-Policy', 'require-corp');
+  // Opt-out mode: consent granted without a banner, so track() takes its full path.
   return c.html(`<!doctype html><title>bench</title>
-<script src="/s.js" data-write-key="${writeKey}" data-auto-page="false"></script>`);
+<script src="/s.js" data-write-key="${writeKey}" data-auto-page="false"
+  data-consent-mode="opt-out" data-consent-banner="false"></script>`);
 });
 
 const server = await startCollector({ fixtures });
@@ -29,6 +31,8 @@ try {
   const result = await page.evaluate(
     async ([block, samples]) => {
       if (!crossOriginIsolated) throw new Error('bench page is not cross-origin isolated');
+      const sg = window.segmently as unknown as { consent: { get(): { analytics?: boolean } } };
+      if (!sg.consent.get().analytics) throw new Error('analytics consent not granted');
       const props = {
         content_type: 'product',
         contents: [{ content_id: 'sku-1', content_name: 'Mug', quantity: 1, price: 16 }],
