@@ -121,7 +121,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       identity.consentChanged(withdrawn);
       if (withdrawn) void queue.drop((e) => !admission.allowed(e));
       admission.release();
-      utm.refresh();
+      utm.retag();
     },
   });
   const admission = createAdmission(consent, (e) => void queue.push(e), options.consent?.hold);
@@ -204,7 +204,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     ),
     reset: safe(() => {
       identity.reset();
-      utm.refresh();
+      utm.retag();
     }),
     flush: () => queue.flush().catch(debugLog),
     ready: safe((fn: () => void) => fn()),

@@ -77,9 +77,11 @@ export function createUtm(
 
   // Ask the collector only for pages that have marked links (or call tag()); links added
   // later are tagged when clicked.
-  const start = () => document.querySelector(LINKS) && refresh();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  const retag = () => {
+    if (document.querySelector(LINKS)) refresh();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', retag);
+  else retag();
   document.addEventListener(
     'click',
     (e) => {
@@ -88,5 +90,6 @@ export function createUtm(
     },
     true,
   );
-  return { tag, refresh };
+  /** `retag`: after a consent change or a new identity, for the page's marked links. */
+  return { tag, retag };
 }

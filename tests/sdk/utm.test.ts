@@ -77,6 +77,17 @@ describe('createUtm against a /v1/me/segments fixture', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
+  it('does not ask for pages without marked links until tag() is called', async () => {
+    document.body.innerHTML = '<a href="https://shop.example/c">c</a>';
+    const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
+    utm.retag();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(utm.tag('https://x.example/')).toBe('https://x.example/'); // asks now, tags next time
+    await vi.waitFor(() => expect(utm.tag('https://x.example/')).toContain('utm_campaign'));
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
   it('does not ask at all without personalization or marketing consent', async () => {
     personalize = false;
     const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
