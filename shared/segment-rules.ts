@@ -9,6 +9,9 @@
  * message types; `*` for any activity (track, page or screen).
  */
 import type { ConsentCategory } from './consent.js';
+import type { UtmTemplate } from './me-segments.js';
+
+export type { UtmTemplate };
 
 export type Duration = string;
 export type Scalar = string | number | boolean | null;
@@ -160,13 +163,6 @@ export type Rule =
   | InSegmentRule;
 
 export type RuleType = Rule['type'];
-
-export interface UtmTemplate {
-  utm_source?: string;
-  utm_medium?: string;
-  utm_campaign?: string;
-  utm_content?: string;
-}
 
 /** A segment as marketers edit it. */
 export interface SegmentDefinition {

@@ -238,11 +238,14 @@ export const RuleSchema: z.ZodType<Rule> = z.lazy(() =>
 
 export const SEGMENT_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
+const utmValue = z.string().min(1).max(200);
+/** The contract of shared/me-segments.ts: source, medium and campaign are required. */
 export const UtmSchema = z.strictObject({
-  utm_source: z.string().min(1).max(200).optional(),
-  utm_medium: z.string().min(1).max(200).optional(),
-  utm_campaign: z.string().min(1).max(200).optional(),
-  utm_content: z.string().min(1).max(200).optional(),
+  utm_source: utmValue,
+  utm_medium: utmValue,
+  utm_campaign: utmValue,
+  utm_content: utmValue.optional(),
+  utm_term: utmValue.optional(),
 });
 
 export const SegmentDefinitionSchema = z.strictObject({

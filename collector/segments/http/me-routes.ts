@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { CategoryPreferences } from '../../../shared/consent.js';
+import { ME_SEGMENTS_PATH, type MeSegmentsResponse } from '../../../shared/me-segments.js';
 import type { AppDeps } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { authenticateSource } from '../../ingest/auth.js';
@@ -7,27 +8,26 @@ import type { Source } from '../../sources/store.js';
 import { profileOf } from '../identity.js';
 import { createSegmentQueries } from '../queries.js';
 
-export interface MeSegments {
-  segments: {
-    key: string;
-    utm: { utm_source?: string; utm_medium?: string; utm_campaign?: string; utm_content?: string };
-  }[];
-}
-
 const allows = (prefs: CategoryPreferences | undefined) =>
   prefs?.personalization === true || prefs?.marketing === true;
 
+/** The source's allowed origins; a source without any allows every origin (`*`). */
 function cors(c: Context, source: Source) {
   const origin = c.req.header('Origin');
   c.header('Vary', 'Origin');
-  if (origin && (source.allowedOrigins.includes('*') || source.allowedOrigins.includes(origin))) {
+  if (source.allowedOrigins.length === 0) c.header('Access-Control-Allow-Origin', '*');
+  else if (
+    origin &&
+    (source.allowedOrigins.includes('*') || source.allowedOrigins.includes(origin))
+  ) {
     c.header('Access-Control-Allow-Origin', origin);
   }
 }
 
 /**
- * `GET /v1/me/segments?writeKey=&anonymousId=`: the visitor's own segment keys and UTM
- * parameters, only when their latest consent grants personalization or marketing.
+ * `GET /v1/me/segments?writeKey=&anonymousId=` (contract: shared/me-segments.ts): the
+ * visitor's own segments that have a UTM template, oldest segment first, and only when
+ * their latest consent grants personalization or marketing.
  */
 export function meRoutes(deps: AppDeps) {
   const { database, segmentEngine, segments, now } = deps;
@@ -54,7 +54,7 @@ export function meRoutes(deps: AppDeps) {
     return typeof prefs === 'string' ? (JSON.parse(prefs) as CategoryPreferences) : undefined;
   }
 
-  app.options('/v1/me/segments', async (c) => {
+  app.options(ME_SEGMENTS_PATH, async (c) => {
     const source = await authenticateSource(c, { writeKey: c.req.query('writeKey') }, deps.sources);
     cors(c, source);
     c.header('Access-Control-Allow-Methods', 'GET');
@@ -62,21 +62,23 @@ export function meRoutes(deps: AppDeps) {
     return c.body(null, 204);
   });
 
-  app.get('/v1/me/segments', async (c) => {
+  app.get(ME_SEGMENTS_PATH, async (c) => {
     const source = await authenticateSource(c, { writeKey: c.req.query('writeKey') }, deps.sources);
     cors(c, source);
-    c.header('Cache-Control', 'no-store');
+    c.header('Cache-Control', 'private, max-age=60');
     const anonymousId = c.req.query('anonymousId');
     if (!anonymousId) throw new ApiError(400, 'missing_anonymous_id', 'Pass anonymousId');
-    if (!allows(await latestConsent(source.id, anonymousId)))
-      return c.json<MeSegments>({ segments: [] });
+    if (!allows(await latestConsent(source.id, anonymousId))) {
+      return c.json<MeSegmentsResponse>({ segments: [] });
+    }
     const identities = await segmentEngine.identitiesOf(source.id);
     const profileId = profileOf(null, anonymousId, identities.userOf) as string;
-    const { current } = await queries.membershipsOf(source.id, profileId);
-    const bySource = new Map((await segments.ofSource(source.id)).map((s) => [s.key, s]));
-    return c.json<MeSegments>({
-      segments: current.map((key) => ({ key, utm: bySource.get(key)?.utm ?? {} })),
-    });
+    const current = new Set((await queries.membershipsOf(source.id, profileId)).current);
+    // Segments without a UTM template stay unrevealed (shared/me-segments.ts).
+    const tagged = (await segments.ofSource(source.id)).flatMap((s) =>
+      current.has(s.key) && s.utm ? [{ key: s.key, utm: s.utm }] : [],
+    );
+    return c.json<MeSegmentsResponse>({ segments: tagged });
   });
 
   return app;

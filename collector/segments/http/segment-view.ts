@@ -12,7 +12,7 @@ export function segmentView(row: SegmentRow, size?: number) {
     description: row.description,
     rule: row.rule,
     reentryAfter: row.reentryAfter,
-    utm: row.utm ?? {},
+    utm: row.utm,
     webhook: row.webhookUrl ? { url: row.webhookUrl, secret: row.webhookSecret } : null,
     template: row.template,
     createdAt: iso(row.createdAt),

@@ -20,7 +20,7 @@ const bigSpender = {
     where: [{ property: 'value', op: 'gte', value: 100 }],
     within: '30d',
   },
-  utm: { utm_source: 'newsletter', utm_campaign: 'vip' },
+  utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'vip' },
 };
 const purchase = (anonymousId: string, value: number, extra: Record<string, unknown> = {}) =>
   s.event({
@@ -204,8 +204,13 @@ describe('segments API', () => {
       url: 'https://shop.example/sale?utm_source=old&x=1',
     });
     expect((await res.json()).url).toBe(
-      'https://shop.example/sale?utm_source=newsletter&x=1&utm_campaign=vip',
+      'https://shop.example/sale?utm_source=newsletter&x=1&utm_medium=email&utm_campaign=vip',
     );
+    const none = await post('/api/v1/links', {
+      segment: 'device-desktop',
+      url: 'https://shop.example/',
+    });
+    expect((await none.json()).error.code).toBe('no_utm_template');
   });
 
   it('serves an OpenAPI description generated from the schemas', async () => {
@@ -236,6 +241,7 @@ describe('GET /v1/me/segments', () => {
     s = await segmentCollector();
     const consent = (personalization: boolean) => ({
       consent: { categoryPreferences: { analytics: true, personalization } },
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
     });
     await s.send(
       s.event({ type: 'page', at: s.now() - HOUR, anonymousId: 'yes', context: consent(true) }),
@@ -249,6 +255,10 @@ describe('GET /v1/me/segments', () => {
       utm: { utm_source: 'segmently', utm_medium: 'segment', utm_campaign: 'new' },
     });
     expect(segments.map((x: { key: string }) => x.key)).not.toContain('dormant');
+    // A member of device-desktop, but that segment has no UTM template: not revealed.
+    expect(await s.members('device-desktop')).toContain('a:yes');
+    expect(segments.map((x: { key: string }) => x.key)).not.toContain('device-desktop');
+    expect(res.headers.get('cache-control')).toBe('private, max-age=60');
     expect(await (await me('no')).json()).toEqual({ segments: [] });
     expect(
       (await me('yes', 'https://evil.example')).headers.get('access-control-allow-origin'),
