@@ -7,6 +7,9 @@ import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
+import { writerMetrics } from './metrics/writer-metrics.js';
+import { scheduleRetention } from './privacy/retention.js';
+import { loadSuppressions } from './privacy/suppressions.js';
 import { createSourceStore } from './sources/store.js';
 
 export const DEFAULT_SDK_DIR = fileURLToPath(new URL('../dist', import.meta.url));
@@ -26,7 +29,8 @@ export async function buildCollector({
   now = Date.now,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
-  const writer = createWriter(database.client);
+  const metrics = createMetrics();
+  const writer = createWriter(database.client, undefined, writerMetrics(metrics));
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
     ? undefined
     : `sgm_admin_${randomBytes(24).toString('base64url')}`;
@@ -37,15 +41,31 @@ export async function buildCollector({
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
     sdkDir,
     log,
-    metrics: createMetrics(),
+    metrics,
     now,
+    ingest: {
+      trustProxy: env.TRUST_PROXY,
+      ipRate: { perSecond: env.RATE_LIMIT_IP_REQUESTS_PER_SEC, burst: env.RATE_LIMIT_IP_BURST },
+      sourceRate: {
+        perSecond: env.RATE_LIMIT_SOURCE_EVENTS_PER_SEC,
+        burst: env.RATE_LIMIT_SOURCE_BURST,
+      },
+    },
+    suppressions: await loadSuppressions(database.db),
   };
   const app = createApp(deps);
+  const stopRetention = scheduleRetention(
+    database.client,
+    now,
+    env.RETENTION_INTERVAL_MINUTES * 60_000,
+    log,
+  );
   return {
     app,
     deps,
     generatedToken,
     async close() {
+      stopRetention();
       await writer.close();
       database.close();
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Enrichment } from './enrich.js';
 import type { ValidEvent } from './validate.js';
 import type { EventRow } from './writer.js';
 
@@ -23,6 +24,7 @@ export function toEventRow(
   event: ValidEvent,
   receivedAt: number,
   batchSentAt: number | undefined,
+  enrichment: Enrichment,
 ): EventRow {
   return [
     sourceId,
@@ -37,6 +39,11 @@ export function toEventRow(
     receivedAt,
     event.properties ?? null,
     event.traits ?? null,
-    event.context ?? null,
+    enrichment.context,
+    enrichment.deviceType,
+    enrichment.os,
+    enrichment.browser,
+    enrichment.locale,
+    enrichment.ipTruncated,
   ];
 }
