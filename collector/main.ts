@@ -49,8 +49,10 @@ async function shutdown(signal: string) {
   // then flush whatever is left and close the database file.
   const http = server as Server;
   const drained = new Promise((resolve) => http.close(resolve));
-  http.closeIdleConnections();
+  // Keep-alive connections turn idle once their request is answered: close them as they do.
+  const closeIdle = setInterval(() => http.closeIdleConnections(), 50);
   await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, GRACE_MS).unref())]);
+  clearInterval(closeIdle);
   http.closeAllConnections();
   await collector.close();
   jsonLogger('stopped', { signal });

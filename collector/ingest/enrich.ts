@@ -16,9 +16,11 @@ export interface Enrichment {
 
 type Headers = IngestRequest['headers'];
 
-/** A browser request names its page's origin or its fetch mode; server libraries do neither. */
-const fromBrowser = (headers: Headers) =>
-  headers('Origin') !== undefined || headers('Sec-Fetch-Mode') !== undefined;
+/**
+ * Browsers name the page's origin on every POST (fetch, sendBeacon); server libraries do
+ * not. (Sec-Fetch-Mode is no sign: Node's own fetch sends it.)
+ */
+const fromBrowser = (headers: Headers) => headers('Origin') !== undefined;
 
 /**
  * The device's user agent: the one the event carries (SDKs and relaying servers put it in
