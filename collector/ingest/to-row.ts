@@ -37,9 +37,9 @@ export function toEventRow(
     event.groupId ?? null,
     correctedTimestamp(event, batchSentAt, receivedAt),
     receivedAt,
-    event.properties ?? null,
-    event.traits ?? null,
-    enrichment.context,
+    jsonOrNull(event.properties),
+    jsonOrNull(event.traits),
+    jsonOrNull(enrichment.context ?? undefined),
     enrichment.deviceType,
     enrichment.os,
     enrichment.browser,
@@ -47,3 +47,5 @@ export function toEventRow(
     enrichment.ipTruncated,
   ];
 }
+
+const jsonOrNull = (v: object | undefined) => (v === undefined ? null : JSON.stringify(v));

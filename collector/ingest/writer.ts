@@ -12,9 +12,10 @@ export type EventRow = [
   groupId: string | null,
   timestamp: number,
   receivedAt: number,
-  properties: unknown,
-  traits: unknown,
-  context: unknown,
+  /** JSON text of an object, or null (stringified by the caller: SQLite re-parsing is slower). */
+  properties: string | null,
+  traits: string | null,
+  context: string | null,
   deviceType: string | null,
   os: string | null,
   browser: string | null,
@@ -31,15 +32,10 @@ export type FailedRow = [
 ];
 
 const col = (i: number) => `value->>${i}`;
-const json = (i: number) =>
-  `CASE WHEN json_type(value, '$[${i}]') = 'object' THEN value->>${i} END`;
-
 const INSERT_EVENTS = `INSERT OR IGNORE INTO events (source_id, message_id, type, event, anonymous_id,
   user_id, previous_id, group_id, timestamp, received_at, properties, traits, context,
   device_type, os, browser, locale, ip_truncated)
-  SELECT ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(col).join(', ')}, ${json(10)}, ${json(11)}, ${json(12)},
-  ${[13, 14, 15, 16, 17].map(col).join(', ')}
-  FROM json_each(?)`;
+  SELECT ${Array.from({ length: 18 }, (_, i) => col(i)).join(', ')} FROM json_each(?)`;
 
 const INSERT_FAILED = `INSERT INTO failed_events (source_id, received_at, code, message, payload)
   SELECT ${[0, 1, 2, 3, 4].map(col).join(', ')} FROM json_each(?)`;

@@ -70,19 +70,22 @@ const textBodies = fc.oneof(
     .map((d) => `{"batch":[${'{"type":"page","anonymousId":"a"},'.repeat(d)}1]}`),
 );
 
-const bodies: fc.Arbitrary<{ body: Uint8Array | string; headers: Record<string, string> }> =
+/** Bytes as a fetch body: a fresh ArrayBuffer of exactly these bytes. */
+const bytes = (b: Uint8Array) => new Uint8Array(b).buffer;
+
+const bodies: fc.Arbitrary<{ body: ArrayBuffer | string; headers: Record<string, string> }> =
   fc.oneof(
     textBodies.map((body) => ({ body, headers: {} })),
     // Invalid UTF-8 and random bytes.
-    fc.uint8Array({ maxLength: 2_000 }).map((body) => ({ body, headers: {} })),
+    fc.uint8Array({ maxLength: 2_000 }).map((b) => ({ body: bytes(b), headers: {} })),
     // Gzip, real or not, and encodings we do not speak.
     jsonBodies.map((s) => ({
-      body: new Uint8Array(gzipSync(s)),
+      body: bytes(gzipSync(s)),
       headers: { 'Content-Encoding': 'gzip' },
     })),
     fc
       .uint8Array({ maxLength: 500 })
-      .map((body) => ({ body, headers: { 'Content-Encoding': 'gzip' } })),
+      .map((b) => ({ body: bytes(b), headers: { 'Content-Encoding': 'gzip' } })),
     textBodies.map((body) => ({ body, headers: { 'Content-Encoding': 'br' } })),
   );
 

@@ -1,0 +1,142 @@
+// Ingest throughput: a bare Hono server (parse the body, answer) against the real collector
+// (auth, validation, filters, enrichment, rate limits, file database, durable ack), both
+// under wrk with bench/post.lua (every event its own messageId), in one run.
+// `npm run bench:ingest`; BENCH_SECONDS (default 10) per run, BENCH_PROFILE=1 writes a
+// V8 CPU profile of the collector to .tmp/.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const LUA = new URL('./post.lua', import.meta.url).pathname;
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  writeKey: string;
+}
+
+async function start(args: string[], env: Record<string, string> = {}): Promise<Server> {
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => (out += d));
+  for (let i = 0; i < 600; i++) {
+    const port = out.match(/listening on http:\/\/[^:]+:(\d+)/)?.[1];
+    if (port && (!env.DATABASE_URL || out.includes('Demo write key'))) {
+      const writeKey = out.match(/Demo write key: (wk_\S+)/)?.[1] ?? 'none';
+      return { proc, url: `http://127.0.0.1:${port}`, writeKey };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server did not start: ${out}`);
+}
+
+async function stop(server: Server) {
+  const exited = new Promise((r) => server.proc.once('exit', r));
+  server.proc.kill('SIGTERM');
+  await exited;
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  bad: string;
+}
+
+const ms = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
+
+function wrk(
+  server: Server,
+  perRequest: number,
+  seconds: number,
+  extra: Record<string, string> = {},
+  connections = CONNECTIONS,
+): Result {
+  const auth = `Basic ${Buffer.from(`${server.writeKey}:`).toString('base64')}`;
+  const out = execFileSync(
+    'wrk',
+    [
+      '-t1',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--latency',
+      '-s',
+      LUA,
+      '-H',
+      'Content-Type: application/json',
+      '-H',
+      `Authorization: ${auth}`,
+      `${server.url}/v1/batch`,
+    ],
+    { env: { ...process.env, PER_REQ: String(perRequest), ...extra }, encoding: 'utf8' },
+  );
+  const latency = (p: string) => {
+    const m = out.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`));
+    return m ? ms(m[1] as string, m[2] as string) : Number.NaN;
+  };
+  return {
+    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]),
+    p50: latency('50'),
+    p99: latency('99'),
+    bad: out.match(/NOT_ALL_ACCEPTED (\d+ of \d+)/)?.[1] ?? '?',
+  };
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const row = (name: string, per: number, r: Result, bare?: Result) =>
+  `${name.padEnd(34)} ${fmt(r.rps).padStart(8)} req/s ${fmt(r.rps * per).padStart(9)} ev/s  p50 ${fmt(r.p50, 2).padStart(6)} ms  p99 ${fmt(r.p99, 2).padStart(6)} ms${bare ? `  ${fmt(r.rps / bare.rps, 2)}× bare` : ''}  not-all-accepted ${r.bad}`;
+
+const dir = mkdtempSync(join(tmpdir(), 'segmently-bench-'));
+const collectorEnv = {
+  NODE_ENV: 'production',
+  DATABASE_URL: `file:${join(dir, 'bench.db')}`,
+  SEGMENTLY_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  // Limits stay on (their cost is measured) but far above the load.
+  RATE_LIMIT_IP_REQUESTS_PER_SEC: '1000000000',
+  RATE_LIMIT_IP_BURST: '1000000000',
+  RATE_LIMIT_SOURCE_EVENTS_PER_SEC: '1000000000',
+  RATE_LIMIT_SOURCE_BURST: '1000000000',
+};
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
+
+const bare = await start(['--import', 'tsx', 'bench/bare-server.ts']);
+const collector = await start([...profile, '--import', 'tsx', 'collector/main.ts'], collectorEnv);
+console.log(
+  `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, bench/post.lua, on ${process.env.HOSTNAME ?? 'this machine'}`,
+);
+try {
+  const maxima: Record<number, Result> = {};
+  for (const per of [1, 20]) {
+    wrk(bare, per, 2);
+    const b = wrk(bare, per, SECONDS);
+    wrk(collector, per, 2);
+    const c = wrk(collector, per, SECONDS);
+    maxima[per] = c;
+    console.log(row(`bare Hono, ${per} event/request`, per, b));
+    console.log(row(`collector, ${per} event/request`, per, c, b));
+  }
+  // wrk cannot hold a fixed rate (no wrk2 here): post.lua's delay() paces every connection
+  // to one request per DELAY_MS, so 64 connections offer ~half the measured maximum.
+  for (const per of [1, 20]) {
+    const max = maxima[per] as Result;
+    const connections = 64;
+    const delay = Math.max(1, Math.round((connections * 1000) / (max.rps / 2)));
+    const half = wrk(collector, per, SECONDS, { DELAY_MS: String(delay) }, connections);
+    console.log(
+      `${row(`collector at half load, ${per}/req`, per, half)}  (${fmt((half.rps / max.rps) * 100)}% of max, ${connections} conns × 1 req/${delay} ms)`,
+    );
+  }
+} finally {
+  await stop(bare);
+  await stop(collector);
+  rmSync(dir, { recursive: true, force: true });
+}
