@@ -90,7 +90,9 @@ export function createWriter(client: Client, onCommit?: () => void, observer?: W
     const stmts = statements(events, failed);
     if (stmts.length === 0) return;
     const started = performance.now();
-    await client.batch(stmts, 'write');
+    // One statement is atomic on its own: skipping BEGIN/COMMIT saves two round trips.
+    if (stmts.length === 1) await client.execute(stmts[0] as InStatement);
+    else await client.batch(stmts, 'write');
     stats.flushes++;
     stats.rows += events.length;
     stats.lastFlushMs = performance.now() - started;
