@@ -1,10 +1,11 @@
 -- wrk load script: POST /v1/batch bodies whose events each carry their own UUID-shaped,
 -- increasing messageId; counts responses that did not accept the whole batch.
 -- Usage: PER_REQ=20 wrk -t1 -c32 -d10s -s post.lua -H "Content-Type: application/json" -H "Authorization: Basic ..." http://127.0.0.1:PORT/v1/batch
--- DELAY_MS (optional) paces each connection: one request per DELAY_MS, for a run below max load.
+-- DELAY_MS (optional) paces each connection to one request per DELAY_MS on average (uniformly
+-- random between 0 and twice that, so connections do not arrive in lockstep): a run below max load.
 local threads = {}
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "")
-if delay_ms then function delay() return delay_ms end end
+if delay_ms then function delay() return math.random(0, 2 * delay_ms) end end
 function setup(thread) table.insert(threads, thread) end
 
 local n, per, tid, ts = 0, 1, 0, ""
