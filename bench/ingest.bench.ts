@@ -7,6 +7,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '../collector/db/client.js';
+import { createWriter, type EventRow } from '../collector/ingest/writer.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -108,6 +110,50 @@ const collectorEnv = {
 };
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
+/**
+ * The storage ceiling: the collector's writer alone (same schema and statement, no HTTP),
+ * committing groups of 640 rows — what 32 connections × 20 events hand it at once.
+ */
+async function storageOnly(seconds: number): Promise<number> {
+  const database = await openDatabase(`file:${join(dir, 'storage-only.db')}`);
+  const writer = createWriter(database.client);
+  const ts = Date.now();
+  let n = 0;
+  const row = (): EventRow => {
+    n++;
+    const id = `0190${n.toString(16).padStart(8, '0')}-0000-7000-8000-000000000000`;
+    const props = '{"value":1,"sku":"sku-1"}';
+    return [
+      'source-id-0000-0000-0000-000000000000',
+      id,
+      'track',
+      'Perf Probe',
+      `p${n % 50000}`,
+      null,
+      null,
+      null,
+      ts,
+      ts,
+      props,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      '127.0.0.0',
+    ];
+  };
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    await writer.write(Array.from({ length: 640 }, row));
+  }
+  const rate = n / ((performance.now() - started) / 1000);
+  await writer.close();
+  database.close();
+  return rate;
+}
+
 const bare = await start(['--import', 'tsx', 'bench/bare-server.ts']);
 const collector = await start([...profile, '--import', 'tsx', 'collector/main.ts'], collectorEnv);
 console.log(
@@ -124,6 +170,9 @@ try {
     console.log(row(`bare Hono, ${per} event/request`, per, b));
     console.log(row(`collector, ${per} event/request`, per, c, b));
   }
+  console.log(
+    `storage only (writer, 640-row groups, no HTTP)       ${fmt(await storageOnly(5)).padStart(9)} rows/s`,
+  );
   // wrk cannot hold a fixed rate (no wrk2 here): post.lua's delay() paces every connection
   // to one request per DELAY_MS, so 64 connections offer ~half the measured maximum.
   for (const per of [1, 20]) {
