@@ -18,8 +18,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_SOURCE_EVENTS_PER_SEC: z.coerce.number().min(0).default(20_000),
   RATE_LIMIT_SOURCE_BURST: z.coerce.number().min(1).default(200_000),
   /** Token bucket per client IP, in requests: refill per second and bucket size. 0 = no limit. */
-  RATE_LIMIT_IP_REQUESTS_PER_SEC: z.coerce.number().min(0).default(200),
-  RATE_LIMIT_IP_BURST: z.coerce.number().min(1).default(2_000),
+  RATE_LIMIT_IP_REQUESTS_PER_SEC: z.coerce.number().min(0).default(1_000),
+  RATE_LIMIT_IP_BURST: z.coerce.number().min(1).default(5_000),
   /** How often the retention job deletes events older than each source's retentionDays. */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(1).default(60),
 });
