@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import type { Env } from './env.js';
@@ -19,6 +20,8 @@ export interface StartOptions {
   log: Logger;
   sdkDir?: string;
   now?: () => number;
+  /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -27,8 +30,14 @@ export async function buildCollector({
   log,
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
+  backgroundCheckpoints = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+  const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
+  const checkpointer =
+    backgroundCheckpoints && localFile
+      ? await startCheckpointer(database.client, env.DATABASE_URL)
+      : undefined;
   const metrics = createMetrics();
   const writer = createWriter(database.client, undefined, writerMetrics(metrics));
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
@@ -67,6 +76,7 @@ export async function buildCollector({
     async close() {
       stopRetention();
       await writer.close();
+      await checkpointer?.stop();
       database.close();
     },
   };
