@@ -17,6 +17,7 @@ export async function startCheckpointer(client: Client, url: string, intervalMs 
   return {
     async stop() {
       const exited = once(worker, 'exit');
+      worker.ref(); // or the process could end while waiting for it
       worker.postMessage('stop');
       await exited;
     },
