@@ -110,6 +110,17 @@ const collectorEnv = {
 };
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
+/** The writer's commit counters from the collector's /metrics. */
+async function flushes(server: Server) {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? 0);
+  return {
+    count: value('segmently_writer_flush_rows_count'),
+    rows: value('segmently_writer_flush_rows_sum'),
+    seconds: value('segmently_writer_flush_seconds_sum'),
+  };
+}
+
 /**
  * The storage ceiling: the collector's writer alone (same schema and statement, no HTTP),
  * committing groups of 640 rows — what 32 connections × 20 events hand it at once.
@@ -165,10 +176,16 @@ try {
     wrk(bare, per, 2);
     const b = wrk(bare, per, SECONDS);
     wrk(collector, per, 2);
+    const before = await flushes(collector);
     const c = wrk(collector, per, SECONDS);
+    const after = await flushes(collector);
     maxima[per] = c;
     console.log(row(`bare Hono, ${per} event/request`, per, b));
     console.log(row(`collector, ${per} event/request`, per, c, b));
+    const commits = after.count - before.count;
+    console.log(
+      `  group commit: ${fmt((after.rows - before.rows) / commits)} rows/commit, ${fmt(((after.seconds - before.seconds) / commits) * 1000, 2)} ms/commit, ${fmt(((after.seconds - before.seconds) / SECONDS) * 100)}% of the run committing`,
+    );
   }
   console.log(
     `storage only (writer, 640-row groups, no HTTP)       ${fmt(await storageOnly(5)).padStart(9)} rows/s`,
