@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { adminAuth } from './admin/auth.js';
+import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
 import { failedEventRoutes } from './admin/failed-events.js';
 import { profileRoutes } from './admin/profiles.js';
 import { sourceRoutes } from './admin/sources.js';
+import { consentRoutes } from './consent/routes.js';
+import { consentStatsRoutes } from './consent/stats.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
@@ -26,6 +29,7 @@ export function createApp(deps: AppDeps) {
     c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
   app.route('/', ingestRoutes(deps));
+  app.route('/', consentRoutes(deps));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
 
@@ -35,6 +39,8 @@ export function createApp(deps: AppDeps) {
   admin.route('/events', eventRoutes(deps));
   admin.route('/failed-events', failedEventRoutes(deps));
   admin.route('/profiles', profileRoutes(deps));
+  admin.route('/drops', dropRoutes(deps));
+  admin.route('/consent', consentStatsRoutes(deps));
   app.route('/api/v1', admin);
   return app;
 }

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/client.js';
 import type { AppDeps } from './deps.js';
+import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
@@ -51,6 +52,7 @@ export async function buildCollector({
     sdkDir,
     log,
     metrics,
+    drops: createDropCounter(database.client, now),
     now,
     ingest: {
       trustProxy: env.TRUST_PROXY,
@@ -76,6 +78,7 @@ export async function buildCollector({
     async close() {
       stopRetention();
       await writer.close();
+      await deps.drops.flush();
       await checkpointer?.stop();
       database.close();
     },

@@ -103,3 +103,15 @@ export const suppressions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.idHash, t.sourceId] })],
 );
+
+/** Valid events not stored (consent, bots, ...), counted per source, UTC day and reason. */
+export const eventDrops = sqliteTable(
+  'event_drops',
+  {
+    sourceId: text('source_id').notNull(),
+    day: text('day').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.day, t.reason] })],
+);

@@ -1,3 +1,4 @@
+import { consentFilter } from '../consent/event-filter.js';
 import type { Suppressions } from '../privacy/suppressions.js';
 import type { Source } from '../sources/store.js';
 import { userAgentOf } from './enrich.js';
@@ -32,4 +33,4 @@ export const suppressedFilter: EventFilter = (event, req) => {
   return undefined;
 };
 
-export const EVENT_FILTERS: EventFilter[] = [botFilter, suppressedFilter];
+export const EVENT_FILTERS: EventFilter[] = [botFilter, suppressedFilter, consentFilter];

@@ -49,7 +49,8 @@ export function createIngest({
   writer,
   now,
   metrics,
-}: Pick<AppDeps, 'writer' | 'now' | 'metrics'>) {
+  drops,
+}: Pick<AppDeps, 'writer' | 'now' | 'metrics' | 'drops'>) {
   const acceptedTotal = metrics.counter(
     'segmently_events_accepted_total',
     'Events acknowledged to senders',
@@ -84,8 +85,10 @@ export function createIngest({
       if (checked.ok) {
         accepted++;
         const reason = dropReason(checked.event, request);
-        if (reason) dropped.inc({ reason });
-        else {
+        if (reason) {
+          dropped.inc({ reason });
+          drops.add(sourceId, reason);
+        } else {
           const enrichment = enrich(checked.event, request);
           rows.push(toEventRow(sourceId, checked.event, receivedAt, batchSentAt, enrichment));
         }

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Source } from '../../collector/sources/store.js';
-import { type E2eCollector, launchChromium, newContext, startCollector } from './harness.js';
+import { collectorAndBrowser, type E2eCollector, newContext } from './harness.js';
 
 // A page on http://localhost:<port> posting to the collector on http://127.0.0.1:<port>:
 // a real cross-origin browser request, with and without a preflight.
+const shared = collectorAndBrowser();
 let server: E2eCollector;
 let browser: Browser;
 let site: Server;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   site = createServer((_, res) => res.end('<!doctype html><title>site</title>'));
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
+  ({ server, browser } = shared);
   allowed = await server.collector.deps.sources.create({
     name: 'Site',
     allowedOrigins: [siteOrigin],
@@ -28,9 +29,7 @@ beforeAll(async () => {
     allowedOrigins: ['https://elsewhere.example'],
   });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+afterAll(() => {
   site?.close();
 });
 

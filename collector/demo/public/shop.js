@@ -107,6 +107,8 @@
     location.href = `/demo/thanks?order=${encodeURIComponent(orderId)}`;
   });
 
+  document.getElementById('privacy-settings').addEventListener('click', () => sg('consent.show'));
+
   const orderEl = document.getElementById('order-id');
   if (orderEl) orderEl.textContent = new URLSearchParams(location.search).get('order') || '';
 })();
