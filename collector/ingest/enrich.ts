@@ -14,39 +14,39 @@ export interface Enrichment {
   context: Record<string, unknown> | null;
 }
 
-type Headers = IngestRequest['headers'];
+type Sender = Pick<IngestRequest, 'headers' | 'fromBrowser'>;
 
 /**
  * Browsers name the page's origin on every POST (fetch, sendBeacon); server libraries do
  * not. (Sec-Fetch-Mode is no sign: Node's own fetch sends it.)
  */
-const fromBrowser = (headers: Headers) => headers('Origin') !== undefined;
+const fromBrowser = (req: Sender) => req.fromBrowser ?? req.headers('Origin') !== undefined;
 
 /**
  * The device's user agent: the one the event carries (SDKs and relaying servers put it in
  * `context.userAgent`), else the request's own when a browser sent it. A server library's
  * user agent (analytics-node, curl) describes no device, so it is neither parsed nor bot-checked.
  */
-export function userAgentOf(event: ValidEvent, headers: Headers): string | undefined {
+export function userAgentOf(event: ValidEvent, req: Sender): string | undefined {
   const fromContext = event.context?.userAgent;
   if (typeof fromContext === 'string') return fromContext;
-  return fromBrowser(headers) ? headers('User-Agent') : undefined;
+  return fromBrowser(req) ? req.headers('User-Agent') : undefined;
 }
 
-function localeOf(event: ValidEvent, headers: Headers): string | null {
+function localeOf(event: ValidEvent, req: Sender): string | null {
   const fromContext = event.context?.locale;
   const raw =
     typeof fromContext === 'string'
       ? fromContext
-      : fromBrowser(headers)
-        ? headers('Accept-Language')?.split(/[,;]/)[0]
+      : fromBrowser(req)
+        ? req.headers('Accept-Language')?.split(/[,;]/)[0]
         : undefined;
   const locale = raw?.trim().slice(0, 35);
   return locale || null;
 }
 
 export function enrich(event: ValidEvent, req: IngestRequest): Enrichment {
-  const device = deviceOf(userAgentOf(event, req.headers));
+  const device = deviceOf(userAgentOf(event, req));
   let context = event.context ?? null;
   let ip = req.ip;
   if (context && 'ip' in context) {
@@ -59,7 +59,7 @@ export function enrich(event: ValidEvent, req: IngestRequest): Enrichment {
     deviceType: device.deviceType,
     os: device.os,
     browser: device.browser,
-    locale: localeOf(event, req.headers),
+    locale: localeOf(event, req),
     ipTruncated: truncateIp(ip),
     context,
   };

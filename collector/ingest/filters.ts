@@ -12,6 +12,11 @@ export interface IngestRequest {
   /** The sender's address, for truncation and rate limits only: never stored whole. */
   ip: string | undefined;
   suppressions: Suppressions;
+  /**
+   * A browser sent this request, so its User-Agent and Accept-Language describe the visitor.
+   * Unset: decided by the Origin header (a pixel GET carries none, so its route says so).
+   */
+  fromBrowser?: boolean;
 }
 
 /**
@@ -23,7 +28,7 @@ export type EventFilter = (event: ValidEvent, req: IngestRequest) => string | un
 
 /** Crawlers and headless browsers (HeadlessChrome included) are not visitors. */
 export const botFilter: EventFilter = (event, req) =>
-  deviceOf(userAgentOf(event, req.headers)).bot ? 'bot' : undefined;
+  deviceOf(userAgentOf(event, req)).bot ? 'bot' : undefined;
 
 /** Ids erased through the privacy API stay erased. */
 export const suppressedFilter: EventFilter = (event, req) => {
