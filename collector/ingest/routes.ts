@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../shared/limits.js';
+import { PIXEL_PATH } from '../../shared/pixel.js';
 import { EVENT_TYPES, type EventType } from '../../shared/wire.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -9,6 +10,7 @@ import { clientIp } from './client-ip.js';
 import { checkOrigin, ingestCors } from './cors.js';
 import type { IngestRequest } from './filters.js';
 import { createIngest, type IngestBatch, isRecord } from './ingest-events.js';
+import { pixelHandler } from './pixel.js';
 import { createTokenBuckets } from './rate-limit.js';
 
 /** The short paths Segment's analytics.js posts to when its apiHost points here. */
@@ -22,7 +24,7 @@ const SHORT_PATHS: Record<string, EventType | 'batch'> = {
   b: 'batch',
 };
 
-function batchOf(body: unknown, single: EventType | undefined, bytes: number): IngestBatch {
+function batchOf(body: unknown, single: string | undefined, bytes: number): IngestBatch {
   if (!isRecord(body)) throw new ApiError(400, 'invalid_body', 'Body must be a JSON object');
   if (single) return { raws: [{ ...body, type: single }], measure: false };
   if (!Array.isArray(body.batch))
@@ -60,41 +62,65 @@ export function ingestRoutes(deps: AppDeps) {
   const perIp = createTokenBuckets({ ...options.ipRate, now });
   const perSource = createTokenBuckets({ ...options.sourceRate, now });
 
-  async function handle(c: Context, single: EventType | undefined) {
-    const ip = clientIp(c, options.trustProxy);
-    const ipWait = ip ? perIp.take(ip) : 0;
-    if (ipWait) throw rateLimited('ip', ipWait);
+  /** Refused requests are counted by code, whichever step refused them. */
+  const counted =
+    (handler: (c: Context) => Promise<Response>) =>
+    async (c: Context): Promise<Response> => {
+      try {
+        return await handler(c);
+      } catch (err) {
+        if (err instanceof ApiError) refused.inc({ code: err.code });
+        throw err;
+      }
+    };
 
-    const { json, bytes } = await readJsonBody(c, single ? MAX_EVENT_BYTES : MAX_BATCH_BYTES);
-    const source = await authenticateSource(c, json, sources);
+  function limitIp(c: Context): string | undefined {
+    const ip = clientIp(c, options.trustProxy);
+    const wait = ip ? perIp.take(ip) : 0;
+    if (wait) throw rateLimited('ip', wait);
+    return ip;
+  }
+
+  /** The one ingest path, whatever carried the body (a POST or the pixel's query string). */
+  async function ingestBody(
+    c: Context,
+    ip: string | undefined,
+    body: unknown,
+    bytes: number,
+    single?: string,
+    fromBrowser?: boolean,
+  ) {
+    const source = await authenticateSource(c, body, sources);
     checkOrigin(c, source);
-    const batch = batchOf(json, single, bytes);
+    const batch = batchOf(body, single, bytes);
     const sourceWait = perSource.take(source.id, batch.raws.length);
     if (sourceWait) throw rateLimited('source', sourceWait);
-
     const request: IngestRequest = {
       source,
       headers: (name) => c.req.header(name),
       ip,
       suppressions,
+      fromBrowser,
     };
     return c.json(await ingestEvents(batch, request));
   }
 
-  async function ingest(c: Context, single?: EventType) {
-    try {
-      return await handle(c, single);
-    } catch (err) {
-      if (err instanceof ApiError) refused.inc({ code: err.code });
-      throw err;
-    }
-  }
+  const post = (single?: EventType) =>
+    counted(async (c) => {
+      const ip = limitIp(c);
+      const { json, bytes } = await readJsonBody(c, single ? MAX_EVENT_BYTES : MAX_BATCH_BYTES);
+      return ingestBody(c, ip, json, bytes, single);
+    });
 
   app.use('/v1/*', ingestCors(sources));
-  app.post('/v1/batch', (c) => ingest(c));
-  for (const type of EVENT_TYPES) app.post(`/v1/${type}`, (c) => ingest(c, type));
+  app.post('/v1/batch', post());
+  for (const type of EVENT_TYPES) app.post(`/v1/${type}`, post(type));
   for (const [path, type] of Object.entries(SHORT_PATHS)) {
-    app.post(`/v1/${path}`, (c) => ingest(c, type === 'batch' ? undefined : type));
+    app.post(`/v1/${path}`, post(type === 'batch' ? undefined : type));
   }
+  // An image request carries no Origin, but only browsers load pixels.
+  const pixelIngest = (c: Context, body: unknown, single?: string) =>
+    counted((c) => ingestBody(c, limitIp(c), body, 0, single, true))(c);
+  app.get(PIXEL_PATH, pixelHandler(pixelIngest, deps));
   return app;
 }
