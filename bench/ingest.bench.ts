@@ -172,6 +172,8 @@ console.log(
 );
 try {
   const maxima: Record<number, Result> = {};
+  const bares: Record<number, Result> = {};
+  const halves: Record<number, Result> = {};
   for (const per of [1, 20]) {
     wrk(bare, per, 2);
     const b = wrk(bare, per, SECONDS);
@@ -180,6 +182,7 @@ try {
     const c = wrk(collector, per, SECONDS);
     const after = await flushes(collector);
     maxima[per] = c;
+    bares[per] = b;
     console.log(row(`bare Hono, ${per} event/request`, per, b));
     console.log(row(`collector, ${per} event/request`, per, c, b));
     const commits = after.count - before.count;
@@ -197,10 +200,26 @@ try {
     const connections = 64;
     const delay = Math.max(1, Math.round((connections * 1000) / (max.rps / 2)));
     const half = wrk(collector, per, SECONDS, { DELAY_MS: String(delay) }, connections);
+    halves[per] = half;
     console.log(
       `${row(`collector at half load, ${per}/req`, per, half)}  (${fmt((half.rps / max.rps) * 100)}% of max, ${connections} conns × 1 req/${delay} ms)`,
     );
   }
+  const check = (name: string, ok: boolean, got: string) =>
+    console.log(`${ok ? 'met ' : 'MISS'}  ${name.padEnd(40)} ${got}`);
+  const ratio = (maxima[1] as Result).rps / (bares[1] as Result).rps;
+  const events20 = (maxima[20] as Result).rps * 20;
+  const p99 = Math.max((halves[1] as Result).p99, (halves[20] as Result).p99);
+  console.log(
+    '\nissue #6 targets (ratios count; absolute figures depend on the load on this machine)',
+  );
+  check('≥ 0.6× bare req/s at 1 event/request', ratio >= 0.6, `${fmt(ratio, 2)}×`);
+  check('≥ 120,000 events/s at 20 events/request', events20 >= 120_000, `${fmt(events20)}`);
+  check(
+    'p99 ≤ 20 ms at half of max load',
+    p99 <= 20,
+    `${fmt((halves[1] as Result).p99, 1)} ms (1/req), ${fmt((halves[20] as Result).p99, 1)} ms (20/req)`,
+  );
 } finally {
   await stop(bare);
   await stop(collector);
