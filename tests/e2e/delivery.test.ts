@@ -152,7 +152,8 @@ describe('delivery in Chromium', () => {
     const campaign = { source: 'tiktok', name: 'spring', ttclid: 'E.C.P.abc' };
     for (const r of rows)
       expect(parse(r.context)).toMatchObject({ campaign, firstCampaign: campaign });
-    expect(parse(rows[1]?.context).page.path).toBe('/t/next');
+    // Skew-corrected timestamps of two fast loopback pageviews may tie: compare as a set.
+    expect(rows.map((r) => parse(r.context).page.path).sort()).toEqual(['/t/landing', '/t/next']);
     await context.close();
   });
 
