@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { adminAuth } from './admin/auth.js';
 import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
+import { failedEventRoutes } from './admin/failed-events.js';
+import { profileRoutes } from './admin/profiles.js';
 import { sourceRoutes } from './admin/sources.js';
 import { consentRoutes } from './consent/routes.js';
 import { consentStatsRoutes } from './consent/stats.js';
@@ -13,7 +15,7 @@ import { ingestRoutes } from './ingest/routes.js';
 import { linkRoutes } from './segments/http/link-routes.js';
 import { meRoutes } from './segments/http/me-routes.js';
 import { openApiDocument } from './segments/http/openapi.js';
-import { profileRoutes } from './segments/http/profile-routes.js';
+import { segmentProfileRoutes } from './segments/http/profile-routes.js';
 import { segmentRoutes } from './segments/http/segment-routes.js';
 
 /** Builds the collector's HTTP app; never listens (main.ts does, tests call app.request). */
@@ -28,6 +30,9 @@ export function createApp(deps: AppDeps) {
     await deps.database.client.execute('SELECT 1');
     return c.json({ status: 'ok' });
   });
+  app.get('/metrics', (c) =>
+    c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
+  );
   app.route('/', ingestRoutes(deps));
   app.route('/', consentRoutes(deps));
   app.route('/', meRoutes(deps));
@@ -40,10 +45,12 @@ export function createApp(deps: AppDeps) {
   admin.use('*', adminAuth(deps.adminToken));
   admin.route('/sources', sourceRoutes(deps));
   admin.route('/events', eventRoutes(deps));
+  admin.route('/failed-events', failedEventRoutes(deps));
+  admin.route('/profiles', profileRoutes(deps));
   admin.route('/drops', dropRoutes(deps));
   admin.route('/consent', consentStatsRoutes(deps));
   admin.route('/segments', segmentRoutes(deps));
-  admin.route('/profiles', profileRoutes(deps));
+  admin.route('/profiles', segmentProfileRoutes(deps));
   admin.route('/links', linkRoutes(deps));
   app.route('/api/v1', admin);
   return app;

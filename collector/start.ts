@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
@@ -8,7 +9,11 @@ import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
+import { writerMetrics } from './metrics/writer-metrics.js';
+import { scheduleRetention } from './privacy/retention.js';
+import { loadSuppressions } from './privacy/suppressions.js';
 import { createSegmentEngine } from './segments/engine.js';
+import { registerSegmentProfileTables } from './segments/profile-tables.js';
 import { createSegmentStore } from './segments/segment-store.js';
 import { createWebhookSender } from './segments/webhooks.js';
 import { createSourceStore, type NewSource } from './sources/store.js';
@@ -22,6 +27,8 @@ export interface StartOptions {
   now?: () => number;
   /** How often the segment engine looks for time-based flips (0: only when asked). */
   segmentSweepMs?: number;
+  /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -31,8 +38,16 @@ export async function buildCollector({
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
   segmentSweepMs = 1000,
+  backgroundCheckpoints = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+  const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
+  const checkpointer =
+    backgroundCheckpoints && localFile
+      ? await startCheckpointer(database.client, env.DATABASE_URL)
+      : undefined;
+  const metrics = createMetrics();
+  registerSegmentProfileTables();
   const segments = createSegmentStore(database.db, now);
   const segmentEngine = createSegmentEngine({
     client: database.client,
@@ -42,7 +57,11 @@ export async function buildCollector({
     sweepEveryMs: segmentSweepMs,
     webhooks: createWebhookSender({ client: database.client, now, log }),
   });
-  const writer = createWriter(database.client, () => segmentEngine.onCommit());
+  const writer = createWriter(
+    database.client,
+    () => segmentEngine.onCommit(),
+    writerMetrics(metrics),
+  );
   const sources = createSourceStore(database.db);
   // Every source gets the built-in segments, existing ones at start, new ones on creation.
   const createSource = sources.create;
@@ -68,19 +87,36 @@ export async function buildCollector({
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
     sdkDir,
     log,
-    metrics: createMetrics(),
+    metrics,
     drops: createDropCounter(database.client, now),
     now,
+    ingest: {
+      trustProxy: env.TRUST_PROXY,
+      ipRate: { perSecond: env.RATE_LIMIT_IP_REQUESTS_PER_SEC, burst: env.RATE_LIMIT_IP_BURST },
+      sourceRate: {
+        perSecond: env.RATE_LIMIT_SOURCE_EVENTS_PER_SEC,
+        burst: env.RATE_LIMIT_SOURCE_BURST,
+      },
+    },
+    suppressions: await loadSuppressions(database.db),
   };
   const app = createApp(deps);
+  const stopRetention = scheduleRetention(
+    database.client,
+    now,
+    env.RETENTION_INTERVAL_MINUTES * 60_000,
+    log,
+  );
   return {
     app,
     deps,
     generatedToken,
     async close() {
+      stopRetention();
       await writer.close();
       await segmentEngine.close();
       await deps.drops.flush();
+      await checkpointer?.stop();
       database.close();
     },
   };

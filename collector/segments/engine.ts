@@ -15,7 +15,6 @@ import {
 import { decideProfile, diffMemberships } from './membership.js';
 import {
   deleteSegmentData,
-  eraseSegmentData,
   type Flip,
   loadSourceStates,
   loadStates,
@@ -350,12 +349,6 @@ export function createSegmentEngine(opts: EngineOptions) {
     rulesChanged(sourceId: string) {
       rules.delete(sourceId);
     },
-    /** Profile erasure: forget memberships, history, webhooks and identity links. */
-    erase: (sourceId: string, ids: { userId?: string; anonymousIds?: string[] }) =>
-      enqueue(async () => {
-        await eraseSegmentData(client, sourceId, ids);
-        identities.delete(sourceId);
-      }),
     /** Resolves when everything queued so far has run. */
     idle: () => enqueue(async () => undefined),
     start() {

@@ -211,47 +211,6 @@ export async function writeFlips(
   if (stmts.length) await client.batch(stmts, 'write');
 }
 
-/**
- * Erases everything the segment engine keeps about a person (memberships with history,
- * pending webhooks, next checks, identity links). Call with the user id and/or anonymous
- * ids being erased; profile erasure (DELETE /api/v1/profiles/:id) uses this.
- */
-export async function eraseSegmentData(
-  client: Client,
-  sourceId: string,
-  ids: { userId?: string; anonymousIds?: string[] },
-): Promise<void> {
-  const profiles = [
-    ...(ids.userId ? [`u:${ids.userId}`] : []),
-    ...(ids.anonymousIds ?? []).map((a) => `a:${a}`),
-  ];
-  const list = JSON.stringify(profiles);
-  const anons = JSON.stringify(ids.anonymousIds ?? []);
-  const inList = 'IN (SELECT value FROM json_each(?))';
-  await client.batch(
-    [
-      {
-        sql: `DELETE FROM segment_memberships WHERE source_id = ? AND profile_id ${inList}`,
-        args: [sourceId, list],
-      },
-      {
-        sql: `DELETE FROM segment_profiles WHERE source_id = ? AND profile_id ${inList}`,
-        args: [sourceId, list],
-      },
-      {
-        sql: `DELETE FROM webhook_deliveries WHERE profile_id ${inList}
-          AND segment_id IN (SELECT id FROM segments WHERE source_id = ?)`,
-        args: [list, sourceId],
-      },
-      {
-        sql: `DELETE FROM profile_links WHERE source_id = ? AND (user_id = ? OR anonymous_id ${inList})`,
-        args: [sourceId, ids.userId ?? null, anons],
-      },
-    ],
-    'write',
-  );
-}
-
 export async function deleteSegmentData(client: Client, segmentId: string): Promise<void> {
   await client.batch(
     [

@@ -13,7 +13,7 @@ const Query = z.object({
 });
 
 /** `GET /api/v1/profiles/:id`: a `u:`/`a:` profile id, or a raw user id or anonymous id. */
-export function profileRoutes(deps: AppDeps) {
+export function segmentProfileRoutes(deps: AppDeps) {
   const { database, segmentEngine } = deps;
   const queries = createSegmentQueries(database.client);
   const app = new Hono();

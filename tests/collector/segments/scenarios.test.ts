@@ -170,7 +170,7 @@ describe('context segments', () => {
 });
 
 describe('erasure', () => {
-  it('erases memberships, history, next checks and identity links of a person', async () => {
+  it('profile erasure removes memberships, history, next checks and identity links', async () => {
     s = await segmentCollector();
     await s.send(
       visit(s, s.now() - 2 * DAY, 'anon-e'),
@@ -186,7 +186,10 @@ describe('erasure', () => {
     expect(await count('segment_memberships')).toBeGreaterThan(0);
     expect(await count('profile_links')).toBe(1);
 
-    await s.t.deps.segmentEngine.erase(s.t.source.id, { userId: 'eve', anonymousIds: ['anon-e'] });
+    const res = await s.t.admin('/api/v1/profiles/eve', { method: 'DELETE' });
+    const { erased } = await res.json();
+    expect(erased.segmentMemberships).toBeGreaterThan(0);
+    expect(erased.profileLinks).toBe(1);
     for (const table of ['segment_memberships', 'segment_profiles', 'profile_links']) {
       expect(await count(table)).toBe(0);
     }
