@@ -1,6 +1,7 @@
 // Segments: full recompute of all built-in segments over 1M events / 100k profiles, and
 // event → membership latency while ingestion runs, each printed next to a baseline measured
 // in the same run (a plain SQL scan of the same events; the ingest acknowledgement).
+// Device and locale columns are filled as ingest's enrichment would from the user agent.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ const [genMs] = await time(() =>
     sql: `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1),
       e AS (SELECT i, i % ? AS p, (i * 1103515245 + 12345) / 65536 % 100 AS r FROM n)
       INSERT INTO events (source_id, message_id, type, event, anonymous_id, user_id, timestamp,
-        received_at, properties, traits, context)
+        received_at, properties, traits, context, device_type, os, browser, locale)
       SELECT ?, 'bench-' || i,
         CASE WHEN r < 55 THEN 'page' WHEN r < 97 OR p % 4 != 0 THEN 'track' ELSE 'identify' END,
         CASE WHEN r < 55 THEN NULL WHEN r < 75 THEN 'ViewContent' WHEN r < 87 THEN 'AddToCart'
@@ -62,7 +63,11 @@ const [genMs] = await time(() =>
         CASE WHEN r >= 97 AND p % 4 = 0 THEN json_object('email', 'user' || p || '@example.com') END,
         json_object('userAgent', CASE p % 3 WHEN 0 THEN ? WHEN 1 THEN ? ELSE ? END,
           'locale', CASE p % 4 WHEN 0 THEN 'en-US' WHEN 1 THEN 'de-DE' WHEN 2 THEN 'fr-FR' ELSE 'es-ES' END,
-          'consent', json_object('categoryPreferences', json_object('analytics', json('true'))))
+          'consent', json_object('categoryPreferences', json_object('analytics', json('true')))),
+        CASE p % 3 WHEN 2 THEN 'desktop' ELSE 'mobile' END,
+        CASE p % 3 WHEN 0 THEN 'android' WHEN 1 THEN 'ios' ELSE 'windows' END,
+        CASE p % 3 WHEN 1 THEN 'safari' ELSE 'chrome' END,
+        CASE p % 4 WHEN 0 THEN 'en-US' WHEN 1 THEN 'de-DE' WHEN 2 THEN 'fr-FR' ELSE 'es-ES' END
       FROM e`,
     args: [EVENTS, PROFILES, source.id, now, now, UA.android, UA.ios, UA.desktop],
   }),

@@ -1,6 +1,6 @@
 import type { Client } from '@libsql/client';
 import type { Rule } from '../../shared/segment-rules.js';
-import { contextFacts } from './context-facts.js';
+import { CONTEXT_FACTS_SQL, contextFacts } from './context-facts.js';
 import { type FactEvent, factName, type ProfileFacts } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
 import { eventMatchesOf } from './rule-leaves.js';
@@ -101,10 +101,7 @@ export class FactsCollector {
     const contexts = new Map<number, unknown>();
     for (let i = 0; i < seqs.length; i += 5000) {
       const r = await client.execute({
-        // Only what contextFacts reads: whole contexts are large and slow to parse.
-        sql: `SELECT group_concat(seq || x'1f' || json_object('userAgent', context->>'$.userAgent',
-          'locale', context->>'$.locale', 'campaign', context->'$.campaign',
-          'consent', context->'$.consent'), x'1e') FROM events
+        sql: `SELECT group_concat(seq || x'1f' || ${CONTEXT_FACTS_SQL}, x'1e') FROM events
           WHERE seq IN (SELECT value FROM json_each(?))`,
         args: [JSON.stringify(seqs.slice(i, i + 5000))],
       });
