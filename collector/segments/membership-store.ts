@@ -97,9 +97,10 @@ export async function loadSourceStates(
   const r = await client.batch(
     [
       {
-        // One row per segment, walking the open-membership partial index in order.
-        sql: `SELECT segment_id, group_concat(profile_id, x'1e') FROM segment_memberships
-          WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL
+        // One row per segment, walking the open-membership partial index in order (the
+        // planner otherwise picks (segment_id, exited_at) and looks every row up: 2× slower).
+        sql: `SELECT segment_id, group_concat(profile_id, x'1e')
+          FROM segment_memberships INDEXED BY memberships_open WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL
           GROUP BY segment_id`,
         args: [JSON.stringify(segments.map((s) => s.id))],
       },
