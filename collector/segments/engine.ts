@@ -36,6 +36,8 @@ export interface EngineOptions {
   webhooks?: WebhookSender;
   /** Profiles evaluated per slice before yielding to the event loop. */
   sliceSize?: number;
+  /** The database's URL when it is a local file: full scans then read in a worker thread. */
+  fileUrl?: string;
 }
 
 interface SourceRules {
@@ -259,7 +261,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     rules.delete(sourceId);
     const { needed } = await rulesOf(sourceId);
     const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectAllFacts(client, sourceId, collector, needed);
+    await collectAllFacts(client, sourceId, collector, needed, opts.fileUrl);
     const facts = await collector.finish(client);
     const states = await loadSourceStates(
       client,
@@ -293,7 +295,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     const all: PropsNeeded =
       needed === true || merged === true ? true : new Set([...needed, ...merged]);
     const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectAllFacts(client, sourceId, collector, all);
+    await collectAllFacts(client, sourceId, collector, all, opts.fileUrl);
     const facts = await collector.finish(client);
     const ids = [...facts.keys()];
     const at = now();
