@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { adminAuth } from './admin/auth.js';
 import { eventRoutes } from './admin/events.js';
 import { sourceRoutes } from './admin/sources.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ingestRoutes(deps));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
+  app.route('/app', dashboardRoutes(deps));
 
   const admin = new Hono();
   admin.use('*', adminAuth(deps.adminToken));

@@ -1,0 +1,1 @@
+// live events stream (filled in with the live page)
