@@ -70,7 +70,7 @@ export function OverviewPage({ report: r }: { report: Overview }) {
           id="kpi-revenue"
           label="Revenue"
           value={revenue}
-          note={`${fmtInt(r.purchases)} purchases`}
+          note={`${fmtInt(r.purchases)} ${r.purchases === 1 ? 'purchase' : 'purchases'}`}
         />
       </dl>
       <section class="card">

@@ -1,12 +1,17 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
+import { failedEvents, liveCursor, newestEvents } from '../reports/live.js';
 import { overviewReport } from '../reports/overview.js';
+import { profileReport } from '../reports/profile.js';
 import { assetRoutes } from './assets.js';
 import { type DashboardEnv, requireSession } from './auth.js';
 import { html, Shell } from './layout.js';
+import { LivePage } from './live.js';
+import { formatCursor, liveStream, parseCursor } from './live-stream.js';
 import { loginRoutes, logoutRoute } from './login.js';
 import { OverviewPage } from './overview.js';
 import { pageContext } from './page-context.js';
+import { ProfileSearch, ProfileView } from './profiles.js';
 import { createSessionStore, SESSION_TTL_MS } from './sessions.js';
 
 const CSP = [
@@ -56,6 +61,68 @@ export function dashboardRoutes(deps: AppDeps) {
           <OverviewPage report={report} />
         </Shell>,
       ),
+    );
+  });
+
+  app.get('/live', async (c) => {
+    const p = await pageContext(c, deps);
+    const client = deps.database.client;
+    const sourceId = p.filters.sourceId;
+    const cursor = await liveCursor(client);
+    const [events, failed] = [
+      await newestEvents(client, { sourceId, limit: 50 }),
+      await failedEvents(client, { sourceId, limit: 20 }),
+    ];
+    return c.html(
+      html(
+        <Shell
+          title="Live events"
+          active="live"
+          csrf={p.csrf}
+          filters={p.filterBar('/app/live', false)}
+          scripts={['live.js']}
+        >
+          <LivePage events={events} failed={failed} cursor={formatCursor(cursor)} />
+        </Shell>,
+      ),
+    );
+  });
+
+  app.get('/live/stream', async (c) => {
+    const start =
+      parseCursor(c.req.header('Last-Event-ID')) ??
+      parseCursor(c.req.query('after')) ??
+      (await liveCursor(deps.database.client));
+    return liveStream(c, deps.database.client, {
+      sourceId: c.req.query('source') || undefined,
+      start,
+    });
+  });
+
+  app.get('/profiles', async (c) => {
+    const p = await pageContext(c, deps);
+    const id = (c.req.query('id') ?? '').trim().slice(0, 200);
+    const profile = id
+      ? await profileReport(deps.database.client, id, { sourceId: p.filters.sourceId })
+      : undefined;
+    return c.html(
+      html(
+        <Shell
+          title={profile ? `Profile ${id}` : 'Profiles'}
+          active="profiles"
+          csrf={p.csrf}
+          filters={p.filterBar('/app/profiles', false)}
+        >
+          <ProfileSearch id={id} sourceId={p.filters.sourceId} />
+          {profile && <ProfileView profile={profile} />}
+          {id && !profile && (
+            <p class="card empty" role="status">
+              No events for this id.
+            </p>
+          )}
+        </Shell>,
+      ),
+      id && !profile ? 404 : 200,
     );
   });
 

@@ -1,5 +1,6 @@
 // Draws every [data-chart] element with uPlot: {days: ['YYYY-MM-DD'], series: [{label, values}]}.
 (() => {
+  const DAY = 86400;
   const COLORS = ['#4f46e5', '#0891b2', '#db2777', '#65a30d', '#ea580c'];
   for (const el of document.querySelectorAll('[data-chart]')) {
     let spec;
@@ -15,7 +16,15 @@
         ...size(),
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        axes: [{}, { size: 50 }],
+        axes: [
+          {
+            space: 50,
+            incrs: [DAY, 7 * DAY, 28 * DAY],
+            values: (_u, splits) =>
+              splits.map((t) => new Date(t * 1000).toISOString().slice(5, 10)),
+          },
+          { size: 50 },
+        ],
         series: [
           {},
           ...spec.series.map((s, i) => ({

@@ -1,0 +1,80 @@
+import type { EventItem, FailedItem } from '../reports/live.js';
+import { fmtTime } from './format.js';
+
+const MAX_JSON = 400;
+/** Properties as pretty-ish JSON text; JSX escapes it, so any markup in it stays text. */
+export const jsonText = (v: unknown) => {
+  if (v === null || v === undefined) return '';
+  const s = JSON.stringify(v);
+  return s.length > MAX_JSON ? `${s.slice(0, MAX_JSON)}…` : s;
+};
+
+export const eventName = (e: Pick<EventItem, 'type' | 'event'>) => e.event ?? e.type;
+
+/** Events as rows; public/live.js adds rows of the same shape as they stream in. */
+export function EventsTable(props: { id: string; events: EventItem[]; cursor?: string }) {
+  return (
+    <div class="table-wrap">
+      <table id={props.id} data-cursor={props.cursor}>
+        <thead>
+          <tr>
+            <th scope="col">Time (UTC)</th>
+            <th scope="col">Event</th>
+            <th scope="col">Visitor</th>
+            <th scope="col">Properties</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((e) => (
+            <tr data-seq={String(e.seq)}>
+              <td class="mono">{fmtTime(e.timestamp)}</td>
+              <td>
+                <strong>{eventName(e)}</strong> <span class="badge">{e.type}</span>
+              </td>
+              <td>
+                <a
+                  class="mono"
+                  href={`/app/profiles?id=${encodeURIComponent(e.userId ?? e.anonymousId ?? '')}`}
+                >
+                  {e.userId ?? e.anonymousId ?? ''}
+                </a>
+              </td>
+              <td>
+                <pre class="props">{jsonText(e.properties ?? e.traits)}</pre>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function FailedTable(props: { events: FailedItem[] }) {
+  return (
+    <div class="table-wrap">
+      <table id="failed-events">
+        <thead>
+          <tr>
+            <th scope="col">Received (UTC)</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Payload</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((f) => (
+            <tr data-id={String(f.id)}>
+              <td class="mono">{fmtTime(f.receivedAt)}</td>
+              <td>
+                <span class="badge bad">{f.code}</span> {f.message}
+              </td>
+              <td>
+                <pre class="props">{f.payload}</pre>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { CONSENT_CATEGORIES } from '../../shared/consent.js';
+import type { Profile } from '../reports/profile.js';
+import { EventsTable, jsonText } from './events-table.js';
+import { fmtInt, fmtTime } from './format.js';
+
+export function ProfileSearch(props: { id: string; sourceId?: string }) {
+  return (
+    <search class="card">
+      <form class="row" method="get" action="/app/profiles">
+        {props.sourceId && <input type="hidden" name="source" value={props.sourceId} />}
+        <label>
+          Anonymous id or user id
+          <input type="search" name="id" value={props.id} size={40} required />
+        </label>
+        <button type="submit">Look up</button>
+      </form>
+    </search>
+  );
+}
+
+function Consent({ consent }: { consent: Profile['consent'] }) {
+  if (!consent) return <p class="empty">No consent decision recorded.</p>;
+  return (
+    <>
+      <p class="note">
+        {`${consent.basis === 'record' ? 'Consent record' : 'Stamped on an event'} at ${fmtTime(consent.at)} UTC${
+          consent.decisionSource ? ` (${consent.decisionSource})` : ''
+        }`}
+      </p>
+      <ul class="bars" id="profile-consent">
+        {CONSENT_CATEGORIES.map((c) => {
+          const granted = c === 'necessary' || consent.categories[c] === true;
+          return (
+            <li>
+              <span>{c}</span>
+              <span class={`badge ${granted ? 'good' : 'bad'}`}>
+                {granted ? 'granted' : 'denied'}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+export function ProfileView(props: { profile: Profile; segments?: unknown }) {
+  const p = props.profile;
+  const traits = Object.entries(p.traits);
+  return (
+    <>
+      <div class="grid">
+        <section class="card" aria-labelledby="ids-h">
+          <h2 id="ids-h">Identity</h2>
+          <dl class="facts">
+            <dt>User ids</dt>
+            <dd class="mono">{p.userIds.join(', ') || '—'}</dd>
+            <dt>Anonymous ids</dt>
+            <dd class="mono">{p.anonymousIds.join(', ') || '—'}</dd>
+            <dt>First seen</dt>
+            <dd>{`${fmtTime(p.firstSeen)} UTC`}</dd>
+            <dt>Last seen</dt>
+            <dd>{`${fmtTime(p.lastSeen)} UTC`}</dd>
+            <dt>Events</dt>
+            <dd>{fmtInt(p.eventCount)}</dd>
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="traits-h">
+          <h2 id="traits-h">Traits</h2>
+          {traits.length === 0 ? (
+            <p class="empty">No traits: this visitor has not been identified.</p>
+          ) : (
+            <dl class="facts" id="profile-traits">
+              {traits.map(([k, v]) => (
+                <>
+                  <dt>{k}</dt>
+                  <dd class="mono">{typeof v === 'string' ? v : jsonText(v)}</dd>
+                </>
+              ))}
+            </dl>
+          )}
+        </section>
+        <section class="card" aria-labelledby="consent-h">
+          <h2 id="consent-h">Consent</h2>
+          <Consent consent={p.consent} />
+        </section>
+      </div>
+      <section class="card" aria-labelledby="timeline-h">
+        <h2 id="timeline-h">Recent events</h2>
+        <EventsTable id="profile-events" events={p.events} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,196 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_TOKEN,
+  type E2eCollector,
+  eventually,
+  launchChromium,
+  newContext,
+  startCollector,
+} from './harness.js';
+
+const SHOTS = 'test-results/screenshots';
+const XSS = '<img src=x onerror=alert(1)>';
+const DAY = 86_400_000;
+
+let server: E2eCollector;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const dialogs: string[] = [];
+
+async function send(batch: Record<string, unknown>[]) {
+  const res = await fetch(`${server.url}/v1/batch`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Basic ${Buffer.from(`${server.demo.writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({ batch }),
+  });
+  expect(await res.json()).toMatchObject({ rejected: [] });
+}
+
+let n = 0;
+const ev = (fields: Record<string, unknown>) => ({
+  type: 'track',
+  messageId: `e2e-dash-${++n}`,
+  timestamp: new Date(Date.now() - Number(fields.daysAgo ?? 0) * DAY).toISOString(),
+  ...fields,
+  daysAgo: undefined,
+});
+const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
+  const utm = (source: string, name: string) => ({ campaign: { source, medium: 'paid', name } });
+  const consent = (marketing: boolean) => ({
+    consent: { categoryPreferences: { necessary: true, analytics: true, marketing } },
+  });
+  await send([
+    ev({
+      type: 'page',
+      name: 'Home',
+      anonymousId: 'anon-ada',
+      daysAgo: 2,
+      context: { ...utm('tiktok', 'spring-sale'), ...consent(true) },
+    }),
+    ev({
+      event: 'ViewContent',
+      anonymousId: 'anon-ada',
+      daysAgo: 2,
+      properties: { content_id: 'sku-grinder' },
+    }),
+    ev({
+      type: 'identify',
+      anonymousId: 'anon-ada',
+      userId: 'user-ada',
+      daysAgo: 1,
+      traits: { email: 'ada@example.com', plan: 'pro' },
+    }),
+    ev({
+      event: 'Purchase',
+      anonymousId: 'anon-ada',
+      userId: 'user-ada',
+      daysAgo: 1,
+      properties: { value: 89, currency: 'EUR', order_id: 'o-1' },
+    }),
+    ev({
+      type: 'page',
+      name: 'Home',
+      anonymousId: 'anon-bob',
+      context: { ...utm('meta', 'retarget'), ...consent(false) },
+    }),
+    ev({ event: 'AddToCart', anonymousId: 'anon-bob', properties: { note: XSS, value: 16 } }),
+  ]);
+  context = await newContext(browser);
+  page = await context.newPage();
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('marketer dashboard in Chromium', () => {
+  it('sends an unauthenticated visitor to the login page; the API answers 401', async () => {
+    await page.goto(`${server.url}/app`);
+    expect(new URL(page.url()).pathname).toBe('/app/login');
+    const api = await fetch(`${server.url}/api/v1/sources`);
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    await shot('login');
+  });
+
+  it('signs in with the admin token and shows overview numbers that match the database', async () => {
+    await page.fill('input[name=token]', 'wrong-token-123456');
+    await page.press('input[name=token]', 'Enter');
+    await page.waitForSelector('[role=alert]');
+    await page.fill('input[name=token]', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#kpi-events');
+    const [db] = await server.sql(
+      `SELECT count(*) AS events, count(DISTINCT coalesce(anonymous_id, user_id)) AS visitors,
+              sum(type = 'page') AS pageviews FROM events`,
+    );
+    const kpi = async (id: string) => (await page.textContent(`#${id} .kpi-value`))?.trim();
+    expect(await kpi('kpi-events')).toBe(String(db?.events));
+    expect(await kpi('kpi-visitors')).toBe(String(db?.visitors));
+    expect(await kpi('kpi-pageviews')).toBe(String(db?.pageviews));
+    expect(await kpi('kpi-conversion')).toBe('50.0%');
+    expect(await kpi('kpi-revenue')).toBe('€89.00');
+    expect(await page.textContent('#top-sources')).toContain('tiktok');
+    expect(await page.textContent('#top-campaigns')).toContain('spring-sale');
+    expect(
+      await page.getAttribute('#consent-rates meter[aria-label="marketing opt-in"]', 'value'),
+    ).toBe('0.5');
+    await page.waitForSelector('.chart-plot canvas');
+    await shot('overview');
+  });
+
+  it('renders an XSS payload from event properties as text, live and on reload', async () => {
+    await page.click('nav >> text=Live events');
+    await page.waitForSelector('#live-status >> text=Live');
+    expect(await page.textContent('#live-events')).toContain(XSS);
+    await send([
+      ev({
+        event: 'Search',
+        anonymousId: 'anon-eve',
+        properties: { query: `${XSS}<script>alert(2)</script>` },
+      }),
+    ]);
+    await page.waitForSelector('#live-events tbody tr >> text=Search', { timeout: 10_000 });
+    expect(await page.textContent('#live-events')).toContain(`${XSS}<script>alert(2)</script>`);
+    expect(await page.$$('#live-events img')).toHaveLength(0);
+    // A rejected event shows up with its reason.
+    await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        writeKey: server.demo.writeKey,
+        batch: [{ type: 'track', messageId: 'bad-1', anonymousId: XSS }],
+      }),
+    });
+    await page.waitForSelector('#failed-events tbody tr', { timeout: 10_000 });
+    await shot('live');
+    expect(dialogs).toEqual([]);
+  });
+
+  it('looks up a visitor: stitched identity, traits, consent and timeline', async () => {
+    await page.click('nav >> text=Profiles');
+    await page.fill('input[name=id]', 'anon-ada');
+    await page.press('input[name=id]', 'Enter');
+    await page.waitForSelector('#profile-traits');
+    expect(await page.textContent('#profile-traits')).toContain('ada@example.com');
+    expect(await page.textContent('#ids-h + dl')).toContain('user-ada');
+    expect(await page.textContent('#profile-consent')).toContain('granted');
+    const rows = await page.$$eval('#profile-events tbody tr', (trs) =>
+      trs.map((tr) => tr.textContent),
+    );
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toContain('Purchase');
+    await shot('profile');
+    await page.goto(`${server.url}/app/profiles?id=anon-bob`);
+    expect(await page.textContent('#profile-events')).toContain(XSS);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('fits a phone screen and signs out', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/app`);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('overview-phone');
+    await page.click('text=Sign out');
+    await page.waitForURL('**/app/login');
+    await page.goto(`${server.url}/app`);
+    expect(new URL(page.url()).pathname).toBe('/app/login');
+  });
+});
