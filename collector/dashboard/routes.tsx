@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
+import { contentReport } from '../reports/content.js';
 import { failedEvents, liveCursor, newestEvents } from '../reports/live.js';
 import { overviewReport } from '../reports/overview.js';
 import { profileReport } from '../reports/profile.js';
 import { assetRoutes } from './assets.js';
 import { type DashboardEnv, requireSession } from './auth.js';
+import { ContentPage } from './content.js';
 import { html, Shell } from './layout.js';
 import { LivePage } from './live.js';
 import { formatCursor, liveStream, parseCursor } from './live-stream.js';
@@ -97,6 +99,24 @@ export function dashboardRoutes(deps: AppDeps) {
       sourceId: c.req.query('source') || undefined,
       start,
     });
+  });
+
+  app.get('/content', async (c) => {
+    const p = await pageContext(c, deps);
+    const report = await contentReport(deps.database.client, p.filters);
+    return c.html(
+      html(
+        <Shell
+          title="Content KPIs"
+          active="content"
+          csrf={p.csrf}
+          filters={p.filterBar('/app/content')}
+          scripts={['uPlot.iife.min.js', 'charts.js']}
+        >
+          <ContentPage report={report} />
+        </Shell>,
+      ),
+    );
   });
 
   app.get('/profiles', async (c) => {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_TOKEN,
   type E2eCollector,
-  eventually,
   launchChromium,
   newContext,
   startCollector,

@@ -1,0 +1,101 @@
+import type { Child } from 'hono/jsx';
+import type { ContentReport } from '../reports/content.js';
+import { DailyChart } from './charts.js';
+import { fmtInt, fmtPct } from './format.js';
+
+export function fmtDuration(seconds: number) {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+export function ContentPage(props: { report: ContentReport; segmentPicker?: Child }) {
+  const { items, daily } = props.report;
+  return (
+    <>
+      {props.segmentPicker}
+      <section class="card">
+        <DailyChart
+          label="Video views and completions per day"
+          days={daily.map((d) => d.day)}
+          series={[
+            { label: 'Views', values: daily.map((d) => d.views) },
+            { label: 'Completions', values: daily.map((d) => d.completions) },
+          ]}
+        />
+      </section>
+      <section class="card" aria-labelledby="content-h">
+        <h2 id="content-h">Per content item</h2>
+        {items.length === 0 ? (
+          <p class="empty">
+            No content events in this range. Send VideoStart, VideoProgress, VideoComplete,
+            ContentLike, ContentComment or ContentShare with a content_id.
+          </p>
+        ) : (
+          <div class="table-wrap">
+            <table id="content-kpis">
+              <thead>
+                <tr>
+                  <th scope="col">Content</th>
+                  <th scope="col" class="num">
+                    Views
+                  </th>
+                  <th scope="col" class="num">
+                    Viewers
+                  </th>
+                  <th scope="col" class="num">
+                    Likes
+                  </th>
+                  <th scope="col" class="num">
+                    Comments
+                  </th>
+                  <th scope="col" class="num">
+                    Shares
+                  </th>
+                  <th scope="col" class="num">
+                    Watch time
+                  </th>
+                  <th scope="col" class="num">
+                    Completion
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((r) => (
+                  <tr data-content={r.contentId}>
+                    <td>
+                      {r.contentName ?? r.contentId}
+                      <br />
+                      <small class="mono">{r.contentId}</small>
+                    </td>
+                    <td class="num" data-kpi="views">
+                      {fmtInt(r.views)}
+                    </td>
+                    <td class="num">{fmtInt(r.viewers)}</td>
+                    <td class="num" data-kpi="likes">
+                      {fmtInt(r.likes)}
+                    </td>
+                    <td class="num" data-kpi="comments">
+                      {fmtInt(r.comments)}
+                    </td>
+                    <td class="num" data-kpi="shares">
+                      {fmtInt(r.shares)}
+                    </td>
+                    <td class="num" data-kpi="watch">
+                      {fmtDuration(r.watchSeconds)}
+                    </td>
+                    <td class="num" data-kpi="completion">
+                      {fmtPct(r.completionRate)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
