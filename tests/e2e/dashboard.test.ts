@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_TOKEN,
   type E2eCollector,
+  eventually,
   launchChromium,
   newContext,
   startCollector,
@@ -177,6 +178,59 @@ describe('marketer dashboard in Chromium', () => {
     await page.goto(`${server.url}/app/profiles?id=anon-bob`);
     expect(await page.textContent('#profile-events')).toContain(XSS);
     expect(dialogs).toEqual([]);
+  });
+
+  it('shows content KPIs fed by the demo shop’s product video', async () => {
+    const shop = await newContext(browser);
+    const visitor = await shop.newPage();
+    await visitor.goto(`${server.url}/demo/product/sku-grinder`);
+    await visitor.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
+    expect(await visitor.$eval('video', (v) => (v as HTMLVideoElement).duration)).toBeCloseTo(4, 0);
+    await visitor.$eval('video', (v) => {
+      const video = v as HTMLVideoElement;
+      video.playbackRate = 4;
+      return video.play();
+    });
+    await visitor.waitForFunction(() => document.querySelector('video')?.ended, null, {
+      timeout: 15_000,
+    });
+    await visitor.click('#like-video');
+    await visitor.click('#share-video');
+    await visitor.fill('input[name=comment]', 'Looks great <b>really</b>');
+    await visitor.click('#comment-form button');
+    const stored = await eventually(async () => {
+      const r = await server.sql(
+        "SELECT event, properties FROM events WHERE event LIKE 'Video%' OR event LIKE 'Content%'",
+      );
+      return r.length >= 7 ? r : undefined;
+    });
+    await shop.close();
+    const names = (stored ?? []).map((r) => r.event);
+    for (const name of [
+      'VideoStart',
+      'VideoProgress',
+      'VideoComplete',
+      'ContentLike',
+      'ContentShare',
+      'ContentComment',
+    ])
+      expect(names).toContain(name);
+    const percents = (stored ?? [])
+      .filter((r) => r.event === 'VideoProgress')
+      .map((r) => JSON.parse(String(r.properties)).percent);
+    expect(percents.sort()).toEqual([25, 50, 75]);
+
+    await page.click('nav >> text=Content');
+    const row = 'tr[data-content="video-grinder-demo"]';
+    await page.waitForSelector(row);
+    const kpi = async (k: string) => (await page.textContent(`${row} [data-kpi=${k}]`))?.trim();
+    expect(await kpi('views')).toBe('1');
+    expect(await kpi('likes')).toBe('1');
+    expect(await kpi('comments')).toBe('1');
+    expect(await kpi('shares')).toBe('1');
+    expect(await kpi('completion')).toBe('100.0%');
+    expect(await kpi('watch')).toMatch(/^[3-5]s$/);
+    await shot('content');
   });
 
   it('fits a phone screen and signs out', async () => {
