@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -40,7 +41,24 @@ const ev = (fields: Record<string, unknown>) => ({
   ...fields,
   daysAgo: undefined,
 });
-const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Screenshot for reviewers, and an axe-core check: no serious accessibility violations. */
+async function shot(name: string) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v: { id: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      );
+  });
+  expect(violations, name).toEqual([]);
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -85,7 +103,8 @@ beforeAll(async () => {
     }),
     ev({ event: 'AddToCart', anonymousId: 'anon-bob', properties: { note: XSS, value: 16 } }),
   ]);
-  context = await newContext(browser);
+  // Without CSP, so the XSS checks prove escaping itself (the CSP is asserted in collector tests).
+  context = await newContext(browser, { bypassCSP: true });
   page = await context.newPage();
   page.on('dialog', async (d) => {
     dialogs.push(d.message());
@@ -177,6 +196,7 @@ describe('marketer dashboard in Chromium', () => {
     await shot('profile');
     await page.goto(`${server.url}/app/profiles?id=anon-bob`);
     expect(await page.textContent('#profile-events')).toContain(XSS);
+    expect(await page.$$('#profile-events img')).toHaveLength(0);
     expect(dialogs).toEqual([]);
   });
 
