@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { adminAuth } from './admin/auth.js';
+import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
 import { sourceRoutes } from './admin/sources.js';
+import { consentRoutes } from './consent/routes.js';
+import { consentStatsRoutes } from './consent/stats.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
@@ -22,6 +25,7 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'ok' });
   });
   app.route('/', ingestRoutes(deps));
+  app.route('/', consentRoutes(deps));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
   app.route('/app', dashboardRoutes(deps));
@@ -30,6 +34,8 @@ export function createApp(deps: AppDeps) {
   admin.use('*', adminAuth(deps.adminToken));
   admin.route('/sources', sourceRoutes(deps));
   admin.route('/events', eventRoutes(deps));
+  admin.route('/drops', dropRoutes(deps));
+  admin.route('/consent', consentStatsRoutes(deps));
   app.route('/api/v1', admin);
   return app;
 }

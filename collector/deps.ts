@@ -1,4 +1,5 @@
 import type { Database } from './db/client.js';
+import type { DropCounter } from './drops/counter.js';
 import type { Writer } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics/registry.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   log: Logger;
   /** Counters for /metrics; every component reports into this one registry. */
   metrics: Metrics;
+  /** Persisted per-source counts of events dropped by ingest filters (consent, bots). */
+  drops: DropCounter;
   /** The one clock (epoch ms); tests move time by passing their own. */
   now: () => number;
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { openDatabase } from './db/client.js';
 import type { AppDeps } from './deps.js';
+import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
@@ -38,6 +39,7 @@ export async function buildCollector({
     sdkDir,
     log,
     metrics: createMetrics(),
+    drops: createDropCounter(database.client, now),
     now,
   };
   const app = createApp(deps);
@@ -47,6 +49,7 @@ export async function buildCollector({
     generatedToken,
     async close() {
       await writer.close();
+      await deps.drops.flush();
       database.close();
     },
   };

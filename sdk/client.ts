@@ -1,7 +1,11 @@
+import { isGranted } from '../shared/consent.js';
 import { KEEPALIVE_BYTES } from '../shared/limits.js';
 import type { EventType, JsonObject, WireEvent } from '../shared/wire.js';
+import { anonymousIdFor } from './anonymous-id.js';
+import { createAdmission } from './consent/admission.js';
+import { type ConsentApi, createConsent } from './consent/core.js';
+import type { ConsentOptions } from './consent/options.js';
 import { LIBRARY, pageContext } from './context.js';
-import { mayCollect } from './gate.js';
 import { debugLog, safe, setDebug } from './log.js';
 import { createQueue } from './queue.js';
 import { openStorage, type Storage } from './storage.js';
@@ -22,6 +26,8 @@ export interface SegmentlyOptions {
   debug?: boolean;
   /** Where the queue lives; IndexedDB with an in-memory fallback by default. */
   storage?: Storage;
+  /** Consent categories, policy revision, opt-in/opt-out, banner texts (see README § Consent). */
+  consent?: ConsentOptions;
 }
 
 export type Properties = JsonObject;
@@ -37,34 +43,45 @@ export interface Segmently {
   ready(fn: () => void): void;
   debug(on: boolean): void;
   readonly anonymousId: string;
-}
-
-const ANON_KEY = 'sgm_aid';
-
-function readAnonymousId(): string {
-  try {
-    const stored = localStorage.getItem(ANON_KEY);
-    if (stored) return stored;
-    const id = uuidv7();
-    localStorage.setItem(ANON_KEY, id);
-    return id;
-  } catch {
-    return uuidv7();
-  }
+  readonly consent: ConsentApi;
 }
 
 export function createSegmently(options: SegmentlyOptions): Segmently {
   const { writeKey, apiHost, flushAt = 20, flushInterval = 500 } = options;
   setDebug(options.debug ?? false);
-  const endpoint = `${apiHost.replace(/\/$/, '')}/v1/batch`;
+  const base = apiHost.replace(/\/$/, '');
+  const endpoint = `${base}/v1/batch`;
   const queue = createQueue({
     storage: options.storage ?? openStorage(),
-    send: (batch) => postBatch(endpoint, batchBody(writeKey, batch)),
+    // Re-checked at send time so a withdrawal stops events already read from the queue.
+    send: (batch) => {
+      const allowed = batch.filter(admission.allowed);
+      return allowed.length
+        ? postBatch(endpoint, batchBody(writeKey, allowed))
+        : Promise.resolve({ acked: true });
+    },
     flushAt,
     flushInterval,
   });
-  let anonymousId = readAnonymousId();
+  // --- consent: the gate decides, storage and the anonymous id follow analytics consent ---
+  const analytics = () => isGranted(consent.api.get(), 'analytics');
+  const consent = createConsent({
+    options: options.consent,
+    apiHost: base,
+    writeKey,
+    anonymousId: () => anonymousId,
+    onChange(before) {
+      if (!analytics() && isGranted(before, 'analytics')) {
+        anonymousId = anonymousIdFor(false);
+        void queue.drop((e) => !admission.allowed(e));
+      } else if (analytics()) anonymousId = anonymousIdFor(true, anonymousId);
+      admission.release();
+    },
+  });
+  const admission = createAdmission(consent, (e) => void queue.push(e), options.consent?.hold);
+  let anonymousId = anonymousIdFor(analytics());
   let userId: string | undefined;
+  // --- end consent ---
 
   function emit(type: EventType, fields: Partial<WireEvent>): void {
     const event: WireEvent = {
@@ -81,8 +98,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
         locale: navigator.language,
       },
     };
-    if (mayCollect(event)) void queue.push(event);
-    else debugLog('not collected', event);
+    admission.admit(event);
   }
 
   const api: Segmently = {
@@ -103,10 +119,8 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     group: safe((groupId: string, traits: Properties = {}) => emit('group', { groupId, traits })),
     reset: safe(() => {
       userId = undefined;
-      try {
-        localStorage.removeItem(ANON_KEY);
-      } catch {}
-      anonymousId = readAnonymousId();
+      anonymousId = anonymousIdFor(false);
+      if (analytics()) anonymousId = anonymousIdFor(true);
     }),
     flush: () => queue.flush().catch(debugLog),
     ready: safe((fn: () => void) => fn()),
@@ -114,6 +128,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     get anonymousId() {
       return anonymousId;
     },
+    consent: consent.api,
   } as Segmently;
 
   const sendQueuedOnExit = () => {
@@ -125,7 +140,8 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     if (document.visibilityState === 'hidden') sendQueuedOnExit();
   });
 
+  consent.start();
   if (options.autoPage !== false) api.page();
-  else void queue.flush();
+  else if (analytics()) void queue.flush();
   return api;
 }

@@ -1,9 +1,19 @@
+import { type ConsentContext, consentDenial } from '../shared/consent.js';
 import type { WireEvent } from '../shared/wire.js';
 
 /**
- * The single place that decides whether an event may be queued and sent. Until consent
- * lands (issue 4) every event passes; keep all gating decisions here.
+ * The single place that decides whether an event may be queued and sent: only when the
+ * consent stamped on it (`context.consent`) grants the category it needs. Events without a
+ * stamp are never collected; the collector applies the same rule again.
  */
-export function mayCollect(_event: WireEvent): boolean {
-  return true;
+export function mayCollect(event: WireEvent): boolean {
+  return !consentDenial(event.context?.consent);
+}
+
+/** An already queued event checked against the consent in force now (after a withdrawal). */
+export function mayStillSend(event: WireEvent, now: ConsentContext): boolean {
+  return mayCollect({
+    ...event,
+    context: { ...event.context, consent: { ...event.context?.consent, ...now } },
+  });
 }

@@ -1,4 +1,5 @@
 import { createSegmently, type Segmently, type SegmentlyOptions } from './client.js';
+import { consentFromDataset } from './consent/options.js';
 import { debugLog } from './log.js';
 
 type Call = [string, ...unknown[]];
@@ -35,7 +36,9 @@ function start(): void {
     debug: data.debug === 'true',
     autoPage: data.autoPage !== 'false',
   };
+  const consent = consentFromDataset(data);
   for (const [name, init] of calls) if (name === 'init') Object.assign(options, init);
+  options.consent = { ...consent, ...options.consent };
 
   const api = createSegmently(options);
   const global = ((...args: Call) => dispatch(api, args)) as Global;

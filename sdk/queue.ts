@@ -70,6 +70,12 @@ export function createQueue({ storage, send, flushAt, flushInterval }: QueueOpti
       else schedule(flushInterval);
     },
     flush,
+    /** Removes queued events that are no longer allowed (consent withdrawn), memory and storage. */
+    async drop(stale: (event: WireEvent) => boolean): Promise<void> {
+      for (const [key, event] of inPage) if (stale(event)) inPage.delete(key);
+      const entries = await storage.entries<WireEvent>(PREFIX);
+      await storage.delMany(entries.filter(([, e]) => stale(e)).map(([key]) => key));
+    },
     /**
      * Hands over this page's unacknowledged events for a last send as the page goes away.
      * They stay persisted: the next page sends them again and the collector drops the

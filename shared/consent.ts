@@ -19,9 +19,43 @@ export interface ConsentContext {
   revision?: number;
   gpc?: boolean;
   tcString?: string;
+  /** The category the event needs, when not `analytics` (server libraries may set it). */
+  category?: ConsentCategory;
 }
 
 /** Fail closed: only an explicit `true` grants; `necessary` is always granted. */
 export function isGranted(prefs: CategoryPreferences | undefined, category: ConsentCategory) {
   return category === 'necessary' || prefs?.[category] === true;
+}
+
+/** A stored decision: kept first-party by the SDK and appended to the collector's log. */
+export interface ConsentRecord {
+  id: string;
+  revision: number;
+  categories: CategoryPreferences;
+  source: ConsentSource;
+  /** Epoch ms. */
+  givenAt: number;
+  expiresAt: number;
+  gpc: boolean;
+  language?: string;
+  policyVersion?: string;
+}
+
+export const CONSENT_EXPIRY_DAYS = 182;
+
+/**
+ * Why consent does not allow an event, or undefined when it does. Events need `analytics`
+ * unless the sender names another category in `context.consent.category`. Global Privacy
+ * Control (the browser's or the `Sec-GPC` header) always denies `marketing`. Shared by the
+ * SDK's gate and the collector's re-check, so both decide the same way.
+ */
+export function consentDenial(
+  consent: ConsentContext | undefined,
+  gpcHeader = false,
+): 'consent_missing' | 'consent_denied' | 'consent_gpc' | undefined {
+  if (!consent || typeof consent !== 'object') return 'consent_missing';
+  const category = consent.category ?? 'analytics';
+  if (category === 'marketing' && (consent.gpc === true || gpcHeader)) return 'consent_gpc';
+  return isGranted(consent.categoryPreferences, category) ? undefined : 'consent_denied';
 }

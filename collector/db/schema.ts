@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -77,4 +84,16 @@ export const consentRecords = sqliteTable(
     index('consent_source_anonymous').on(t.sourceId, t.anonymousId),
     index('consent_source_received').on(t.sourceId, t.receivedAt),
   ],
+);
+
+/** Valid events not stored (consent, bots, ...), counted per source, UTC day and reason. */
+export const eventDrops = sqliteTable(
+  'event_drops',
+  {
+    sourceId: text('source_id').notNull(),
+    day: text('day').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.day, t.reason] })],
 );

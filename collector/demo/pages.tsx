@@ -12,7 +12,19 @@ export function Layout(props: { title: string; writeKey: string; children: Child
         <title>{`${props.title} · Bean & Burr (Segmently demo)`}</title>
         <link rel="stylesheet" href="/demo/shop.css" />
         {/* The script tag exactly as a site owner pastes it. */}
-        <script async src="/s.js" data-write-key={props.writeKey} />
+        <script
+          async
+          src="/s.js"
+          data-write-key={props.writeKey}
+          data-policy-url="/demo/privacy"
+          data-consent-hold="true"
+        />
+        {/* A marketing pixel as a site owner blocks it: it runs only once marketing is granted. */}
+        <script
+          type="text/plain"
+          data-consent="marketing"
+          dangerouslySetInnerHTML={{ __html: "window.demoMarketingPixel = 'loaded';" }}
+        />
         <script defer src="/demo/shop.js" />
       </head>
       <body>
@@ -25,7 +37,12 @@ export function Layout(props: { title: string; writeKey: string; children: Child
           </a>
         </header>
         <main>{props.children}</main>
-        <footer>A demo shop instrumented with Segmently.</footer>
+        <footer>
+          A demo shop instrumented with Segmently. <a href="/demo/privacy">Privacy</a> ·{' '}
+          <button type="button" id="privacy-settings">
+            Privacy settings
+          </button>
+        </footer>
       </body>
     </html>
   );
@@ -153,6 +170,19 @@ export function ThanksPage() {
         Your order <strong id="order-id" /> is on its way.
       </p>
       <a href="/demo">Keep shopping</a>
+    </>
+  );
+}
+
+export function PrivacyPage() {
+  return (
+    <>
+      <h1>Privacy</h1>
+      <p>
+        Bean &amp; Burr measures visits with Segmently only after you agree. Marketing pixels run
+        only with marketing consent. You can change your choice at any time with “Privacy settings”
+        below.
+      </p>
     </>
   );
 }

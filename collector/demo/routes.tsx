@@ -5,7 +5,15 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { ensureDemoSource } from '../sources/demo-source.js';
 import { productById } from './catalog.js';
-import { CartPage, CheckoutPage, Layout, ProductList, ProductPage, ThanksPage } from './pages.js';
+import {
+  CartPage,
+  CheckoutPage,
+  Layout,
+  PrivacyPage,
+  ProductList,
+  ProductPage,
+  ThanksPage,
+} from './pages.js';
 
 const file = (name: string) => new URL(`./public/${name}`, import.meta.url);
 const asset = (name: string) => readFileSync(file(name), 'utf8');
@@ -38,6 +46,7 @@ export function demoRoutes({ sources }: AppDeps) {
   app.get('/cart', async (c) => c.html(await page('Cart', <CartPage />)));
   app.get('/checkout', async (c) => c.html(await page('Checkout', <CheckoutPage />)));
   app.get('/thanks', async (c) => c.html(await page('Thank you', <ThanksPage />)));
+  app.get('/privacy', async (c) => c.html(await page('Privacy', <PrivacyPage />)));
   app.get('/shop.js', (c) =>
     c.body(shopJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
   );

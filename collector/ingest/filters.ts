@@ -1,3 +1,4 @@
+import { consentFilter } from '../consent/event-filter.js';
 import type { Source } from '../sources/store.js';
 import type { ValidEvent } from './validate.js';
 
@@ -14,4 +15,4 @@ export interface IngestRequest {
  */
 export type EventFilter = (event: ValidEvent, req: IngestRequest) => string | undefined;
 
-export const EVENT_FILTERS: EventFilter[] = [];
+export const EVENT_FILTERS: EventFilter[] = [consentFilter];

@@ -37,7 +37,7 @@ function dropReason(event: ValidEvent, request: IngestRequest): string | undefin
   return undefined;
 }
 
-export function ingestRoutes({ sources, writer, now, metrics }: AppDeps) {
+export function ingestRoutes({ sources, writer, now, metrics, drops }: AppDeps) {
   const app = new Hono();
   const accepted = metrics.counter(
     'segmently_events_accepted_total',
@@ -75,8 +75,10 @@ export function ingestRoutes({ sources, writer, now, metrics }: AppDeps) {
       const checked = checkEvent(withContext, Buffer.byteLength(json));
       if (checked.ok) {
         const reason = dropReason(checked.event, request);
-        if (reason) dropped.inc({ reason });
-        else rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
+        if (reason) {
+          dropped.inc({ reason });
+          drops.add(source.id, reason);
+        } else rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
         acceptedCount++;
       } else {
         rejectedTotal.inc({ code: checked.reject.code });

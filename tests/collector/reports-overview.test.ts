@@ -5,8 +5,9 @@ import { type TestCollector, testCollector, trackEvent } from './helpers.js';
 const DAY = 86_400_000;
 const D1 = Date.parse('2026-03-10T10:00:00Z');
 const at = (ms: number) => new Date(ms).toISOString();
-const consent = (analytics: boolean, marketing: boolean) => ({
-  consent: { categoryPreferences: { necessary: true, analytics, marketing } },
+// Analytics stays granted: the collector drops events whose stamped consent forbids them.
+const consent = (functional: boolean, marketing: boolean) => ({
+  consent: { categoryPreferences: { necessary: true, analytics: true, functional, marketing } },
 });
 
 let t: TestCollector;
@@ -112,7 +113,7 @@ describe('overviewReport', () => {
     expect(r.consent.basis).toBe('events');
     expect(r.consent.decisions).toBe(2);
     const rate = Object.fromEntries(r.consent.rates.map((x) => [x.category, x.rate]));
-    expect(rate).toEqual({ functional: 0, analytics: 0.5, marketing: 0.5, personalization: 0 });
+    expect(rate).toEqual({ functional: 0.5, analytics: 1, marketing: 0.5, personalization: 0 });
   });
 
   it('prefers consent records when there are any, and filters by source', async () => {

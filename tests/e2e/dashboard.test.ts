@@ -204,6 +204,7 @@ describe('marketer dashboard in Chromium', () => {
     const shop = await newContext(browser);
     const visitor = await shop.newPage();
     await visitor.goto(`${server.url}/demo/product/sku-grinder`);
+    await visitor.click('role=button[name="Accept all"]');
     await visitor.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
     expect(await visitor.$eval('video', (v) => (v as HTMLVideoElement).duration)).toBeCloseTo(4, 0);
     await visitor.$eval('video', (v) => {

@@ -1,30 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type E2eCollector,
-  eventually,
-  launchChromium,
-  newContext,
-  startCollector,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { collectorAndBrowser, eventually, newContext } from './harness.js';
 
-let server: E2eCollector;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = collectorAndBrowser();
 
 const parse = (v: unknown) => JSON.parse(String(v));
 
 describe('demo shop in Chromium', () => {
   it('sends pageviews and the purchase funnel, stored with the right fields', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(shared.browser);
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${shared.server.url}/demo`);
+    await page.click('role=button[name="Accept all"]');
+    expect(await page.evaluate('window.demoMarketingPixel')).toBe('loaded');
     await page.click('a[href="/demo/product/sku-grinder"]');
     await page.click('#add-to-cart');
     await page.waitForSelector('#added:not([hidden])');
@@ -36,8 +23,8 @@ describe('demo shop in Chromium', () => {
     await page.waitForURL('**/demo/thanks**');
 
     const rows = await eventually(async () => {
-      const r = await server.sql("SELECT * FROM events WHERE event = 'Purchase'");
-      return r.length ? server.sql('SELECT * FROM events ORDER BY timestamp') : undefined;
+      const r = await shared.server.sql("SELECT * FROM events WHERE event = 'Purchase'");
+      return r.length ? shared.server.sql('SELECT * FROM events ORDER BY timestamp') : undefined;
     });
     expect(rows).toBeDefined();
     const all = rows ?? [];
@@ -55,7 +42,7 @@ describe('demo shop in Chromium', () => {
     const anonymousIds = new Set(all.map((r) => r.anonymous_id));
     expect(anonymousIds.size).toBe(1);
     for (const r of all) {
-      expect(r.source_id).toBe(server.demo.id);
+      expect(r.source_id).toBe(shared.server.demo.id);
       expect(String(r.message_id)).toMatch(
         /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
       );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { parseEnv } from '../../collector/env.js';
 import { silentLogger } from '../../collector/log.js';
 import { ensureDemoSource } from '../../collector/sources/demo-source.js';
@@ -78,4 +79,17 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 10_000): P
     if (value || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** One collector and one browser for a whole test file, closed after it. */
+export function collectorAndBrowser() {
+  const shared = {} as { server: E2eCollector; browser: Browser };
+  beforeAll(async () => {
+    [shared.server, shared.browser] = await Promise.all([startCollector(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }

@@ -25,7 +25,11 @@ describe('script tag and snippet stub', () => {
     window.segmently = stub as never;
     stub('track', 'First', { n: 1 });
     stub('track', 'Second', { n: 2 });
-    await loadScriptTag({ 'data-write-key': 'wk_test', 'data-auto-page': 'false' });
+    await loadScriptTag({
+      'data-write-key': 'wk_test',
+      'data-auto-page': 'false',
+      'data-consent-mode': 'opt-out',
+    });
 
     const sg = window.segmently as unknown as {
       (...a: unknown[]): unknown;
@@ -52,6 +56,7 @@ describe('script tag and snippet stub', () => {
       'data-write-key': 'wk',
       'data-api-host': 'https://api.example',
       'data-auto-page': 'false',
+      'data-consent-mode': 'opt-out',
     });
     const sg = window.segmently as unknown as {
       (...a: unknown[]): unknown;

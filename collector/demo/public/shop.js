@@ -107,6 +107,8 @@
     location.href = `/demo/thanks?order=${encodeURIComponent(orderId)}`;
   });
 
+  document.getElementById('privacy-settings').addEventListener('click', () => sg('consent.show'));
+
   // Product video: the content/video engagement vocabulary (see README, shared/content-events.ts).
   const figure = document.getElementById('product-video');
   if (figure) {

@@ -1,0 +1,36 @@
+import type { CategoryPreferences, ConsentCategory, ConsentSource } from '../../shared/consent.js';
+import type { BannerTexts } from './options.js';
+
+/** What the lazily loaded banner chunk is given; it calls `decide` once and removes itself. */
+export interface BannerSetup {
+  categories: ConsentCategory[];
+  prefs: CategoryPreferences;
+  gpc: boolean;
+  /** Open on the per-category preferences (`consent.show()`) instead of the first layer. */
+  settings: boolean;
+  policyUrl?: string;
+  texts?: Record<string, Partial<BannerTexts>>;
+  decide(prefs: CategoryPreferences, source: ConsentSource): void;
+}
+
+type Banner = (setup: BannerSetup) => void;
+declare global {
+  interface Window {
+    segmentlyBanner?: Banner;
+  }
+}
+
+/** Replaced at build time by the banner chunk's content-hashed file name (rollup.config.ts). */
+const BANNER_FILE = '__SEGMENTLY_BANNER__';
+
+/** Fetches the banner chunk only when it must ask, so most page views never download it. */
+export function openBanner(apiHost: string, setup: BannerSetup): void {
+  if (window.segmentlyBanner) {
+    window.segmentlyBanner(setup);
+    return;
+  }
+  const script = document.createElement('script');
+  script.src = `${apiHost}/s/${BANNER_FILE}`;
+  script.onload = () => window.segmentlyBanner?.(setup);
+  document.head.append(script);
+}

@@ -1,0 +1,151 @@
+import {
+  type CategoryPreferences,
+  CONSENT_CATEGORIES,
+  CONSENT_EXPIRY_DAYS,
+  type ConsentContext,
+  type ConsentRecord,
+  type ConsentSource,
+} from '../../shared/consent.js';
+import { uuidv7 } from '../uuid.js';
+import { openBanner } from './banner-loader.js';
+import { consentModeState, gtag } from './google-consent-mode.js';
+import { type ConsentOptions, isOptOut } from './options.js';
+import { loadRecord, postRecord, saveRecord } from './record.js';
+import { activateScripts, watchScripts } from './script-blocking.js';
+import { hasCmp, listenToCmp } from './signals.js';
+import { holdVendors, tellVendors } from './vendors.js';
+
+export interface ConsentApi {
+  /** The current preferences in Segment's `categoryPreferences` shape. */
+  get(): CategoryPreferences;
+  set(prefs: CategoryPreferences): void;
+  acceptAll(): void;
+  rejectAll(): void;
+  /** Reopens the banner on the per-category preferences. */
+  show(): void;
+  on(event: 'change', fn: (prefs: CategoryPreferences) => void): void;
+}
+
+export interface ConsentSetup {
+  options?: ConsentOptions;
+  apiHost: string;
+  writeKey: string;
+  /** The anonymous id to log with a decision that grants analytics. */
+  anonymousId: () => string;
+  /** Called after every decision, with the preferences it replaced. */
+  onChange(before: CategoryPreferences): void;
+}
+
+export interface ConsentCore {
+  api: ConsentApi;
+  /** What every event carries as `context.consent`. */
+  context(): ConsentContext;
+  /** A decision applies: stored, signalled by a CMP, or the opt-out default. */
+  decided(): boolean;
+  /** Pushes the Consent Mode default, runs allowed scripts, follows a CMP or asks. */
+  start(): void;
+}
+
+export function createConsent({
+  options: o = {},
+  apiHost,
+  writeKey,
+  anonymousId,
+  onChange,
+}: ConsentSetup): ConsentCore {
+  const categories = o.categories ?? CONSENT_CATEGORIES.slice(1);
+  const revision = o.revision ?? 1;
+  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  const optOut = isOptOut(o);
+  // GPC is an opt-out of sale/sharing: marketing stays denied whatever else is chosen.
+  const normalize = (choice: CategoryPreferences) => {
+    const prefs: CategoryPreferences = { necessary: true };
+    for (const c of categories) prefs[c] = choice[c] === true && !(gpc && c === 'marketing');
+    return prefs;
+  };
+  const all = (on: boolean) =>
+    normalize({ functional: on, analytics: on, marketing: on, personalization: on });
+
+  let record = loadRecord(revision, Date.now());
+  let prefs = record ? normalize(record.categories) : all(optOut);
+  let decided = !!record || optOut;
+  let tcString: string | undefined;
+  const listeners: ((p: CategoryPreferences) => void)[] = [];
+
+  function apply(next: CategoryPreferences): void {
+    const before = prefs;
+    prefs = next;
+    decided = true;
+    gtag('consent', 'update', consentModeState(next));
+    tellVendors(next);
+    activateScripts(next);
+    onChange(before);
+    for (const fn of listeners) fn({ ...next });
+  }
+
+  function decide(choice: CategoryPreferences, source: ConsentSource): void {
+    const next = normalize(choice);
+    const now = Date.now();
+    const withdrawn = decided && categories.some((c) => prefs[c] && !next[c]);
+    record = {
+      id: record?.id ?? uuidv7(),
+      revision,
+      categories: next,
+      source: withdrawn ? 'withdrawal' : source,
+      givenAt: now,
+      expiresAt: now + (o.expiryDays ?? CONSENT_EXPIRY_DAYS) * 864e5,
+      gpc,
+      language: document.documentElement.lang || navigator.language,
+      policyVersion: o.policyVersion,
+    } satisfies ConsentRecord;
+    saveRecord(record);
+    apply(next);
+    postRecord(apiHost, writeKey, record, next.analytics ? anonymousId() : undefined);
+  }
+
+  const show = (settings: boolean) =>
+    openBanner(apiHost, {
+      categories,
+      prefs,
+      gpc,
+      settings,
+      policyUrl: o.policyUrl,
+      texts: o.texts,
+      decide,
+    });
+
+  function start(): void {
+    // Consent Mode's default must reach dataLayer before any tag; a stored decision is replayed.
+    gtag('consent', 'default', { ...consentModeState(all(optOut)), wait_for_update: 500 });
+    if (record) gtag('consent', 'update', consentModeState(prefs));
+    watchScripts(() => prefs);
+    listenToCmp((p, tc) => {
+      tcString = tc;
+      apply(normalize(p));
+    });
+    if (optOut && gpc && !record) decide(all(true), 'gpc');
+    else if (decided) tellVendors(prefs);
+    else holdVendors();
+    if (!decided && !hasCmp() && o.banner !== false) show(false);
+  }
+
+  return {
+    start,
+    api: {
+      get: () => ({ ...prefs }),
+      set: (p) => decide({ ...prefs, ...p }, 'api'),
+      acceptAll: () => decide(all(true), 'api'),
+      rejectAll: () => decide(all(false), 'api'),
+      show: () => show(true),
+      on: (_event, fn) => void listeners.push(fn),
+    },
+    context: () => ({
+      categoryPreferences: { ...prefs },
+      id: record?.id,
+      revision,
+      gpc,
+      ...(tcString ? { tcString } : {}),
+    }),
+    decided: () => decided,
+  };
+}

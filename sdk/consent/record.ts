@@ -1,0 +1,35 @@
+import type { ConsentRecord } from '../../shared/consent.js';
+
+const KEY = 'sgm_consent';
+
+/** The stored decision, if it is for this policy revision and has not expired. */
+export function loadRecord(revision: number, now: number): ConsentRecord | undefined {
+  try {
+    const record = JSON.parse(localStorage.getItem(KEY) as string) as ConsentRecord | null;
+    if (record && record.revision === revision && record.expiresAt > now) return record;
+  } catch {}
+  return undefined;
+}
+
+/** First-party and strictly necessary: remembering the decision is what the law asks for. */
+export function saveRecord(record: ConsentRecord): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(record));
+  } catch {}
+}
+
+/** Appends the decision to the collector's consent log (proof of consent). */
+export function postRecord(
+  apiHost: string,
+  writeKey: string,
+  record: ConsentRecord,
+  anonymousId?: string,
+): void {
+  fetch(`${apiHost}/v1/consent`, {
+    method: 'POST',
+    keepalive: true,
+    credentials: 'omit',
+    headers: { 'Content-Type': 'text/plain' },
+    body: JSON.stringify({ writeKey, ...record, anonymousId }),
+  }).catch(() => {});
+}

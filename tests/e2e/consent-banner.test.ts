@@ -1,0 +1,149 @@
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openFixture } from './consent-fixture.js';
+import { collectorAndBrowser, newContext } from './harness.js';
+
+const require = createRequire(import.meta.url);
+const shared = collectorAndBrowser();
+
+/** The focused element, named the way a screen reader user would meet it. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    if (el.getAttribute('role') === 'dialog') return 'dialog';
+    if (el instanceof HTMLInputElement) return `${el.name}:${el.checked ? 'on' : 'off'}`;
+    return el.textContent;
+  });
+
+async function tabs(page: Page, n: number, key = 'Tab') {
+  const seen: (string | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press(key);
+    seen.push(await focused(page));
+  }
+  return seen;
+}
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: string) => Promise<{ violations: { id: string; help: string }[] }> };
+      }
+    ).axe;
+    const result = await axe.run('#sgm-consent');
+    return result.violations.map((v) => `${v.id}: ${v.help}`);
+  });
+}
+
+describe('consent banner in Chromium', () => {
+  it('is operable by keyboard alone, with focus trapped in the dialog', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server);
+    await page.waitForSelector('[role="dialog"][aria-modal="true"]');
+    expect(await focused(page)).toBe('dialog');
+    expect(await tabs(page, 5)).toEqual([
+      'Privacy policy',
+      'Accept all',
+      'Reject all',
+      'Customise',
+      'Privacy policy', // wrapped: focus never leaves the dialog
+    ]);
+    expect(await tabs(page, 1, 'Shift+Tab')).toEqual(['Customise']);
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toBe('functional:off');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await focused(page)).toBe('analytics:on');
+    expect(await tabs(page, 5)).toEqual([
+      'marketing:off',
+      'personalization:off',
+      'Accept all',
+      'Reject all',
+      'Save choices',
+    ]);
+    await page.keyboard.press('Enter');
+    expect(await page.$('[role="dialog"]')).toBeNull();
+    expect(await page.evaluate('window.segmently.consent.get()')).toEqual({
+      necessary: true,
+      functional: false,
+      analytics: true,
+      marketing: false,
+      personalization: false,
+    });
+
+    // consent.show() reopens the preferences with the current choices.
+    await page.evaluate('window.segmently.consent.show()');
+    await page.waitForSelector('[role="dialog"]');
+    expect(await page.isChecked('input[name="analytics"]')).toBe(true);
+    expect(await page.isChecked('input[name="marketing"]')).toBe(false);
+    expect(await page.isVisible('role=button[name="Save choices"]')).toBe(true);
+    await context.close();
+  });
+
+  it('passes an automated accessibility check in both views, equal weight, no layout shift', async () => {
+    const context = await newContext(shared.browser);
+    await context.addInitScript(() => {
+      const w = window as unknown as { shifts: string[] };
+      w.shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as {
+          value: number;
+          hadRecentInput: boolean;
+          sources: { node?: Node }[];
+        }[])
+          if (!e.hadRecentInput)
+            w.shifts.push(
+              `${e.value} ${e.sources.map((s) => (s.node as Element)?.outerHTML?.slice(0, 60))}`,
+            );
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    const { page } = await openFixture(context, shared.server);
+    await page.waitForSelector('[role="dialog"]');
+    const name = await page.getAttribute('[role="dialog"]', 'aria-labelledby');
+    expect(await page.textContent(`#${name}`)).toBe('Your privacy choices');
+    expect(await axeViolations(page)).toEqual([]);
+
+    const style = (label: string) =>
+      page.$eval(`role=button[name="${label}"]`, (b) => {
+        const s = getComputedStyle(b);
+        return [
+          s.backgroundColor,
+          s.color,
+          s.fontWeight,
+          s.fontSize,
+          b.getBoundingClientRect().height,
+        ];
+      });
+    expect(await style('Accept all')).toEqual(await style('Reject all'));
+
+    await page.click('role=button[name="Customise"]');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { shifts: string[] }).shifts)).toEqual(
+      [],
+    );
+    await context.close();
+  });
+
+  it('speaks the page language, takes owner texts and CSS variables', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, {
+      lang: 'it',
+      before: `<style>:root { --sgm-accent: rgb(200, 0, 0); }</style>
+        <script>segmently('init', { consent: { texts: { it: { title: 'Cookie e privacy' } } } })</script>`,
+    });
+    await page.waitForSelector('[role="dialog"]');
+    expect(await page.textContent('#sgm-title')).toBe('Cookie e privacy');
+    expect(await page.isVisible('role=button[name="Accetta tutto"]')).toBe(true);
+    expect(await page.isVisible('role=button[name="Rifiuta tutto"]')).toBe(true);
+    expect(
+      await page.$eval(
+        'role=button[name="Accetta tutto"]',
+        (b) => getComputedStyle(b).backgroundColor,
+      ),
+    ).toBe('rgb(200, 0, 0)');
+    await context.close();
+  });
+});

@@ -1,0 +1,269 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserState, collectorPosts, openFixture } from './consent-fixture.js';
+import { collectorAndBrowser, eventually, newContext } from './harness.js';
+
+const shared = collectorAndBrowser();
+
+const parse = (v: unknown) => JSON.parse(String(v));
+const dialog = (page: Page) => page.waitForSelector('[role="dialog"]');
+const ran = (page: Page) => page.evaluate(() => (window as unknown as { ran: string[] }).ran);
+const calls = (page: Page) => page.evaluate(() => (window as unknown as { calls: string[] }).calls);
+const sg = <T>(page: Page, fn: string) => page.evaluate(`window.segmently.${fn}`) as Promise<T>;
+const eventsOf = (anonymousId: string) =>
+  shared.server.sql('SELECT * FROM events WHERE anonymous_id = ? ORDER BY seq', [anonymousId]);
+const arrived = (anonymousId: string) =>
+  eventually(async () => {
+    const rows = await eventsOf(anonymousId);
+    return rows.length ? rows : undefined;
+  });
+/** The consent log rows for a consent or anonymous id, once `n` have arrived. */
+const consentRecords = async (column: 'id' | 'anonymous_id', value: string, n: number) =>
+  (await eventually(async () => {
+    const rows = await shared.server.sql(
+      `SELECT * FROM consent_records WHERE ${column} = ? ORDER BY seq`,
+      [value],
+    );
+    return rows.length >= n ? rows : undefined;
+  })) ?? [];
+/** Long enough for the SDK's 500 ms flush interval to have sent anything it would send. */
+const settle = (page: Page) => page.waitForTimeout(1200);
+
+describe('consent gating in Chromium', () => {
+  it('before a decision: nothing sent or stored, blocked scripts idle, Consent Mode default first', async () => {
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server);
+    await dialog(page);
+    await sg(page, "track('AddToCart', { value: 1 })");
+    await settle(page);
+
+    expect(collectorPosts(requests)).toEqual([]);
+    expect(requests.filter((r) => r.startsWith('GET /s'))).toEqual([
+      'GET /s.js',
+      expect.stringMatching(/^GET \/s\/banner-[\w-]+\.js$/),
+    ]);
+    expect(await browserState(page)).toEqual({ cookies: [], local: {}, databases: [], queued: 0 });
+    expect(await ran(page)).toEqual([]);
+    expect(await calls(page)).toEqual(['ttq.hold']);
+    const first = await page.evaluate(() =>
+      Array.from((window as unknown as { dataLayer: IArguments[] }).dataLayer[0] ?? []),
+    );
+    expect(first).toEqual([
+      'consent',
+      'default',
+      {
+        ad_storage: 'denied',
+        ad_user_data: 'denied',
+        ad_personalization: 'denied',
+        analytics_storage: 'denied',
+        functionality_storage: 'denied',
+        personalization_storage: 'denied',
+        security_storage: 'granted',
+        wait_for_update: 500,
+      },
+    ]);
+    await context.close();
+  });
+
+  it('reject all: still nothing sent, only the decision is logged', async () => {
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server);
+    await dialog(page);
+    await page.click('role=button[name="Reject all"]');
+    await sg(page, "track('AddToCart')");
+    await settle(page);
+    expect(collectorPosts(requests)).toEqual(['POST /v1/consent']);
+    const state = await browserState(page);
+    expect(state.cookies).toEqual([]);
+    expect(Object.keys(state.local)).toEqual(['sgm_consent']);
+    expect(state.databases).toEqual([]);
+    expect(await ran(page)).toEqual([]);
+    expect(await calls(page)).toEqual(['ttq.hold', 'ttq.revoke', 'fbq.consent.revoke']);
+    const consentId = parse(state.local.sgm_consent).id;
+    const [record] = await consentRecords('id', consentId, 1);
+    expect(record).toMatchObject({
+      decision_source: 'banner',
+      anonymous_id: null,
+      ip_truncated: '127.0.0.0',
+    });
+    expect(parse(record?.categories)).toMatchObject({ analytics: false, marketing: false });
+    await context.close();
+  });
+
+  it('analytics only: the held pageview arrives stamped, marketing scripts stay blocked', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, {
+      attrs: 'data-consent-hold="true"',
+    });
+    await dialog(page);
+    await page.click('role=button[name="Customise"]');
+    await page.check('input[name="analytics"]');
+    await page.click('role=button[name="Save choices"]');
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    const rows = await arrived(anonymousId);
+    expect(rows?.[0]?.type).toBe('page');
+    const consent = parse(rows?.[0]?.context).consent;
+    expect(consent).toEqual({
+      categoryPreferences: {
+        necessary: true,
+        functional: false,
+        analytics: true,
+        marketing: false,
+        personalization: false,
+      },
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      revision: 1,
+      gpc: false,
+    });
+    await eventually(async () => (await ran(page)).includes('analytics-src'));
+    await page.evaluate(() => {
+      for (const [category, name] of [
+        ['analytics', 'late-analytics'],
+        ['marketing', 'late-marketing'],
+      ]) {
+        const s = document.createElement('script');
+        s.type = 'text/plain';
+        s.dataset.consent = category;
+        s.text = `ran.push('${name}')`;
+        document.body.append(s);
+      }
+    });
+    await eventually(async () => (await ran(page)).includes('late-analytics'));
+    expect(await ran(page)).toEqual(['analytics-src', 'late-analytics']);
+    expect(Object.keys((await browserState(page)).local).sort()).toEqual([
+      'sgm_aid',
+      'sgm_consent',
+    ]);
+    await context.close();
+  });
+
+  it('accept all runs blocked scripts; withdrawal stops sending, clears storage, revokes vendors', async () => {
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server, {
+      before: "<script>segmently('init', { flushInterval: 60000 })</script>",
+    });
+    await dialog(page);
+    await page.click('role=button[name="Accept all"]');
+    await eventually(async () => (await ran(page)).length === 2);
+    expect((await ran(page)).sort()).toEqual(['analytics-src', 'marketing-inline']);
+    expect(await calls(page)).toEqual(['ttq.hold', 'ttq.grant', 'fbq.consent.grant']);
+    // Without data-consent-hold, what happened before the decision was dropped, not kept.
+    const before = await sg<string>(page, 'anonymousId');
+    await sg(page, "track('AfterConsent')");
+    await sg(page, 'flush()');
+    await eventually(async () => (await eventsOf(before)).length === 1);
+
+    // Queued (in IndexedDB, not yet sent: the flush interval is a minute), then withdrawn.
+    await sg(page, "track('AddToCart')");
+    await eventually(async () => (await browserState(page)).queued === 1);
+    await sg(page, 'consent.set({ analytics: false, marketing: false })');
+    await sg(page, "track('AfterWithdrawal')");
+    await sg(page, 'flush()');
+    await settle(page);
+
+    const state = await browserState(page);
+    expect(state.queued).toBe(0);
+    expect(Object.keys(state.local)).toEqual(['sgm_consent']);
+    expect(state.cookies).toEqual([]);
+    const after = await sg<string>(page, 'anonymousId');
+    expect(after).not.toBe(before);
+    expect((await eventsOf(before)).map((r) => r.event)).toEqual(['AfterConsent']);
+    expect(await eventsOf(after)).toEqual([]);
+    expect(collectorPosts(requests).filter((r) => r === 'POST /v1/batch')).toHaveLength(1);
+    expect(await calls(page)).toEqual([
+      'ttq.hold',
+      'ttq.grant',
+      'fbq.consent.grant',
+      'ttq.revoke',
+      'fbq.consent.revoke',
+    ]);
+    const consentId = parse(state.local.sgm_consent).id;
+    const records = await consentRecords('id', consentId, 2);
+    expect(records).toEqual([
+      expect.objectContaining({ decision_source: 'banner', anonymous_id: before }),
+      expect.objectContaining({ decision_source: 'withdrawal', anonymous_id: null }),
+    ]);
+
+    // A later page load replays the stored decision to Consent Mode and asks nothing.
+    await page.reload();
+    await page.waitForFunction(
+      () => (window as unknown as { dataLayer: unknown[] }).dataLayer.length >= 2,
+    );
+    const replay = await page.evaluate(() =>
+      (window as unknown as { dataLayer: IArguments[] }).dataLayer.slice(0, 2).map((a) => [...a]),
+    );
+    expect(replay[0]?.slice(0, 2)).toEqual(['consent', 'default']);
+    expect(replay[1]).toEqual([
+      'consent',
+      'update',
+      expect.objectContaining({ analytics_storage: 'denied' }),
+    ]);
+    expect(await page.$('[role="dialog"]')).toBeNull();
+    await context.close();
+  });
+
+  it('GPC denies marketing without asking (opt-out region) and is recorded as such', async () => {
+    const context = await newContext(shared.browser);
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+    );
+    const { page, requests } = await openFixture(context, shared.server, {
+      attrs: 'data-consent-opt-out-regions="US" data-region="US-CA"',
+    });
+    const anonymousId = await eventually(() => sg<string>(page, 'anonymousId'));
+    const rows = await arrived(anonymousId);
+    expect(parse(rows?.[0]?.context).consent).toMatchObject({
+      categoryPreferences: { analytics: true, marketing: false },
+      gpc: true,
+    });
+    expect(await page.$('[role="dialog"]')).toBeNull();
+    expect(requests.some((r) => r.includes('/s/banner-'))).toBe(false);
+    expect(await ran(page)).toEqual(['analytics-src']);
+    expect(await calls(page)).toEqual(['ttq.revoke', 'fbq.consent.revoke']);
+    const [record] = await consentRecords('anonymous_id', anonymousId, 1);
+    expect(record).toMatchObject({ decision_source: 'gpc', gpc: 1 });
+
+    await context.close();
+
+    // Opt-in region: the banner asks, but marketing stays denied even on Accept all.
+    const optInContext = await newContext(shared.browser);
+    await optInContext.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+    );
+    const optIn = (await openFixture(optInContext, shared.server)).page;
+    await dialog(optIn);
+    await optIn.click('role=button[name="Customise"]');
+    expect(await optIn.isDisabled('input[name="marketing"]')).toBe(true);
+    await optIn.click('role=button[name="Accept all"]');
+    expect(await sg(optIn, 'consent.get()')).toMatchObject({ analytics: true, marketing: false });
+    await optInContext.close();
+  });
+
+  it('follows a TCF CMP already on the page instead of showing its own banner', async () => {
+    const context = await newContext(shared.browser);
+    const cmp = `<script>window.__tcfapi = (command, version, callback) => {
+      if (command !== 'addEventListener') return;
+      callback({ eventStatus: 'cmpuishown', gdprApplies: true }, true);
+      setTimeout(() => callback({ eventStatus: 'useractioncomplete', gdprApplies: true, tcString: 'CPtest',
+        purpose: { consents: { 1: true, 8: true, 9: true } } }, true), 100);
+    };</script>`;
+    const { page, requests } = await openFixture(context, shared.server, {
+      before: cmp,
+      attrs: 'data-consent-hold="true"',
+    });
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    const rows = await arrived(anonymousId);
+    expect(parse(rows?.[0]?.context).consent).toMatchObject({
+      categoryPreferences: {
+        functional: true,
+        analytics: true,
+        marketing: false,
+        personalization: false,
+      },
+      tcString: 'CPtest',
+    });
+    expect(requests.some((r) => r.includes('/s/banner-'))).toBe(false);
+    expect(await ran(page)).toEqual(['analytics-src']);
+    await context.close();
+  });
+});

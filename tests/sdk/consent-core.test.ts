@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createConsent } from '../../sdk/consent/core.js';
+import type { ConsentOptions } from '../../sdk/consent/options.js';
+import type { CategoryPreferences } from '../../shared/consent.js';
+
+const DAY = 86_400_000;
+const w = window as unknown as { dataLayer?: IArguments[]; segmentlyBanner?: unknown };
+const fetchMock = vi.fn(async () => new Response('{}', { status: 201 }));
+vi.stubGlobal('fetch', fetchMock);
+
+function start(options: ConsentOptions = {}) {
+  const changes: CategoryPreferences[] = [];
+  const banner = vi.fn();
+  w.segmentlyBanner = banner;
+  const core = createConsent({
+    options,
+    apiHost: 'https://collect.example',
+    writeKey: 'wk',
+    anonymousId: () => 'anon-1',
+    onChange: (before) => changes.push(before),
+  });
+  core.start();
+  return { core, changes, banner };
+}
+const dataLayer = () => (w.dataLayer ?? []).map((a) => [...a]);
+
+beforeEach(() => {
+  localStorage.clear();
+  delete w.dataLayer;
+  fetchMock.mockClear();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('consent core', () => {
+  it('asks, records a decision once, and replays it on the next load', () => {
+    const first = start();
+    expect(first.core.decided()).toBe(false);
+    expect(first.banner).toHaveBeenCalledWith(expect.objectContaining({ settings: false }));
+    const heard: CategoryPreferences[] = [];
+    first.core.api.on('change', (p) => heard.push(p));
+    first.core.api.set({ analytics: true });
+
+    const stored = JSON.parse(localStorage.getItem('sgm_consent') as string);
+    expect(stored).toMatchObject({ revision: 1, source: 'api', categories: { analytics: true } });
+    expect(stored.expiresAt - stored.givenAt).toBe(182 * DAY);
+    expect(heard).toEqual([expect.objectContaining({ analytics: true, marketing: false })]);
+    expect(first.changes).toEqual([expect.objectContaining({ analytics: false })]);
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('https://collect.example/v1/consent');
+    expect(JSON.parse(String(init.body))).toMatchObject({ writeKey: 'wk', anonymousId: 'anon-1' });
+
+    delete w.dataLayer;
+    const second = start();
+    expect(second.core.decided()).toBe(true);
+    expect(second.banner).not.toHaveBeenCalled();
+    expect(second.core.context()).toMatchObject({
+      id: stored.id,
+      categoryPreferences: { analytics: true },
+    });
+    expect(dataLayer().map((a) => a.slice(0, 2))).toEqual([
+      ['consent', 'default'],
+      ['consent', 'update'],
+    ]);
+  });
+
+  it('asks again after a new policy revision or once the decision expired', () => {
+    start({ expiryDays: 1 }).core.api.acceptAll();
+    expect(start({ revision: 2 }).core.decided()).toBe(false);
+    vi.useFakeTimers({ now: Date.now() + 2 * DAY });
+    expect(start({ expiryDays: 1 }).core.decided()).toBe(false);
+  });
+
+  it('records a withdrawal as such and keeps only configured categories', () => {
+    const { core } = start({ categories: ['analytics'] });
+    core.api.acceptAll();
+    expect(core.api.get()).toEqual({ necessary: true, analytics: true });
+    core.api.rejectAll();
+    expect(JSON.parse(localStorage.getItem('sgm_consent') as string).source).toBe('withdrawal');
+    expect(
+      JSON.parse(String((fetchMock.mock.calls[1] as unknown as [string, RequestInit])[1].body)),
+    ).not.toHaveProperty('anonymousId');
+  });
+
+  it('is decided from the start in opt-out regions and never shows the banner there', () => {
+    const { core, banner } = start({ optOutRegions: ['US'], region: 'US-NY' });
+    expect(core.decided()).toBe(true);
+    expect(core.api.get()).toMatchObject({ analytics: true, marketing: true });
+    expect(banner).not.toHaveBeenCalled();
+    expect(localStorage.length).toBe(0);
+    expect(dataLayer()[0]?.[2]).toMatchObject({
+      analytics_storage: 'granted',
+      wait_for_update: 500,
+    });
+  });
+
+  it('follows a GPP CMP (US opt-out of targeted advertising denies marketing) without a banner', () => {
+    const gpp = window as unknown as { __gpp?: unknown };
+    gpp.__gpp = (command: string, callback: (e: unknown, ok: boolean) => void) => {
+      if (command !== 'addEventListener') return;
+      callback({ pingData: { signalStatus: 'not ready' } }, true);
+      callback(
+        {
+          pingData: {
+            signalStatus: 'ready',
+            applicableSections: [7],
+            parsedSections: { usnat: [{ SaleOptOut: 2, TargetedAdvertisingOptOut: 1 }] },
+          },
+        },
+        true,
+      );
+    };
+    const { core, banner, changes } = start();
+    delete gpp.__gpp;
+    expect(banner).not.toHaveBeenCalled();
+    expect(changes).toHaveLength(1);
+    expect(core.decided()).toBe(true);
+    expect(core.api.get()).toMatchObject({ analytics: true, marketing: false });
+    expect(localStorage.length).toBe(0);
+  });
+});
