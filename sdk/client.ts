@@ -1,15 +1,30 @@
 import { isGranted } from '../shared/consent.js';
-import { KEEPALIVE_BYTES } from '../shared/limits.js';
+import {
+  type StandardEvent,
+  type StandardProperties,
+  standardEventProblems,
+  toStandardEvent,
+} from '../shared/events.js';
+import { KEEPALIVE_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../shared/limits.js';
+import { PIXEL_JSON_BYTES } from '../shared/pixel.js';
 import type { EventType, JsonObject, WireEvent } from '../shared/wire.js';
-import { anonymousIdFor } from './anonymous-id.js';
+import { landingTouches, type Touches } from './campaign.js';
 import { createAdmission } from './consent/admission.js';
 import { type ConsentApi, createConsent } from './consent/core.js';
 import type { ConsentOptions } from './consent/options.js';
-import { LIBRARY, pageContext } from './context.js';
+import { LIBRARY, pageContext, setReferrer } from './context.js';
+import { flushLock } from './flush-lock.js';
+import { mayPersonalize } from './gate.js';
+import { hashTraits } from './hash.js';
+import { createIdentity } from './identity.js';
+import { persistLocally } from './local.js';
 import { debugLog, safe, setDebug } from './log.js';
+import { watchNavigations } from './pageviews.js';
 import { createQueue } from './queue.js';
+import { touchSession } from './session.js';
 import { openStorage, type Storage } from './storage.js';
-import { batchBody, bodiesWithin, postBatch, sendOnUnload } from './transport.js';
+import { batchBody, chunkEvents, postBatch, sendOnUnload, sendPixel } from './transport.js';
+import { createUtm } from './utm.js';
 import { uuidv7 } from './uuid.js';
 
 export interface SegmentlyOptions {
@@ -17,7 +32,7 @@ export interface SegmentlyOptions {
   writeKey: string;
   /** Origin of the collector, e.g. `https://collect.example.com`. */
   apiHost: string;
-  /** Send a pageview as soon as the SDK starts (default true). */
+  /** Send a pageview on load and on single-page-app navigations (default true). */
   autoPage?: boolean;
   /** Events per request (default 20). */
   flushAt?: number;
@@ -26,122 +41,205 @@ export interface SegmentlyOptions {
   debug?: boolean;
   /** Where the queue lives; IndexedDB with an in-memory fallback by default. */
   storage?: Storage;
+  /** Country calling code for phone numbers given without one when hashing (e.g. `49`). */
+  phoneCountryCode?: string;
   /** Consent categories, policy revision, opt-in/opt-out, banner texts (see README § Consent). */
   consent?: ConsentOptions;
 }
 
 export type Properties = JsonObject;
 
+export interface EventOptions {
+  /** When it happened, if not now. */
+  timestamp?: Date | string;
+  /** Merged into the event's `context`. */
+  context?: JsonObject;
+  /** Your own idempotency key; the collector stores one event per messageId. */
+  messageId?: string;
+}
+
+export interface IdentifyOptions extends EventOptions {
+  /** Hash `email` / `phone` traits with SHA-256 in the browser (default true). */
+  hash?: boolean;
+}
+
+export type TrackProperties<E extends string> = E extends StandardEvent
+  ? StandardProperties
+  : Properties;
+
 export interface Segmently {
-  track(event: string, properties?: Properties): void;
-  page(name?: string, properties?: Properties): void;
-  identify(userId?: string, traits?: Properties): void;
-  alias(newId: string): void;
-  group(groupId: string, traits?: Properties): void;
+  /** TikTok standard names (`AddToCart`, …) are typed; Segment spec names are mapped to them. */
+  track<E extends string>(event: E, properties?: TrackProperties<E>, options?: EventOptions): void;
+  page(name?: string, properties?: Properties, options?: EventOptions): void;
+  /** `email` and `phone` traits leave the browser only as SHA-256 (`email_sha256`, …). */
+  identify(userId?: string, traits?: Properties, options?: IdentifyOptions): void;
+  alias(newId: string, options?: EventOptions): void;
+  group(groupId: string, traits?: Properties, options?: EventOptions): void;
+  /** Forgets the user and starts a new anonymous identity. */
   reset(): void;
   flush(): Promise<void>;
   ready(fn: () => void): void;
   debug(on: boolean): void;
+  /** Per-segment UTM tagging for the visitor's own segments. */
+  utm: { tag(url: string, segmentKey?: string): string };
   readonly anonymousId: string;
+  readonly userId: string | undefined;
+  /** Events this page gave up on (too many failed attempts or too old). */
+  readonly dropped: number;
   readonly consent: ConsentApi;
 }
 
 export function createSegmently(options: SegmentlyOptions): Segmently {
-  const { writeKey, apiHost, flushAt = 20, flushInterval = 500 } = options;
+  const { writeKey, flushAt = 20, flushInterval = 500, phoneCountryCode } = options;
+  const apiHost = options.apiHost.replace(/\/$/, '');
   setDebug(options.debug ?? false);
-  const base = apiHost.replace(/\/$/, '');
-  const endpoint = `${base}/v1/batch`;
+  const pixel = typeof fetch !== 'function';
   const queue = createQueue({
     storage: options.storage ?? openStorage(),
     // Re-checked at send time so a withdrawal stops events already read from the queue.
     send: (batch) => {
       const allowed = batch.filter(admission.allowed);
-      return allowed.length
-        ? postBatch(endpoint, batchBody(writeKey, allowed))
-        : Promise.resolve({ acked: true });
+      if (!allowed.length) return Promise.resolve({ acked: true });
+      const body = batchBody(writeKey, allowed);
+      return pixel ? sendPixel(apiHost, body) : postBatch(`${apiHost}/v1/batch`, body);
     },
     flushAt,
     flushInterval,
+    maxBytes: pixel ? PIXEL_JSON_BYTES : MAX_BATCH_BYTES,
+    lock: flushLock(),
   });
   // --- consent: the gate decides, storage and the anonymous id follow analytics consent ---
   const analytics = () => isGranted(consent.api.get(), 'analytics');
   const consent = createConsent({
     options: options.consent,
-    apiHost: base,
+    apiHost,
     writeKey,
-    anonymousId: () => anonymousId,
+    anonymousId: () => identity.anonymousId,
     onChange(before) {
-      if (!analytics() && isGranted(before, 'analytics')) {
-        anonymousId = anonymousIdFor(false);
-        void queue.drop((e) => !admission.allowed(e));
-      } else if (analytics()) anonymousId = anonymousIdFor(true, anonymousId);
+      const withdrawn = !analytics() && isGranted(before, 'analytics');
+      persistLocally(analytics());
+      identity.consentChanged(withdrawn);
+      if (withdrawn) void queue.drop((e) => !admission.allowed(e));
       admission.release();
+      utm.retag();
     },
   });
   const admission = createAdmission(consent, (e) => void queue.push(e), options.consent?.hold);
-  let anonymousId = anonymousIdFor(analytics());
-  let userId: string | undefined;
+  persistLocally(analytics());
+  const identity = createIdentity(analytics);
   // --- end consent ---
+  const utm = createUtm(
+    apiHost,
+    writeKey,
+    () => identity.anonymousId,
+    () => mayPersonalize(consent.api.get()),
+  );
+  let touches: Touches = landingTouches(location.search);
 
-  function emit(type: EventType, fields: Partial<WireEvent>): void {
+  function emit(
+    type: EventType,
+    fields: Partial<WireEvent>,
+    { timestamp, context, messageId }: EventOptions = {},
+    hashing?: Promise<Properties>,
+  ): void {
+    const { userId } = identity;
     const event: WireEvent = {
       type,
-      messageId: uuidv7(),
-      anonymousId,
+      messageId: messageId ?? uuidv7(),
+      anonymousId: identity.anonymousId,
       ...(userId ? { userId } : {}),
       ...fields,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: {
         library: LIBRARY,
         page: pageContext(),
         userAgent: navigator.userAgent,
         locale: navigator.language,
+        session: touchSession(),
+        ...touches,
+        ...context,
       },
     };
-    admission.admit(event);
+    if (hashing) void hashing.then((traits) => admission.admit({ ...event, traits }));
+    else admission.admit(event);
   }
 
-  const api: Segmently = {
-    track: safe((event: string, properties: Properties = {}) =>
-      emit('track', { event, properties }),
-    ),
-    page: safe((name?: string, properties: Properties = {}) =>
-      emit('page', { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } }),
-    ),
-    identify: safe((id?: string, traits: Properties = {}) => {
-      if (id) userId = id;
-      emit('identify', { traits });
+  const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
+    touches = landingTouches(location.search);
+    emit(
+      'page',
+      { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } },
+      options,
+    );
+  };
+
+  const api = {
+    track: safe((name: string, props: Properties = {}, options?: EventOptions) => {
+      const { event, properties } = toStandardEvent(name, props);
+      const problems = standardEventProblems(event, properties);
+      if (problems.length) debugLog(`${event}: ${problems.join('; ')}`, properties);
+      emit('track', { event, properties }, options);
     }),
-    alias: safe((newId: string) => {
-      emit('alias', { previousId: userId ?? anonymousId, userId: newId });
-      userId = newId;
+    page: safe(page),
+    identify: safe((id?: string, traits: Properties = {}, options: IdentifyOptions = {}) => {
+      if (id) identity.setUserId(id);
+      const hashing = options.hash !== false && (traits.email || traits.phone);
+      emit(
+        'identify',
+        { traits },
+        options,
+        hashing ? hashTraits(traits, phoneCountryCode) : undefined,
+      );
     }),
-    group: safe((groupId: string, traits: Properties = {}) => emit('group', { groupId, traits })),
+    alias: safe((newId: string, options?: EventOptions) => {
+      emit(
+        'alias',
+        { previousId: identity.userId ?? identity.anonymousId, userId: newId },
+        options,
+      );
+      identity.setUserId(newId);
+    }),
+    group: safe((groupId: string, traits: Properties = {}, options?: EventOptions) =>
+      emit('group', { groupId, traits }, options),
+    ),
     reset: safe(() => {
-      userId = undefined;
-      anonymousId = anonymousIdFor(false);
-      if (analytics()) anonymousId = anonymousIdFor(true);
+      identity.reset();
+      utm.retag();
     }),
     flush: () => queue.flush().catch(debugLog),
     ready: safe((fn: () => void) => fn()),
-    debug: safe((on: boolean) => setDebug(on)),
+    debug: safe(setDebug),
+    utm: { tag: utm.tag },
     get anonymousId() {
-      return anonymousId;
+      return identity.anonymousId;
+    },
+    get userId() {
+      return identity.userId;
+    },
+    get dropped() {
+      return queue.dropped;
     },
     consent: consent.api,
   } as Segmently;
 
   const sendQueuedOnExit = () => {
-    for (const body of bodiesWithin(writeKey, queue.takeForUnload(), KEEPALIVE_BYTES))
-      sendOnUnload(endpoint, body);
+    const max = pixel ? PIXEL_JSON_BYTES : KEEPALIVE_BYTES;
+    for (const chunk of chunkEvents(queue.takeForUnload(), MAX_BATCH_EVENTS, max))
+      sendOnUnload(apiHost, batchBody(writeKey, chunk));
   };
   addEventListener('pagehide', sendQueuedOnExit);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') sendQueuedOnExit();
   });
+  addEventListener('online', () => void queue.flush());
 
   consent.start();
-  if (options.autoPage !== false) api.page();
-  else if (analytics()) void queue.flush();
+  if (options.autoPage !== false) {
+    page();
+    watchNavigations((previous) => {
+      setReferrer(previous);
+      page();
+    });
+  } else if (analytics()) void queue.flush();
   return api;
 }

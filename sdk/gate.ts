@@ -1,4 +1,9 @@
-import { type ConsentContext, consentDenial } from '../shared/consent.js';
+import {
+  type CategoryPreferences,
+  type ConsentContext,
+  consentDenial,
+  isGranted,
+} from '../shared/consent.js';
 import type { WireEvent } from '../shared/wire.js';
 
 /**
@@ -16,4 +21,12 @@ export function mayStillSend(event: WireEvent, now: ConsentContext): boolean {
     ...event,
     context: { ...event.context, consent: { ...event.context?.consent, ...now } },
   });
+}
+
+/**
+ * May the SDK ask the collector for the visitor's segments and personalise links with them?
+ * Only with personalization or marketing consent.
+ */
+export function mayPersonalize(prefs: CategoryPreferences): boolean {
+  return isGranted(prefs, 'personalization') || isGranted(prefs, 'marketing');
 }

@@ -1,5 +1,22 @@
 export type { CategoryPreferences, ConsentCategory, ConsentContext } from '../shared/consent.js';
-export type { WireEvent } from '../shared/wire.js';
-export { createSegmently, type Segmently, type SegmentlyOptions } from './client.js';
+export {
+  type ContentItem,
+  SEGMENT_EVENT_MAP,
+  STANDARD_EVENTS,
+  type StandardEvent,
+  type StandardProperties,
+} from '../shared/events.js';
+export type { MeSegment, MeSegmentsResponse, UtmTemplate } from '../shared/me-segments.js';
+export type { Campaign, WireEvent } from '../shared/wire.js';
+export {
+  createSegmently,
+  type EventOptions,
+  type IdentifyOptions,
+  type Properties,
+  type Segmently,
+  type SegmentlyOptions,
+  type TrackProperties,
+} from './client.js';
 export type { ConsentApi } from './consent/core.js';
 export type { BannerTexts, ConsentOptions } from './consent/options.js';
+export { hashEmail, hashPhone, normalizeEmail, normalizePhone } from './hash.js';

@@ -1,4 +1,4 @@
-import { createStore, del, delMany, entries, get, set, type UseStore } from 'idb-keyval';
+import { createStore, promisifyRequest as done, type UseStore } from 'idb-keyval';
 
 /** The SDK's only door to IndexedDB; falls back to memory where IndexedDB is missing or throws. */
 export interface Storage {
@@ -23,14 +23,31 @@ export function memoryStorage(): Storage {
   };
 }
 
+/**
+ * Built on idb-keyval's store and request helpers only: its get/set/… default to a second
+ * database the bundle would carry for nothing, and `entries` here reads just the prefix.
+ */
 function idbStorage(store: UseStore): Storage {
+  const write = (fn: (s: IDBObjectStore) => void) =>
+    store('readwrite', (s) => {
+      fn(s);
+      return done(s.transaction);
+    });
   return {
-    get: (key) => get(key, store),
-    set: (key, value) => set(key, value, store),
-    del: (key) => del(key, store),
-    delMany: (keys) => delMany(keys, store),
-    entries: async <T>(prefix: string) =>
-      (await entries<string, T>(store)).filter(([k]) => String(k).startsWith(prefix)),
+    get: (key) => store('readonly', (s) => done(s.get(key))),
+    set: (key, value) => write((s) => s.put(value, key)),
+    del: (key) => write((s) => s.delete(key)),
+    delMany: (keys) =>
+      write((s) => {
+        for (const k of keys) s.delete(k);
+      }),
+    entries: <T>(prefix: string) =>
+      store('readonly', (s) => {
+        const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+        return Promise.all([done(s.getAllKeys(range)), done(s.getAll(range))]).then(
+          ([keys, values]) => keys.map((k, i) => [String(k), values[i] as T] as [string, T]),
+        );
+      }),
   };
 }
 

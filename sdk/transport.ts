@@ -1,3 +1,4 @@
+import { PIXEL_PATH } from '../shared/pixel.js';
 import type { WireEvent } from '../shared/wire.js';
 
 export interface SendResult {
@@ -5,6 +6,8 @@ export interface SendResult {
   acked: boolean;
   /** Milliseconds the collector asked us to wait (429 / 503 Retry-After). */
   retryAfter?: number;
+  /** Set when the collector answered with a retryable error (not a network failure). */
+  status?: number;
 }
 
 /**
@@ -13,6 +16,32 @@ export interface SendResult {
  */
 export function batchBody(writeKey: string, batch: WireEvent[]): string {
   return JSON.stringify({ writeKey, sentAt: new Date().toISOString(), batch });
+}
+
+const byteLength = (s: string) => new TextEncoder().encode(s).length;
+
+/** Splits events, in order, into batches of at most `maxCount` whose body fits `maxBytes`. */
+export function chunkEvents(
+  events: WireEvent[],
+  maxCount: number,
+  maxBytes: number,
+): WireEvent[][] {
+  const envelope = byteLength(batchBody('', [])) + 64;
+  const chunks: WireEvent[][] = [];
+  let chunk: WireEvent[] = [];
+  let size = envelope;
+  for (const event of events) {
+    const bytes = byteLength(JSON.stringify(event)) + 1;
+    if (chunk.length && (size + bytes > maxBytes || chunk.length >= maxCount)) {
+      chunks.push(chunk);
+      chunk = [];
+      size = envelope;
+    }
+    chunk.push(event);
+    size += bytes;
+  }
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
 }
 
 export async function postBatch(
@@ -27,6 +56,8 @@ export async function postBatch(
       keepalive,
       credentials: 'omit',
       headers: { 'Content-Type': 'text/plain' },
+      // A hung request would hold the flush lock, and with it every tab's queue.
+      signal: AbortSignal.timeout?.(30_000),
     });
     if (res.ok) return { acked: true };
     const retryAfter = Number(res.headers.get('Retry-After')) * 1000 || undefined;
@@ -34,35 +65,34 @@ export async function postBatch(
     // rejected payload in its failed-events table, so dropping it here loses nothing.
     const permanent =
       res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-    return { acked: permanent, retryAfter };
+    return { acked: permanent, retryAfter, status: res.status };
   } catch {
     return { acked: false };
   }
 }
 
-/** Splits events into request bodies that each fit in `maxBytes` (UTF-8). */
-export function bodiesWithin(writeKey: string, events: WireEvent[], maxBytes: number): string[] {
-  const encoder = new TextEncoder();
-  const envelope = encoder.encode(batchBody(writeKey, [])).length;
-  const bodies: string[] = [];
-  let chunk: WireEvent[] = [];
-  let size = envelope;
-  for (const event of events) {
-    const bytes = encoder.encode(JSON.stringify(event)).length + 1;
-    if (chunk.length && size + bytes > maxBytes) {
-      bodies.push(batchBody(writeKey, chunk));
-      chunk = [];
-      size = envelope;
-    }
-    chunk.push(event);
-    size += bytes;
-  }
-  if (chunk.length) bodies.push(batchBody(writeKey, chunk));
-  return bodies;
+/** The pixel URL carrying `body` as base64url (UTF-8 safe). */
+export function pixelUrl(apiHost: string, body: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(body)) binary += String.fromCharCode(byte);
+  const d = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${apiHost}${PIXEL_PATH}?d=${d}`;
 }
 
-/** Last-chance send as the page goes away: sendBeacon, or a keepalive fetch without it. */
-export function sendOnUnload(endpoint: string, body: string): void {
-  const beacon = navigator.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }));
-  if (!beacon) void postBatch(endpoint, body, true);
+/** For browsers without fetch: the collector answers every pixel with a GIF once ingested. */
+export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
+  return new Promise((resolve) => {
+    const img = new Image();
+    img.onload = () => resolve({ acked: true });
+    img.onerror = () => resolve({ acked: false });
+    img.src = pixelUrl(apiHost, body);
+  });
+}
+
+/** Last-chance send as the page goes away: sendBeacon, a keepalive fetch, or a pixel. */
+export function sendOnUnload(apiHost: string, body: string): void {
+  const endpoint = `${apiHost}/v1/batch`;
+  if (navigator.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) return;
+  if (typeof fetch === 'function') void postBatch(endpoint, body, true);
+  else void sendPixel(apiHost, body);
 }

@@ -28,7 +28,10 @@ export interface EventContext {
   page?: PageContext;
   userAgent?: string;
   locale?: string;
+  /** Last touch: the latest landing with `utm_*` or click ids. */
   campaign?: Campaign;
+  /** First touch: the first such landing this browser saw. */
+  firstCampaign?: Campaign;
   consent?: ConsentContext;
   session?: { id: string; start: string };
   [key: string]: unknown;

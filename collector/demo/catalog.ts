@@ -43,3 +43,11 @@ export const CATALOG: Product[] = [
 ];
 
 export const productById = (id: string) => CATALOG.find((p) => p.id === id);
+
+/** Products whose name or description mentions every word of the query. */
+export function searchCatalog(query: string): Product[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return CATALOG.filter((p) =>
+    words.every((w) => `${p.name} ${p.description}`.toLowerCase().includes(w)),
+  );
+}

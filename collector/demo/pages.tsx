@@ -3,6 +3,10 @@ import { CATALOG, CURRENCY, type Product } from './catalog.js';
 
 const price = (p: number) => `€${p.toFixed(2)}`;
 
+/** The documented no-JS pageview: one event, base64url JSON in `d` (see README). */
+const noscriptPixel = (writeKey: string) =>
+  `/v1/p.gif?d=${Buffer.from(JSON.stringify({ writeKey, type: 'page' })).toString('base64url')}`;
+
 export function Layout(props: { title: string; writeKey: string; children: Child }) {
   return (
     <html lang="en">
@@ -36,25 +40,53 @@ export function Layout(props: { title: string; writeKey: string; children: Child
             Cart (<span id="cart-count">0</span>)
           </a>
         </header>
+        <noscript>
+          <img src={noscriptPixel(props.writeKey)} width="1" height="1" alt="" />
+        </noscript>
+        <search>
+          <form id="search" action="/demo/search">
+            <input type="search" name="q" aria-label="Search the shop" placeholder="Search…" />
+            <button type="submit">Search</button>
+          </form>
+        </search>
         <main>{props.children}</main>
         <footer>
-          A demo shop instrumented with Segmently. <a href="/demo/privacy">Privacy</a> ·{' '}
+          A demo shop instrumented with Segmently · <a href="/demo/privacy">Privacy</a> ·{' '}
           <button type="button" id="privacy-settings">
             Privacy settings
-          </button>
+          </button>{' '}
+          ·{' '}
+          <a href="/demo/brew-guide.txt" id="download" download>
+            Brew guide
+          </a>{' '}
+          ·{' '}
+          <a href="mailto:hello@bean-burr.example" id="contact">
+            Contact us
+          </a>{' '}
+          ·{' '}
+          <a href="/demo?promo=deals" id="deals" data-segmently-utm>
+            Deals for you
+          </a>
         </footer>
       </body>
     </html>
   );
 }
 
-export function ProductList() {
+export function ProductList({
+  products = CATALOG,
+  query,
+}: {
+  products?: Product[];
+  query?: string;
+}) {
   return (
     <>
-      <h1>Coffee gear</h1>
-      <ul class="grid">
-        {CATALOG.map((p) => (
-          <li>
+      <h1>{query === undefined ? 'Coffee gear' : `Results for “${query}”`}</h1>
+      {query !== undefined && products.length === 0 && <p>Nothing matches.</p>}
+      <ul class="grid" id="results" data-query={query}>
+        {products.map((p) => (
+          <li data-id={p.id} data-name={p.name} data-price={String(p.price)}>
             <a href={`/demo/product/${p.id}`} class="card">
               <span class="emoji">{p.emoji}</span>
               <strong>{p.name}</strong>
@@ -82,9 +114,15 @@ export function ProductPage({ product }: { product: Product }) {
       <p class="price">{price(product.price)}</p>
       <button type="button" id="add-to-cart">
         Add to cart
+      </button>{' '}
+      <button type="button" id="add-to-wishlist">
+        ♡ Wishlist
       </button>
       <p id="added" hidden>
         Added to your cart.
+      </p>
+      <p id="wished" hidden>
+        Saved to your wishlist.
       </p>
       {product.video && <ProductVideo {...product.video} />}
     </article>
@@ -169,6 +207,30 @@ export function ThanksPage() {
       <p>
         Your order <strong id="order-id" /> is on its way.
       </p>
+      <form id="register-form">
+        <h2>Save your details for next time</h2>
+        <label>
+          Password <input type="password" name="password" autocomplete="new-password" required />
+        </label>
+        <button type="submit" id="register">
+          Create account
+        </button>
+        <p id="registered" hidden>
+          Account created.
+        </p>
+      </form>
+      <form id="subscribe-form">
+        <h2>Brewing tips, monthly</h2>
+        <label>
+          E-mail <input type="email" name="email" autocomplete="email" required />
+        </label>
+        <button type="submit" id="subscribe">
+          Subscribe
+        </button>
+        <p id="subscribed" hidden>
+          Subscribed.
+        </p>
+      </form>
       <a href="/demo">Keep shopping</a>
     </>
   );

@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { ensureDemoSource } from '../sources/demo-source.js';
-import { productById } from './catalog.js';
+import { productById, searchCatalog } from './catalog.js';
 import {
   CartPage,
   CheckoutPage,
@@ -14,6 +14,8 @@ import {
   ProductPage,
   ThanksPage,
 } from './pages.js';
+
+const BREW_GUIDE = 'Bean & Burr brew guide\n\n18 g coffee, 36 g water, 28 seconds.\n';
 
 const file = (name: string) => new URL(`./public/${name}`, import.meta.url);
 const asset = (name: string) => readFileSync(file(name), 'utf8');
@@ -38,6 +40,15 @@ export function demoRoutes({ sources }: AppDeps) {
     ).toString()}`;
 
   app.get('/', async (c) => c.html(await page('Shop', <ProductList />)));
+  app.get('/search', async (c) => {
+    const query = (c.req.query('q') ?? '').trim();
+    return c.html(
+      await page('Search', <ProductList products={searchCatalog(query)} query={query} />),
+    );
+  });
+  app.get('/brew-guide.txt', (c) =>
+    c.body(BREW_GUIDE, 200, { 'Content-Type': 'text/plain; charset=utf-8' }),
+  );
   app.get('/product/:id', async (c) => {
     const product = productById(c.req.param('id'));
     if (!product) throw new ApiError(404, 'product_not_found', 'No such product');

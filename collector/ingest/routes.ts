@@ -1,11 +1,13 @@
 import { type Context, Hono } from 'hono';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../shared/limits.js';
+import { PIXEL_PATH } from '../../shared/pixel.js';
 import { type BatchResponse, EVENT_TYPES, type RejectedEvent } from '../../shared/wire.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { authenticateSource } from './auth.js';
 import { readJsonBody } from './body.js';
 import { EVENT_FILTERS, type IngestRequest } from './filters.js';
+import { pixelHandler } from './pixel.js';
 import { toEventRow } from './to-row.js';
 import { checkEvent, type ValidEvent } from './validate.js';
 import type { EventRow, FailedRow } from './writer.js';
@@ -37,7 +39,8 @@ function dropReason(event: ValidEvent, request: IngestRequest): string | undefin
   return undefined;
 }
 
-export function ingestRoutes({ sources, writer, now, metrics, drops }: AppDeps) {
+export function ingestRoutes(deps: AppDeps) {
+  const { sources, writer, now, metrics, drops } = deps;
   const app = new Hono();
   const accepted = metrics.counter(
     'segmently_events_accepted_total',
@@ -52,8 +55,8 @@ export function ingestRoutes({ sources, writer, now, metrics, drops }: AppDeps) 
     'Valid events not stored, by reason',
   );
 
-  async function ingest(c: Context, single?: string) {
-    const body = await readJsonBody(c, single ? MAX_EVENT_BYTES : MAX_BATCH_BYTES);
+  /** The one ingest path, whatever carried the body (POST or the pixel's query string). */
+  async function ingest(c: Context, body: unknown, single?: string) {
     const source = await authenticateSource(c, body, sources);
     const { raws, batch } = eventsOf(body, single);
     const receivedAt = now();
@@ -97,7 +100,9 @@ export function ingestRoutes({ sources, writer, now, metrics, drops }: AppDeps) 
     return c.json<BatchResponse>({ accepted: acceptedCount, rejected });
   }
 
-  app.post('/v1/batch', (c) => ingest(c));
-  for (const type of EVENT_TYPES) app.post(`/v1/${type}`, (c) => ingest(c, type));
+  app.post('/v1/batch', async (c) => ingest(c, await readJsonBody(c, MAX_BATCH_BYTES)));
+  for (const type of EVENT_TYPES)
+    app.post(`/v1/${type}`, async (c) => ingest(c, await readJsonBody(c, MAX_EVENT_BYTES), type));
+  app.get(PIXEL_PATH, pixelHandler(ingest, deps));
   return app;
 }

@@ -130,7 +130,9 @@ describe('consent gating in Chromium', () => {
     });
     await eventually(async () => (await ran(page)).includes('late-analytics'));
     expect(await ran(page)).toEqual(['analytics-src', 'late-analytics']);
+    // With analytics granted: the decision, the anonymous id and the session (sdk/local.ts).
     expect(Object.keys((await browserState(page)).local).sort()).toEqual([
+      'sgm.ses',
       'sgm_aid',
       'sgm_consent',
     ]);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { parseEnv } from '../../collector/env.js';
@@ -16,8 +17,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DESKTOP_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
-/** A real collector on a libsql file, listening on a free loopback port. */
-export async function startCollector(options: { now?: () => number } = {}) {
+/**
+ * A real collector on a libsql file, listening on a free loopback port. `fixtures` routes
+ * (test pages, stand-in endpoints) are served on the same origin and answer first.
+ */
+export async function startCollector(options: { now?: () => number; fixtures?: Hono } = {}) {
+  const { fixtures, ...collectorOptions } = options;
   if (!existsSync(join(DEFAULT_SDK_DIR, 'segmently.js')))
     throw new Error('dist/ is missing: run npm run build first');
   const dir = mkdtempSync(join(tmpdir(), 'segmently-e2e-'));
@@ -26,9 +31,15 @@ export async function startCollector(options: { now?: () => number } = {}) {
     DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
     SEGMENTLY_ADMIN_TOKEN: ADMIN_TOKEN,
   });
-  const collector = await buildCollector({ env, log: silentLogger, ...options });
+  const collector = await buildCollector({ env, log: silentLogger, ...collectorOptions });
   const { source: demo } = await ensureDemoSource(collector.deps.sources);
-  const server = serve({ fetch: collector.app.fetch, port: 0, hostname: '127.0.0.1' });
+  let fetch = collector.app.fetch;
+  if (fixtures) {
+    const root = new Hono().route('/', fixtures);
+    root.all('*', (c) => collector.app.fetch(c.req.raw, c.env));
+    fetch = root.fetch;
+  }
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sql = async (query: string, args: (string | number)[] = []) =>
@@ -82,10 +93,13 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 10_000): P
 }
 
 /** One collector and one browser for a whole test file, closed after it. */
-export function collectorAndBrowser() {
+export function collectorAndBrowser(options: Parameters<typeof startCollector>[0] = {}) {
   const shared = {} as { server: E2eCollector; browser: Browser };
   beforeAll(async () => {
-    [shared.server, shared.browser] = await Promise.all([startCollector(), launchChromium()]);
+    [shared.server, shared.browser] = await Promise.all([
+      startCollector(options),
+      launchChromium(),
+    ]);
   });
   afterAll(async () => {
     await shared.browser?.close();

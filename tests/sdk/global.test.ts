@@ -40,6 +40,7 @@ describe('script tag and snippet stub', () => {
     sg.track('Fourth');
     await sg.flush();
     const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.every(([url]) => url.endsWith('/v1/batch'))).toBe(true);
     expect(calls[0]?.[0]).toBe('https://collect.example/v1/batch');
     const sent = calls.flatMap(([, init]) => JSON.parse(String(init.body)).batch);
     expect(sent.map((e: { event: string }) => e.event)).toEqual([

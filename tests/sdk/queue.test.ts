@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createQueue } from '../../sdk/queue.js';
-import { memoryStorage } from '../../sdk/storage.js';
+import { memoryStorage, openStorage } from '../../sdk/storage.js';
 import { uuidv7 } from '../../sdk/uuid.js';
 import type { WireEvent } from '../../shared/wire.js';
 
@@ -70,5 +70,32 @@ describe('queue flush ordering', () => {
     release();
     await Promise.all([first, second]);
     expect(sent).toEqual(['E1', 'E2']);
+  });
+});
+
+describe('queue on IndexedDB (fake-indexeddb)', () => {
+  it('keeps unsent events across a reload: a new page sends them, in order, once', async () => {
+    const offline = createQueue({
+      storage: openStorage(),
+      send: async () => ({ acked: false }),
+      flushAt: 100,
+      flushInterval: 60_000,
+    });
+    for (let i = 0; i < 5; i++) await offline.push(event(i));
+    await offline.flush();
+
+    const sent: string[] = [];
+    const nextPage = createQueue({
+      storage: openStorage(),
+      send: async (batch) => {
+        sent.push(...batch.map((e) => e.event as string));
+        return { acked: true };
+      },
+      flushAt: 100,
+      flushInterval: 60_000,
+    });
+    await nextPage.flush();
+    await nextPage.flush();
+    expect(sent).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
   });
 });

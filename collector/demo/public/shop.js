@@ -79,7 +79,37 @@
         currency: CURRENCY,
       });
     });
+    document.getElementById('add-to-wishlist').addEventListener('click', () => {
+      document.getElementById('wished').hidden = false;
+      sg('track', 'AddToWishlist', {
+        content_type: 'product',
+        contents: [one],
+        value: item.price,
+        currency: CURRENCY,
+      });
+    });
   }
+
+  // Search results, sent with Segment's spec name: the SDK maps it to TikTok's `Search`
+  // (products → contents) and keeps `original_event: 'Products Searched'`.
+  const results = document.getElementById('results');
+  if (results?.dataset.query !== undefined) {
+    sg('track', 'Products Searched', {
+      query: results.dataset.query,
+      products: [...results.querySelectorAll('li')].map((li) => ({
+        product_id: li.dataset.id,
+        name: li.dataset.name,
+        price: Number(li.dataset.price),
+      })),
+    });
+  }
+
+  document
+    .getElementById('download')
+    ?.addEventListener('click', () => sg('track', 'Download', { description: 'Brew guide' }));
+  document
+    .getElementById('contact')
+    ?.addEventListener('click', () => sg('track', 'Contact', { method: 'email' }));
 
   document.getElementById('checkout')?.addEventListener('click', () => {
     if (cart.items.length === 0) return;
@@ -92,8 +122,22 @@
     location.href = '/demo/checkout';
   });
 
-  document.getElementById('checkout-form')?.addEventListener('submit', async (e) => {
+  const checkoutForm = document.getElementById('checkout-form');
+  let paymentEntered = false;
+  checkoutForm?.elements.card.addEventListener('change', () => {
+    if (paymentEntered) return;
+    paymentEntered = true;
+    sg('track', 'AddPaymentInfo', {
+      cart_id: cart.id,
+      contents: contents(cart),
+      value: total(cart),
+      currency: CURRENCY,
+    });
+  });
+  checkoutForm?.addEventListener('submit', async (e) => {
     e.preventDefault();
+    // The e-mail leaves the browser only as its SHA-256 (identify hashes email and phone).
+    sg('identify', undefined, { email: checkoutForm.elements.email.value });
     const orderId = `order_${Date.now().toString(36)}`;
     sg('track', 'Purchase', {
       order_id: orderId,
@@ -188,4 +232,22 @@
 
   const orderEl = document.getElementById('order-id');
   if (orderEl) orderEl.textContent = new URLSearchParams(location.search).get('order') || '';
+
+  const done = (form, id) => {
+    form.querySelector('button').disabled = true;
+    document.getElementById(id).hidden = false;
+  };
+  const registerForm = document.getElementById('register-form');
+  registerForm?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    sg('track', 'CompleteRegistration', { method: 'password' });
+    done(registerForm, 'registered');
+  });
+  const subscribeForm = document.getElementById('subscribe-form');
+  subscribeForm?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    sg('identify', undefined, { email: subscribeForm.elements.email.value, newsletter: true });
+    sg('track', 'Subscribe', { content_name: 'Brewing tips' });
+    done(subscribeForm, 'subscribed');
+  });
 })();

@@ -1,0 +1,50 @@
+import type { Campaign } from '../shared/wire.js';
+import { localGet, localSet } from './local.js';
+
+/** Query parameter → `context.campaign` key (Segment's shape: utm_campaign → name). */
+const PARAMS: Record<string, string> = {
+  utm_source: 'source',
+  utm_medium: 'medium',
+  utm_campaign: 'name',
+  utm_term: 'term',
+  utm_content: 'content',
+  ttclid: 'ttclid',
+  fbclid: 'fbclid',
+  gclid: 'gclid',
+  msclkid: 'msclkid',
+};
+const FIRST = 'cf';
+const LAST = 'cl';
+
+/** `utm_*` (Segment's `context.campaign` shape: utm_campaign → name) and ad click ids. */
+export function parseCampaign(search: string): Campaign | undefined {
+  const query = new URLSearchParams(search);
+  const campaign: Campaign = {};
+  for (const param in PARAMS) {
+    const value = query.get(param);
+    if (value) campaign[PARAMS[param] as string] = value;
+  }
+  return Object.keys(campaign).length ? campaign : undefined;
+}
+
+export interface Touches {
+  /** Last touch: the most recent landing that carried campaign parameters. */
+  campaign?: Campaign;
+  /** First touch: the first such landing this browser saw. */
+  firstCampaign?: Campaign;
+}
+
+/**
+ * Records a page's campaign, if it has one, as the last touch (and the first touch when
+ * there was none), and returns the touches events carry; pages without campaign parameters
+ * keep the touches from before.
+ */
+export function landingTouches(search: string): Touches {
+  const campaign = parseCampaign(search);
+  if (campaign) {
+    localSet(LAST, campaign);
+    if (!localGet(FIRST)) localSet(FIRST, campaign);
+  }
+  const last = localGet<Campaign>(LAST);
+  return last ? { campaign: last, firstCampaign: localGet<Campaign>(FIRST) } : {};
+}

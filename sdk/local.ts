@@ -1,0 +1,52 @@
+/**
+ * The SDK's first-party Web Storage for analytics state (user id, session, campaign touches,
+ * segment cache, flush lease): `sgm.<key>` in localStorage while analytics consent allows,
+ * this page's memory otherwise. It never throws (blocked storage, Safari private mode, quota).
+ * The consent record and the anonymous id keep their own storage (consent/, anonymous-id.ts).
+ */
+const PREFIX = 'sgm.';
+const memory = new Map<string, string>();
+let persist = true;
+
+export function localGet<T>(key: string): T | undefined {
+  try {
+    const raw = persist ? localStorage.getItem(PREFIX + key) : memory.get(key);
+    return JSON.parse(raw ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function localSet(key: string, value: unknown): void {
+  const raw = JSON.stringify(value);
+  if (!persist) {
+    if (raw === undefined) memory.delete(key);
+    else memory.set(key, raw);
+    return;
+  }
+  try {
+    if (raw === undefined) localStorage.removeItem(PREFIX + key);
+    else localStorage.setItem(PREFIX + key, raw);
+  } catch {}
+}
+
+/**
+ * Follows analytics consent: granting moves this page's state into localStorage; denying or
+ * withdrawing moves it out and deletes every stored `sgm.` key.
+ */
+export function persistLocally(on: boolean): void {
+  if (on === persist) return;
+  persist = on;
+  try {
+    if (on) {
+      for (const [key, raw] of memory) localStorage.setItem(PREFIX + key, raw);
+      memory.clear();
+      return;
+    }
+    for (const name of Object.keys(localStorage)) {
+      if (!name.startsWith(PREFIX)) continue;
+      memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
+      localStorage.removeItem(name);
+    }
+  } catch {}
+}

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSegmently } from '../../sdk/client.js';
+import { setDebug } from '../../sdk/log.js';
+import { memoryStorage } from '../../sdk/storage.js';
+import type { WireEvent } from '../../shared/wire.js';
+
+const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) =>
+  Response.json({ accepted: 1, rejected: [] }),
+);
+const sent = () =>
+  fetchMock.mock.calls
+    .filter(([url]) => url.endsWith('/v1/batch'))
+    .flatMap(([, init]) => JSON.parse(String(init?.body)).batch as WireEvent[]);
+
+function client(autoPage = false) {
+  return createSegmently({
+    writeKey: 'wk',
+    apiHost: 'https://c.example/',
+    autoPage,
+    storage: memoryStorage(),
+    flushInterval: 60_000,
+    consent: { mode: 'opt-out', banner: false }, // granted: these tests are about delivery
+  });
+}
+
+beforeEach(() => {
+  vi.stubGlobal('fetch', fetchMock);
+  localStorage.clear();
+  history.replaceState(null, '', '/');
+});
+afterEach(() => {
+  fetchMock.mockClear();
+  vi.unstubAllGlobals();
+  setDebug(false);
+});
+
+describe('createSegmently', () => {
+  it('stamps ids, session, page and library on every event; options override', async () => {
+    const sg = client();
+    sg.track('AddToCart', { value: 5, currency: 'EUR' });
+    sg.track('Custom', {}, { messageId: 'my-id', timestamp: '2026-01-01T00:00:00.000Z' });
+    await sg.flush();
+    const [a, b] = sent();
+    expect(a).toMatchObject({
+      type: 'track',
+      event: 'AddToCart',
+      anonymousId: sg.anonymousId,
+      context: {
+        library: { name: 'segmently.js' },
+        page: { path: '/' },
+        session: { id: expect.any(String), start: expect.any(String) },
+      },
+    });
+    expect(b).toMatchObject({ messageId: 'my-id', timestamp: '2026-01-01T00:00:00.000Z' });
+    expect(b?.context?.session?.id).toBe(a?.context?.session?.id);
+  });
+
+  it('sends Segment spec names as the standard name, keeping the original', async () => {
+    const sg = client();
+    sg.track('Order Completed', { order_id: 'o1', revenue: 9, currency: 'EUR' });
+    await sg.flush();
+    expect(sent()[0]).toMatchObject({
+      event: 'Purchase',
+      properties: { original_event: 'Order Completed', value: 9 },
+    });
+  });
+
+  it('warns about malformed standard events in debug mode only', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const sg = client();
+    sg.track('Purchase', { value: 'ten' } as never);
+    expect(warn).not.toHaveBeenCalled();
+    sg.debug(true);
+    sg.track('Purchase', { value: 'ten' } as never);
+    expect(String(warn.mock.calls[0]?.[1])).toContain('value: number');
+    await sg.flush();
+    expect(sent()).toHaveLength(2); // warned, never dropped
+    warn.mockRestore();
+  });
+
+  it('identify hashes e-mail and phone before anything is queued; raw PII never leaves', async () => {
+    const sg = client();
+    sg.identify('u1', { email: ' Ada@Example.com', phone: '+1 213 373 4253', plan: 'pro' });
+    sg.track('After');
+    await vi.waitFor(async () => {
+      await sg.flush();
+      expect(
+        sent()
+          .map((e) => e.type)
+          .sort(),
+      ).toEqual(['identify', 'track']);
+    });
+    const identify = sent().find((e) => e.type === 'identify');
+    const after = sent().find((e) => e.type === 'track');
+    expect(String(identify?.timestamp) <= String(after?.timestamp)).toBe(true);
+    const body = fetchMock.mock.calls.map(([, init]) => String(init?.body)).join();
+    expect(body).not.toMatch(/ada@example|2133734253/i);
+    expect(identify?.traits).toEqual({
+      plan: 'pro',
+      email_sha256: createHash('sha256').update('ada@example.com').digest('hex'),
+      phone_sha256: createHash('sha256').update('+12133734253').digest('hex'),
+    });
+    expect(identify?.userId).toBe('u1');
+    expect(after?.userId).toBe('u1');
+  });
+
+  it('alias links ids, reset starts a new anonymous identity, both persist', async () => {
+    const sg = client();
+    const first = sg.anonymousId;
+    sg.alias('u2');
+    expect(sg.userId).toBe('u2');
+    expect(client().userId).toBe('u2'); // next page load
+    sg.reset();
+    expect(sg.userId).toBeUndefined();
+    expect(sg.anonymousId).not.toBe(first);
+    expect(client().anonymousId).toBe(sg.anonymousId);
+    await sg.flush();
+    expect(sent()[0]).toMatchObject({ type: 'alias', previousId: first, userId: 'u2' });
+  });
+
+  it('sends a pageview on load and on pushState, replaceState, back and hash changes', async () => {
+    history.replaceState(null, '', '/start?utm_source=tiktok&ttclid=T1');
+    const sg = client(true);
+    history.pushState(null, '', '/products');
+    history.replaceState({ scrolled: 1 }, ''); // same URL: not a navigation
+    history.replaceState(null, '', '/products?page=2');
+    location.hash = '#reviews';
+    await vi.waitFor(() => expect(location.hash).toBe('#reviews'));
+    await new Promise((r) => setTimeout(r, 0));
+    await sg.flush();
+    const pages = sent().filter((e) => e.type === 'page');
+    expect(pages.map((e) => `${e.context?.page?.path}${e.properties?.search ?? ''}`)).toEqual([
+      '/start?utm_source=tiktok&ttclid=T1',
+      '/products',
+      '/products?page=2',
+      '/products?page=2',
+    ]);
+    expect(pages[1]?.context?.page?.referrer).toContain('/start?utm_source=tiktok');
+    for (const p of pages) expect(p.context?.campaign).toEqual({ source: 'tiktok', ttclid: 'T1' });
+  });
+
+  it('never throws into the page, whatever it is given', () => {
+    const sg = client();
+    const bad = sg as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    for (const call of [
+      () => bad.track?.(undefined, null),
+      () => bad.identify?.({}, 'x'),
+      () => bad.page?.(1, 2, 3),
+      () =>
+        bad.ready?.(() => {
+          throw new Error('host bug');
+        }),
+      () => sg.utm.tag('http://[bad'),
+      () => bad.group?.(),
+    ])
+      expect(call).not.toThrow();
+  });
+});
+
+describe('first-party state follows analytics consent', () => {
+  it('stays in memory before a decision, is stored on grant, deleted on withdrawal', async () => {
+    history.replaceState(null, '', '/landing?utm_source=tiktok&ttclid=T1');
+    const sg = createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      storage: memoryStorage(),
+      consent: { banner: false },
+    });
+    sg.identify('u1');
+    sg.track('Before');
+    const sgmKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('sgm'));
+    expect(sgmKeys()).toEqual([]);
+
+    sg.consent.set({ analytics: true });
+    expect(sgmKeys().sort()).toEqual(
+      expect.arrayContaining(['sgm.cf', 'sgm.cl', 'sgm.ses', 'sgm.uid', 'sgm_aid', 'sgm_consent']),
+    );
+    expect(JSON.parse(localStorage.getItem('sgm.cl') as string)).toEqual({
+      source: 'tiktok',
+      ttclid: 'T1',
+    });
+
+    sg.consent.set({ analytics: false });
+    expect(sgmKeys()).toEqual(['sgm_consent']);
+    await sg.flush();
+    expect(sent().map((e) => e.event ?? e.type)).not.toContain('Before');
+  });
+});
