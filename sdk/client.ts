@@ -1,10 +1,5 @@
 import { isGranted } from '../shared/consent.js';
-import {
-  type StandardEvent,
-  type StandardProperties,
-  standardEventProblems,
-  toStandardEvent,
-} from '../shared/events.js';
+import { type StandardEvent, type StandardProperties, toStandardEvent } from '../shared/events.js';
 import { KEEPALIVE_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../shared/limits.js';
 import { PIXEL_JSON_BYTES } from '../shared/pixel.js';
 import type { EventType, JsonObject, WireEvent } from '../shared/wire.js';
@@ -13,6 +8,7 @@ import { createAdmission } from './consent/admission.js';
 import { type ConsentApi, createConsent } from './consent/core.js';
 import type { ConsentOptions } from './consent/options.js';
 import { LIBRARY, pageContext, setReferrer } from './context.js';
+import { warnIfMalformed } from './event-check.js';
 import { flushLock } from './flush-lock.js';
 import { mayPersonalize } from './gate.js';
 import { hashTraits } from './hash.js';
@@ -176,8 +172,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   const api = {
     track: safe((name: string, props: Properties = {}, options?: EventOptions) => {
       const { event, properties } = toStandardEvent(name, props);
-      const problems = standardEventProblems(event, properties);
-      if (problems.length) debugLog(`${event}: ${problems.join('; ')}`, properties);
+      warnIfMalformed(apiHost, event, properties);
       emit('track', { event, properties }, options);
     }),
     page: safe(page),

@@ -1,4 +1,5 @@
 import type { CategoryPreferences, ConsentCategory, ConsentSource } from '../../shared/consent.js';
+import { withChunk } from '../chunk-loader.js';
 import type { BannerTexts } from './options.js';
 
 /** What the lazily loaded banner chunk is given; it calls `decide` once and removes itself. */
@@ -25,12 +26,5 @@ const BANNER_FILE = '__SEGMENTLY_BANNER__';
 
 /** Fetches the banner chunk only when it must ask, so most page views never download it. */
 export function openBanner(apiHost: string, setup: BannerSetup): void {
-  if (window.segmentlyBanner) {
-    window.segmentlyBanner(setup);
-    return;
-  }
-  const script = document.createElement('script');
-  script.src = `${apiHost}/s/${BANNER_FILE}`;
-  script.onload = () => window.segmentlyBanner?.(setup);
-  document.head.append(script);
+  withChunk<Banner>(apiHost, BANNER_FILE, 'segmentlyBanner', (banner) => banner(setup));
 }

@@ -205,4 +205,28 @@ describe('delivery in Chromium', () => {
     expect(parse(row?.properties).text).toBe('ünïcødé');
     await context.close();
   });
+
+  it('fetches the standard-event check only in debug mode, warns, and still sends the event', async () => {
+    const context = await newContext(shared.browser);
+    const page = await context.newPage();
+    const chunks: string[] = [];
+    const warnings: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/s/event-check-')) chunks.push(r.url());
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    await page.goto(`${shared.server.url}/t/debug?auto=0`);
+    await track(page, 'Purchase', { value: 'ten', step: 'before' });
+    await expectRows("event = 'Purchase' AND properties->>'step' = 'before'", 1);
+    expect(chunks).toEqual([]);
+
+    await page.evaluate(() => window.segmently?.('debug', true));
+    await track(page, 'Purchase', { value: 'ten', step: 'debug' });
+    await eventually(async () => warnings.some((w) => w.includes('value: number')));
+    expect(chunks).toHaveLength(1);
+    await expectRows("event = 'Purchase' AND properties->>'step' = 'debug'", 1);
+    await context.close();
+  });
 });
