@@ -19,7 +19,7 @@ import { watchNavigations } from './pageviews.js';
 import { createQueue } from './queue.js';
 import { touchSession } from './session.js';
 import { openStorage, type Storage } from './storage.js';
-import { batchBody, chunkEvents, postBatch, sendOnUnload, sendPixel } from './transport.js';
+import { batchBody, chunkEvents, postText, sendOnUnload, sendPixel } from './transport.js';
 import { createUtm } from './utm.js';
 import { uuidv7 } from './uuid.js';
 
@@ -97,7 +97,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       const allowed = batch.filter(admission.allowed);
       if (!allowed.length) return Promise.resolve({ acked: true });
       const body = batchBody(writeKey, allowed);
-      return pixel ? sendPixel(apiHost, body) : postBatch(`${apiHost}/v1/batch`, body);
+      return pixel ? sendPixel(apiHost, body) : postText(`${apiHost}/v1/batch`, body);
     },
     flushAt,
     flushInterval,

@@ -1,5 +1,6 @@
 import { PIXEL_PATH } from '../shared/pixel.js';
 import type { WireEvent } from '../shared/wire.js';
+import { utf8 } from './bytes.js';
 
 export interface SendResult {
   /** The collector acknowledged (committed or rejected for good) every event sent. */
@@ -11,14 +12,14 @@ export interface SendResult {
 }
 
 /**
- * Posts a batch as text/plain with the write key in the body: a CORS-simple request, so the
- * browser sends no preflight and sendBeacon can carry the same body.
+ * A batch's body, with the write key inside: posted as text/plain (a CORS-simple request),
+ * so the browser sends no preflight and sendBeacon can carry the same body.
  */
 export function batchBody(writeKey: string, batch: WireEvent[]): string {
   return JSON.stringify({ writeKey, sentAt: new Date().toISOString(), batch });
 }
 
-const byteLength = (s: string) => new TextEncoder().encode(s).length;
+const byteLength = (s: string) => utf8(s).length;
 
 /** Splits events, in order, into batches of at most `maxCount` whose body fits `maxBytes`. */
 export function chunkEvents(
@@ -44,7 +45,8 @@ export function chunkEvents(
   return chunks;
 }
 
-export async function postBatch(
+/** A CORS-simple POST (text/plain, no credentials); never rejects. */
+export async function postText(
   endpoint: string,
   body: string,
   keepalive = false,
@@ -74,7 +76,7 @@ export async function postBatch(
 /** The pixel URL carrying `body` as base64url (UTF-8 safe). */
 export function pixelUrl(apiHost: string, body: string): string {
   let binary = '';
-  for (const byte of new TextEncoder().encode(body)) binary += String.fromCharCode(byte);
+  for (const byte of utf8(body)) binary += String.fromCharCode(byte);
   const d = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   return `${apiHost}${PIXEL_PATH}?d=${d}`;
 }
@@ -93,6 +95,6 @@ export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
 export function sendOnUnload(apiHost: string, body: string): void {
   const endpoint = `${apiHost}/v1/batch`;
   if (navigator.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) return;
-  if (typeof fetch === 'function') void postBatch(endpoint, body, true);
+  if (typeof fetch === 'function') void postText(endpoint, body, true);
   else void sendPixel(apiHost, body);
 }
