@@ -9,6 +9,8 @@ export interface BannerSetup {
   gpc: boolean;
   /** Open on the per-category preferences (`consent.show()`) instead of the first layer. */
   settings: boolean;
+  /** A decision is in force: Escape on the first layer may close without a new one. */
+  decided: boolean;
   policyUrl?: string;
   texts?: Record<string, Partial<BannerTexts>>;
   decide(prefs: CategoryPreferences, source: ConsentSource): void;
