@@ -1,4 +1,5 @@
-import { PIXEL_PATH } from '../shared/pixel.js';
+import { KEEPALIVE_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../shared/limits.js';
+import { PIXEL_JSON_BYTES, PIXEL_PATH } from '../shared/pixel.js';
 import type { WireEvent } from '../shared/wire.js';
 import { utf8 } from './bytes.js';
 
@@ -92,9 +93,40 @@ export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
 }
 
 /** Last-chance send as the page goes away: sendBeacon, a keepalive fetch, or a pixel. */
-export function sendOnUnload(apiHost: string, body: string): void {
+function sendOnUnload(apiHost: string, body: string): void {
   const endpoint = `${apiHost}/v1/batch`;
   if (navigator.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) return;
   if (typeof fetch === 'function') void postText(endpoint, body, true);
   else void sendPixel(apiHost, body);
+}
+
+/** Browsers without fetch send through the pixel, whose URL limits a request's size. */
+const viaPixel = () => typeof fetch !== 'function';
+
+/** Body bytes per batch request, for the queue's chunking. */
+export const maxBatchBytes = (): number => (viaPixel() ? PIXEL_JSON_BYTES : MAX_BATCH_BYTES);
+
+export function sendBatch(
+  apiHost: string,
+  writeKey: string,
+  batch: WireEvent[],
+): Promise<SendResult> {
+  const body = batchBody(writeKey, batch);
+  return viaPixel() ? sendPixel(apiHost, body) : postText(`${apiHost}/v1/batch`, body);
+}
+
+/**
+ * As the page goes away (pagehide, or hidden: mobile browsers may never fire pagehide), sends
+ * what `take` hands over, in bodies small enough for keepalive or the pixel.
+ */
+export function sendOnPageExit(apiHost: string, writeKey: string, take: () => WireEvent[]): void {
+  const send = () => {
+    const max = viaPixel() ? PIXEL_JSON_BYTES : KEEPALIVE_BYTES;
+    for (const chunk of chunkEvents(take(), MAX_BATCH_EVENTS, max))
+      sendOnUnload(apiHost, batchBody(writeKey, chunk));
+  };
+  addEventListener('pagehide', send);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') send();
+  });
 }
