@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { adminAuth } from './admin/auth.js';
 import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
+import { failedEventRoutes } from './admin/failed-events.js';
+import { profileRoutes } from './admin/profiles.js';
 import { sourceRoutes } from './admin/sources.js';
 import { consentRoutes } from './consent/routes.js';
 import { consentStatsRoutes } from './consent/stats.js';
@@ -23,6 +25,9 @@ export function createApp(deps: AppDeps) {
     await deps.database.client.execute('SELECT 1');
     return c.json({ status: 'ok' });
   });
+  app.get('/metrics', (c) =>
+    c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
+  );
   app.route('/', ingestRoutes(deps));
   app.route('/', consentRoutes(deps));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
@@ -32,6 +37,8 @@ export function createApp(deps: AppDeps) {
   admin.use('*', adminAuth(deps.adminToken));
   admin.route('/sources', sourceRoutes(deps));
   admin.route('/events', eventRoutes(deps));
+  admin.route('/failed-events', failedEventRoutes(deps));
+  admin.route('/profiles', profileRoutes(deps));
   admin.route('/drops', dropRoutes(deps));
   admin.route('/consent', consentStatsRoutes(deps));
   app.route('/api/v1', admin);

@@ -3,6 +3,7 @@ import type { DropCounter } from './drops/counter.js';
 import type { Writer } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics/registry.js';
+import type { Suppressions } from './privacy/suppressions.js';
 import type { SourceStore } from './sources/store.js';
 
 /** Everything the app needs from the outside, passed in so tests can use their own. */
@@ -20,4 +21,21 @@ export interface AppDeps {
   drops: DropCounter;
   /** The one clock (epoch ms); tests move time by passing their own. */
   now: () => number;
+  ingest: IngestOptions;
+  /** Ids erased on request, whose later events are dropped. */
+  suppressions: Suppressions;
+}
+
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export interface IngestOptions {
+  /** Read the client IP from X-Forwarded-For (TRUST_PROXY). */
+  trustProxy: boolean;
+  /** Requests per client IP. */
+  ipRate: RateLimit;
+  /** Events per source. */
+  sourceRate: RateLimit;
 }

@@ -9,6 +9,19 @@ const EnvSchema = z.object({
   SEGMENTLY_ADMIN_TOKEN: z.string().min(16).optional(),
   /** Public origin printed at start and used in links, e.g. https://collect.example.com */
   PUBLIC_URL: z.url().optional(),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Token bucket per source, in events: refill per second and bucket size. 0 = no limit. */
+  RATE_LIMIT_SOURCE_EVENTS_PER_SEC: z.coerce.number().min(0).default(20_000),
+  RATE_LIMIT_SOURCE_BURST: z.coerce.number().min(1).default(200_000),
+  /** Token bucket per client IP, in requests: refill per second and bucket size. 0 = no limit. */
+  RATE_LIMIT_IP_REQUESTS_PER_SEC: z.coerce.number().min(0).default(1_000),
+  RATE_LIMIT_IP_BURST: z.coerce.number().min(1).default(5_000),
+  /** How often the retention job deletes events older than each source's retentionDays. */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(1).default(60),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

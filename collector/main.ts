@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { parseEnv } from './env.js';
 import { jsonLogger } from './log.js';
@@ -8,10 +9,23 @@ const env = parseEnv();
 if (env.NODE_ENV === 'production' && !env.SEGMENTLY_ADMIN_TOKEN) {
   throw new Error('SEGMENTLY_ADMIN_TOKEN must be set in production');
 }
-const collector = await buildCollector({ env, log: jsonLogger });
+const collector = await buildCollector({ env, log: jsonLogger, backgroundCheckpoints: true });
 const { source: demo, created } = await ensureDemoSource(collector.deps.sources);
 
-const server = serve({ fetch: collector.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+let stopping = false;
+const SHUTTING_DOWN = JSON.stringify({
+  error: { code: 'shutting_down', message: 'The collector is restarting' },
+});
+/** Once a shutdown began, requests on open keep-alive connections are refused and closed. */
+const fetch: typeof collector.app.fetch = (req, ...rest) =>
+  stopping
+    ? new Response(SHUTTING_DOWN, {
+        status: 503,
+        headers: { 'Content-Type': 'application/json', 'Retry-After': '5', Connection: 'close' },
+      })
+    : collector.app.fetch(req, ...rest);
+
+const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const base = env.PUBLIC_URL ?? `http://localhost:${info.port}`;
   const lines = [
     `Segmently collector listening on ${base}`,
@@ -25,14 +39,23 @@ const server = serve({ fetch: collector.app.fetch, port: env.PORT, hostname: env
   process.stdout.write(`${lines.join('\n')}\n`);
 });
 
-let stopping = false;
+const GRACE_MS = 10_000;
+
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   jsonLogger('shutting down', { signal });
-  // Stop accepting connections, then commit what was already accepted, then close the file.
-  server.close();
+  // Stop accepting, let requests in flight finish (their rows commit before they answer),
+  // then flush whatever is left and close the database file.
+  const http = server as Server;
+  const drained = new Promise((resolve) => http.close(resolve));
+  // Keep-alive connections turn idle once their request is answered: close them as they do.
+  const closeIdle = setInterval(() => http.closeIdleConnections(), 50);
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, GRACE_MS).unref())]);
+  clearInterval(closeIdle);
+  http.closeAllConnections();
   await collector.close();
+  jsonLogger('stopped', { signal });
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/client.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
@@ -8,6 +9,9 @@ import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
+import { writerMetrics } from './metrics/writer-metrics.js';
+import { scheduleRetention } from './privacy/retention.js';
+import { loadSuppressions } from './privacy/suppressions.js';
 import { createSourceStore } from './sources/store.js';
 
 export const DEFAULT_SDK_DIR = fileURLToPath(new URL('../dist', import.meta.url));
@@ -17,6 +21,8 @@ export interface StartOptions {
   log: Logger;
   sdkDir?: string;
   now?: () => number;
+  /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -25,9 +31,16 @@ export async function buildCollector({
   log,
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
+  backgroundCheckpoints = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
-  const writer = createWriter(database.client);
+  const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
+  const checkpointer =
+    backgroundCheckpoints && localFile
+      ? await startCheckpointer(database.client, env.DATABASE_URL)
+      : undefined;
+  const metrics = createMetrics();
+  const writer = createWriter(database.client, undefined, writerMetrics(metrics));
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
     ? undefined
     : `sgm_admin_${randomBytes(24).toString('base64url')}`;
@@ -38,18 +51,35 @@ export async function buildCollector({
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
     sdkDir,
     log,
-    metrics: createMetrics(),
+    metrics,
     drops: createDropCounter(database.client, now),
     now,
+    ingest: {
+      trustProxy: env.TRUST_PROXY,
+      ipRate: { perSecond: env.RATE_LIMIT_IP_REQUESTS_PER_SEC, burst: env.RATE_LIMIT_IP_BURST },
+      sourceRate: {
+        perSecond: env.RATE_LIMIT_SOURCE_EVENTS_PER_SEC,
+        burst: env.RATE_LIMIT_SOURCE_BURST,
+      },
+    },
+    suppressions: await loadSuppressions(database.db),
   };
   const app = createApp(deps);
+  const stopRetention = scheduleRetention(
+    database.client,
+    now,
+    env.RETENTION_INTERVAL_MINUTES * 60_000,
+    log,
+  );
   return {
     app,
     deps,
     generatedToken,
     async close() {
+      stopRetention();
       await writer.close();
       await deps.drops.flush();
+      await checkpointer?.stop();
       database.close();
     },
   };

@@ -24,6 +24,12 @@ export function sourceRoutes({ sources }: AppDeps) {
 
   app.get('/', async (c) => c.json({ sources: await sources.list() }));
 
+  app.get('/:id', async (c) => {
+    const source = await sources.byId(c.req.param('id'));
+    if (!source) throw new ApiError(404, 'source_not_found', 'No source with this id');
+    return c.json(source);
+  });
+
   app.patch('/:id', async (c) => {
     const patch = await parseJson(c, SourceInput.partial());
     const source = await sources.update(c.req.param('id'), patch);

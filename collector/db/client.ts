@@ -31,6 +31,8 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await client.execute('PRAGMA journal_mode=WAL');
     await client.execute('PRAGMA synchronous=NORMAL');
     await client.execute('PRAGMA busy_timeout=5000');
+    // 64 MiB of page cache (default 2 MiB): inserts touch pages all over four indexes.
+    await client.execute('PRAGMA cache_size=-65536');
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });

@@ -38,6 +38,12 @@ export const events = sqliteTable(
     properties: text('properties', { mode: 'json' }).$type<Record<string, unknown>>(),
     traits: text('traits', { mode: 'json' }).$type<Record<string, unknown>>(),
     context: text('context', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Enrichment from the user agent, the locale and the IP (truncated to /24 or /48). */
+    deviceType: text('device_type'),
+    os: text('os'),
+    browser: text('browser'),
+    locale: text('locale'),
+    ipTruncated: text('ip_truncated'),
   },
   (t) => [
     uniqueIndex('events_source_message').on(t.sourceId, t.messageId),
@@ -84,6 +90,18 @@ export const consentRecords = sqliteTable(
     index('consent_source_anonymous').on(t.sourceId, t.anonymousId),
     index('consent_source_received').on(t.sourceId, t.receivedAt),
   ],
+);
+
+/** Ids erased on request: later events carrying them are dropped. Only a hash is kept. */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    idHash: text('id_hash').notNull(),
+    /** `*`: every source. */
+    sourceId: text('source_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.idHash, t.sourceId] })],
 );
 
 /** Valid events not stored (consent, bots, ...), counted per source, UTC day and reason. */

@@ -6,7 +6,10 @@ import { ApiError } from '../errors.js';
  * Reads a request body as JSON whatever its content type (sendBeacon and analytics.js send
  * text/plain), inflating gzip, and refusing anything larger than `maxBytes` once inflated.
  */
-export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  c: Context,
+  maxBytes: number,
+): Promise<{ json: unknown; bytes: number }> {
   const declared = Number(c.req.header('Content-Length'));
   if (declared > maxBytes) throw tooLarge(maxBytes);
   let bytes: Buffer = Buffer.from(await c.req.arrayBuffer());
@@ -28,11 +31,13 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) throw new ApiError(400, 'empty_body', 'Request body is empty');
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return { json: JSON.parse(utf8.decode(bytes)), bytes: bytes.length };
   } catch {
     throw new ApiError(400, 'invalid_json', 'Body is not valid UTF-8 JSON');
   }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function tooLarge(maxBytes: number) {
   return new ApiError(413, 'payload_too_large', `Body exceeds ${maxBytes} bytes`);

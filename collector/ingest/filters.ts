@@ -1,11 +1,22 @@
 import { consentFilter } from '../consent/event-filter.js';
+import type { Suppressions } from '../privacy/suppressions.js';
 import type { Source } from '../sources/store.js';
+import { userAgentOf } from './enrich.js';
+import { deviceOf } from './user-agent.js';
 import type { ValidEvent } from './validate.js';
 
 /** What a filter knows about the request an event came in. */
 export interface IngestRequest {
   source: Source;
   headers: (name: string) => string | undefined;
+  /** The sender's address, for truncation and rate limits only: never stored whole. */
+  ip: string | undefined;
+  suppressions: Suppressions;
+  /**
+   * A browser sent this request, so its User-Agent and Accept-Language describe the visitor.
+   * Unset: decided by the Origin header (a pixel GET carries none, so its route says so).
+   */
+  fromBrowser?: boolean;
 }
 
 /**
@@ -15,4 +26,16 @@ export interface IngestRequest {
  */
 export type EventFilter = (event: ValidEvent, req: IngestRequest) => string | undefined;
 
-export const EVENT_FILTERS: EventFilter[] = [consentFilter];
+/** Crawlers and headless browsers (HeadlessChrome included) are not visitors. */
+export const botFilter: EventFilter = (event, req) =>
+  deviceOf(userAgentOf(event, req)).bot ? 'bot' : undefined;
+
+/** Ids erased through the privacy API stay erased. */
+export const suppressedFilter: EventFilter = (event, req) => {
+  for (const id of [event.userId, event.anonymousId, event.previousId]) {
+    if (id && req.suppressions.has(req.source.id, id)) return 'suppressed';
+  }
+  return undefined;
+};
+
+export const EVENT_FILTERS: EventFilter[] = [botFilter, suppressedFilter, consentFilter];

@@ -3,14 +3,12 @@ import type { Context } from 'hono';
 import { PIXEL_MAX_PARAM } from '../../shared/pixel.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { isRecord, type JsonRecord } from './ingest-events.js';
 
 /** The smallest transparent 1×1 GIF (43 bytes). */
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 type Ingest = (c: Context, body: unknown, single?: string) => Promise<unknown>;
-type JsonRecord = Record<string, unknown>;
-const isRecord = (v: unknown): v is JsonRecord =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `d` is base64url of UTF-8 JSON: a /v1/batch body, or one event with `writeKey` in it. */
 export function decodePixelData(d: string | undefined): JsonRecord {

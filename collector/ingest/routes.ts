@@ -1,108 +1,126 @@
 import { type Context, Hono } from 'hono';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../../shared/limits.js';
 import { PIXEL_PATH } from '../../shared/pixel.js';
-import { type BatchResponse, EVENT_TYPES, type RejectedEvent } from '../../shared/wire.js';
+import { EVENT_TYPES, type EventType } from '../../shared/wire.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { authenticateSource } from './auth.js';
 import { readJsonBody } from './body.js';
-import { EVENT_FILTERS, type IngestRequest } from './filters.js';
+import { clientIp } from './client-ip.js';
+import { checkOrigin, ingestCors } from './cors.js';
+import type { IngestRequest } from './filters.js';
+import { createIngest, type IngestBatch, isRecord } from './ingest-events.js';
 import { pixelHandler } from './pixel.js';
-import { toEventRow } from './to-row.js';
-import { checkEvent, type ValidEvent } from './validate.js';
-import type { EventRow, FailedRow } from './writer.js';
+import { createTokenBuckets } from './rate-limit.js';
 
-type JsonRecord = Record<string, unknown>;
-const isRecord = (v: unknown): v is JsonRecord =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The short paths Segment's analytics.js posts to when its apiHost points here. */
+const SHORT_PATHS: Record<string, EventType | 'batch'> = {
+  t: 'track',
+  p: 'page',
+  i: 'identify',
+  a: 'alias',
+  g: 'group',
+  s: 'screen',
+  b: 'batch',
+};
 
-/** Batch-level `context` and `sentAt` apply to every event of the batch (Segment's /v1/batch). */
-function eventsOf(
-  body: unknown,
-  single: string | undefined,
-): { raws: unknown[]; batch: JsonRecord } {
+function batchOf(body: unknown, single: string | undefined, bytes: number): IngestBatch {
   if (!isRecord(body)) throw new ApiError(400, 'invalid_body', 'Body must be a JSON object');
-  if (single) return { raws: [{ ...body, type: single }], batch: {} };
+  if (single) return { raws: [{ ...body, type: single }], measure: false };
   if (!Array.isArray(body.batch))
     throw new ApiError(400, 'invalid_batch', 'Body must have a batch array');
   if (body.batch.length > MAX_BATCH_EVENTS) {
     throw new ApiError(413, 'too_many_events', `A batch holds at most ${MAX_BATCH_EVENTS} events`);
   }
-  return { raws: body.batch, batch: body };
+  return {
+    raws: body.batch,
+    context: isRecord(body.context) ? body.context : undefined,
+    sentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
+    measure: bytes > MAX_EVENT_BYTES,
+  };
 }
 
-function dropReason(event: ValidEvent, request: IngestRequest): string | undefined {
-  for (const filter of EVENT_FILTERS) {
-    const reason = filter(event, request);
-    if (reason) return reason;
-  }
-  return undefined;
+function rateLimited(scope: string, retryAfter: number): ApiError {
+  return new ApiError(
+    429,
+    'rate_limited',
+    `Too many ${scope === 'ip' ? 'requests from this address' : 'events for this source'}`,
+    { scope },
+    { 'Retry-After': String(retryAfter) },
+  );
 }
 
+/** Segment's HTTP API: parse → auth → origin → rate limit → validate → filter → enrich → write. */
 export function ingestRoutes(deps: AppDeps) {
-  const { sources, writer, now, metrics, drops } = deps;
+  const { sources, now, metrics, ingest: options, suppressions } = deps;
   const app = new Hono();
-  const accepted = metrics.counter(
-    'segmently_events_accepted_total',
-    'Events acknowledged to senders',
+  const ingestEvents = createIngest(deps);
+  const refused = metrics.counter(
+    'segmently_requests_refused_total',
+    'Ingest requests refused as a whole, by code',
   );
-  const rejectedTotal = metrics.counter(
-    'segmently_events_rejected_total',
-    'Events rejected as invalid, by code',
-  );
-  const dropped = metrics.counter(
-    'segmently_events_dropped_total',
-    'Valid events not stored, by reason',
-  );
+  const perIp = createTokenBuckets({ ...options.ipRate, now });
+  const perSource = createTokenBuckets({ ...options.sourceRate, now });
 
-  /** The one ingest path, whatever carried the body (POST or the pixel's query string). */
-  async function ingest(c: Context, body: unknown, single?: string) {
-    const source = await authenticateSource(c, body, sources);
-    const { raws, batch } = eventsOf(body, single);
-    const receivedAt = now();
-    const batchSentAt = typeof batch.sentAt === 'string' ? Date.parse(batch.sentAt) : undefined;
-    const batchContext = isRecord(batch.context) ? batch.context : undefined;
-    const measure = Number(c.req.header('Content-Length') ?? MAX_BATCH_BYTES) > MAX_EVENT_BYTES;
-
-    const rows: EventRow[] = [];
-    const failed: FailedRow[] = [];
-    const rejected: RejectedEvent[] = [];
-    const request: IngestRequest = { source, headers: (name) => c.req.header(name) };
-    let acceptedCount = 0;
-    raws.forEach((raw, index) => {
-      const withContext =
-        batchContext && isRecord(raw)
-          ? { ...raw, context: { ...batchContext, ...(raw.context as JsonRecord) } }
-          : raw;
-      const json = measure ? JSON.stringify(raw) : '';
-      const checked = checkEvent(withContext, Buffer.byteLength(json));
-      if (checked.ok) {
-        const reason = dropReason(checked.event, request);
-        if (reason) {
-          dropped.inc({ reason });
-          drops.add(source.id, reason);
-        } else rows.push(toEventRow(source.id, checked.event, receivedAt, batchSentAt));
-        acceptedCount++;
-      } else {
-        rejectedTotal.inc({ code: checked.reject.code });
-        rejected.push({ index, ...checked.reject });
-        failed.push([
-          source.id,
-          receivedAt,
-          checked.reject.code,
-          checked.reject.message,
-          json || JSON.stringify(raw) || 'null',
-        ]);
+  /** Refused requests are counted by code, whichever step refused them. */
+  const counted =
+    (handler: (c: Context) => Promise<Response>) =>
+    async (c: Context): Promise<Response> => {
+      try {
+        return await handler(c);
+      } catch (err) {
+        if (err instanceof ApiError) refused.inc({ code: err.code });
+        throw err;
       }
-    });
-    await writer.write(rows, failed);
-    accepted.inc({}, acceptedCount);
-    return c.json<BatchResponse>({ accepted: acceptedCount, rejected });
+    };
+
+  function limitIp(c: Context): string | undefined {
+    const ip = clientIp(c, options.trustProxy);
+    const wait = ip ? perIp.take(ip) : 0;
+    if (wait) throw rateLimited('ip', wait);
+    return ip;
   }
 
-  app.post('/v1/batch', async (c) => ingest(c, await readJsonBody(c, MAX_BATCH_BYTES)));
-  for (const type of EVENT_TYPES)
-    app.post(`/v1/${type}`, async (c) => ingest(c, await readJsonBody(c, MAX_EVENT_BYTES), type));
-  app.get(PIXEL_PATH, pixelHandler(ingest, deps));
+  /** The one ingest path, whatever carried the body (a POST or the pixel's query string). */
+  async function ingestBody(
+    c: Context,
+    ip: string | undefined,
+    body: unknown,
+    bytes: number,
+    single?: string,
+    fromBrowser?: boolean,
+  ) {
+    const source = await authenticateSource(c, body, sources);
+    checkOrigin(c, source);
+    const batch = batchOf(body, single, bytes);
+    const sourceWait = perSource.take(source.id, batch.raws.length);
+    if (sourceWait) throw rateLimited('source', sourceWait);
+    const request: IngestRequest = {
+      source,
+      headers: (name) => c.req.header(name),
+      ip,
+      suppressions,
+      fromBrowser,
+    };
+    return c.json(await ingestEvents(batch, request));
+  }
+
+  const post = (single?: EventType) =>
+    counted(async (c) => {
+      const ip = limitIp(c);
+      const { json, bytes } = await readJsonBody(c, single ? MAX_EVENT_BYTES : MAX_BATCH_BYTES);
+      return ingestBody(c, ip, json, bytes, single);
+    });
+
+  app.use('/v1/*', ingestCors(sources));
+  app.post('/v1/batch', post());
+  for (const type of EVENT_TYPES) app.post(`/v1/${type}`, post(type));
+  for (const [path, type] of Object.entries(SHORT_PATHS)) {
+    app.post(`/v1/${path}`, post(type === 'batch' ? undefined : type));
+  }
+  // An image request carries no Origin, but only browsers load pixels.
+  const pixelIngest = (c: Context, body: unknown, single?: string) =>
+    counted((c) => ingestBody(c, limitIp(c), body, 0, single, true))(c);
+  app.get(PIXEL_PATH, pixelHandler(pixelIngest, deps));
   return app;
 }

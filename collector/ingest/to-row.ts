@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Enrichment } from './enrich.js';
 import type { ValidEvent } from './validate.js';
 import type { EventRow } from './writer.js';
 
@@ -23,6 +24,7 @@ export function toEventRow(
   event: ValidEvent,
   receivedAt: number,
   batchSentAt: number | undefined,
+  enrichment: Enrichment,
 ): EventRow {
   return [
     sourceId,
@@ -35,8 +37,15 @@ export function toEventRow(
     event.groupId ?? null,
     correctedTimestamp(event, batchSentAt, receivedAt),
     receivedAt,
-    event.properties ?? null,
-    event.traits ?? null,
-    event.context ?? null,
+    jsonOrNull(event.properties),
+    jsonOrNull(event.traits),
+    jsonOrNull(enrichment.context ?? undefined),
+    enrichment.deviceType,
+    enrichment.os,
+    enrichment.browser,
+    enrichment.locale,
+    enrichment.ipTruncated,
   ];
 }
+
+const jsonOrNull = (v: object | undefined) => (v === undefined ? null : JSON.stringify(v));

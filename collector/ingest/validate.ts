@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { MAX_EVENT_BYTES } from '../../shared/limits.js';
 import { EVENT_TYPES, type RejectedEvent } from '../../shared/wire.js';
 
+/** The largest time a JavaScript Date can hold. */
+const MAX_TIME = 8.64e15;
+/** Deeper JSON is refused: SQLite's JSON functions stop at 1,000 levels, stringify earlier. */
+export const MAX_DEPTH = 64;
+
 const id = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1).max(200));
 const time = z.union([z.string().max(64), z.number()]).transform((v, ctx) => {
   const ms = typeof v === 'number' ? v : Date.parse(v);
-  if (!Number.isFinite(ms)) {
+  if (!(Math.abs(ms) <= MAX_TIME)) {
     ctx.addIssue({ code: 'custom', message: 'not a valid ISO-8601 date' });
     return z.NEVER;
   }
@@ -59,6 +64,12 @@ export function checkEvent(raw: unknown, rawBytes: number): Checked {
       reject: { code: 'event_too_large', message: `Event exceeds ${MAX_EVENT_BYTES} bytes` },
     };
   }
+  if (tooDeep(raw, MAX_DEPTH)) {
+    return {
+      ok: false,
+      reject: { code: 'too_deep', message: `Event nests deeper than ${MAX_DEPTH} levels` },
+    };
+  }
   const parsed = EventSchema.safeParse(raw);
   if (parsed.success) return { ok: true, event: parsed.data };
   const issue = parsed.error.issues[0];
@@ -70,4 +81,14 @@ export function checkEvent(raw: unknown, rawBytes: number): Checked {
       message: `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`,
     },
   };
+}
+
+/** True when `value` nests objects/arrays more than `limit` levels; stops at the limit. */
+export function tooDeep(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    if (typeof v === 'object' && v !== null && tooDeep(v, limit - 1)) return true;
+  }
+  return false;
 }

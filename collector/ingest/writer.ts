@@ -12,9 +12,15 @@ export type EventRow = [
   groupId: string | null,
   timestamp: number,
   receivedAt: number,
-  properties: unknown,
-  traits: unknown,
-  context: unknown,
+  /** JSON text of an object, or null (stringified by the caller: SQLite re-parsing is slower). */
+  properties: string | null,
+  traits: string | null,
+  context: string | null,
+  deviceType: string | null,
+  os: string | null,
+  browser: string | null,
+  locale: string | null,
+  ipTruncated: string | null,
 ];
 
 export type FailedRow = [
@@ -26,13 +32,10 @@ export type FailedRow = [
 ];
 
 const col = (i: number) => `value->>${i}`;
-const json = (i: number) =>
-  `CASE WHEN json_type(value, '$[${i}]') = 'object' THEN value->>${i} END`;
-
 const INSERT_EVENTS = `INSERT OR IGNORE INTO events (source_id, message_id, type, event, anonymous_id,
-  user_id, previous_id, group_id, timestamp, received_at, properties, traits, context)
-  SELECT ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(col).join(', ')}, ${json(10)}, ${json(11)}, ${json(12)}
-  FROM json_each(?)`;
+  user_id, previous_id, group_id, timestamp, received_at, properties, traits, context,
+  device_type, os, browser, locale, ip_truncated)
+  SELECT ${Array.from({ length: 18 }, (_, i) => col(i)).join(', ')} FROM json_each(?)`;
 
 const INSERT_FAILED = `INSERT INTO failed_events (source_id, received_at, code, message, payload)
   SELECT ${[0, 1, 2, 3, 4].map(col).join(', ')} FROM json_each(?)`;
@@ -52,67 +55,122 @@ export interface WriterStats {
   lastFlushMs: number;
 }
 
+/** Flush sizes and latencies reported to /metrics. */
+export interface WriterObserver {
+  flushed(rows: number, seconds: number): void;
+  depth(rows: number): void;
+}
+
+function statements(events: EventRow[], failed: FailedRow[]): InStatement[] {
+  const stmts: InStatement[] = [];
+  for (let i = 0; i < events.length; i += CHUNK) {
+    stmts.push({ sql: INSERT_EVENTS, args: [JSON.stringify(events.slice(i, i + CHUNK))] });
+  }
+  if (failed.length) stmts.push({ sql: INSERT_FAILED, args: [JSON.stringify(failed)] });
+  return stmts;
+}
+
 /**
  * The single writer. Concurrent requests hand their rows over and wait; whenever the
  * writer is idle it commits everything pending in one transaction (group commit), so a
  * request is answered only after its rows are durable and a busy server writes large batches.
+ * `onCommit` runs after every commit that stored events; it must not throw.
  */
-export function createWriter(client: Client, onCommit?: () => void) {
+export function createWriter(client: Client, onCommit?: () => void, observer?: WriterObserver) {
   let pending: Job[] = [];
+  let pendingRows = 0;
   let running = false;
   let closed = false;
+  let idle: (() => void) | undefined;
   const stats: WriterStats = { flushes: 0, rows: 0, lastFlushMs: 0 };
+
+  async function commit(jobs: Job[]): Promise<void> {
+    const events = jobs.length === 1 ? (jobs[0] as Job).events : jobs.flatMap((j) => j.events);
+    const failed = jobs.length === 1 ? (jobs[0] as Job).failed : jobs.flatMap((j) => j.failed);
+    const stmts = statements(events, failed);
+    if (stmts.length === 0) return;
+    const started = performance.now();
+    // One statement is atomic on its own: skipping BEGIN/COMMIT saves two round trips.
+    if (stmts.length === 1) await client.execute(stmts[0] as InStatement);
+    else await client.batch(stmts, 'write');
+    stats.flushes++;
+    stats.rows += events.length;
+    stats.lastFlushMs = performance.now() - started;
+    observer?.flushed(events.length + failed.length, stats.lastFlushMs / 1000);
+  }
+
+  function settle(jobs: Job[]) {
+    for (const j of jobs) j.done();
+    if (jobs.some((j) => j.events.length)) onCommit?.();
+  }
 
   // `running` is set when a drain is scheduled, so concurrent writes schedule only one.
   async function drain(): Promise<void> {
     while (pending.length > 0) {
       const jobs = pending;
       pending = [];
-      const events = jobs.flatMap((j) => j.events);
-      const failed = jobs.flatMap((j) => j.failed);
-      const stmts: InStatement[] = [];
-      for (let i = 0; i < events.length; i += CHUNK) {
-        stmts.push({ sql: INSERT_EVENTS, args: [JSON.stringify(events.slice(i, i + CHUNK))] });
-      }
-      if (failed.length) stmts.push({ sql: INSERT_FAILED, args: [JSON.stringify(failed)] });
-      const started = performance.now();
+      pendingRows = 0;
+      observer?.depth(0);
+      let committed = false;
       try {
-        await client.batch(stmts, 'write');
-        stats.flushes++;
-        stats.rows += events.length;
-        stats.lastFlushMs = performance.now() - started;
-        for (const j of jobs) j.done();
-        if (events.length) onCommit?.();
+        await commit(jobs);
+        committed = true;
       } catch (err) {
-        for (const j of jobs) j.done(err);
+        if (jobs.length === 1) (jobs[0] as Job).done(err);
+        else {
+          // One request's rows must not sink the others of its group: retry each alone.
+          for (const job of jobs) {
+            await commit([job]).then(
+              () => settle([job]),
+              (e: unknown) => job.done(e),
+            );
+          }
+        }
       }
+      if (committed) settle(jobs);
     }
     running = false;
+    idle?.();
   }
 
   return {
     stats,
     get depth() {
-      return pending.reduce((n, j) => n + j.events.length + j.failed.length, 0);
+      return pendingRows;
     },
     /** Resolves once the rows are committed. */
     write(events: EventRow[], failed: FailedRow[] = []): Promise<void> {
-      if (closed) return Promise.reject(new Error('writer closed'));
+      if (closed) return Promise.reject(new WriterClosedError());
       if (events.length === 0 && failed.length === 0) return Promise.resolve();
       return new Promise((resolve, reject) => {
         pending.push({ events, failed, done: (err) => (err ? reject(err) : resolve()) });
+        pendingRows += events.length + failed.length;
+        observer?.depth(pendingRows);
         if (!running) {
           running = true;
           setImmediate(drain);
         }
       });
     },
+    /** Resolves once every row handed over so far is committed (or failed). */
+    flush(): Promise<void> {
+      if (!running) return Promise.resolve();
+      return new Promise((resolve) =>
+        pending.push({ events: [], failed: [], done: () => resolve() }),
+      );
+    },
     /** Stops accepting rows and waits for everything pending to be committed. */
     async close(): Promise<void> {
       closed = true;
-      while (running || pending.length) await new Promise((r) => setTimeout(r, 5));
+      if (running) await new Promise<void>((resolve) => (idle = resolve));
     },
   };
+}
+
+export class WriterClosedError extends Error {
+  constructor() {
+    super('writer closed');
+  }
 }
 
 export type Writer = ReturnType<typeof createWriter>;

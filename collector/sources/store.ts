@@ -19,12 +19,14 @@ export function newWriteKey(): string {
 /** Sources by write key, cached in memory: every ingest request needs one. */
 export function createSourceStore(db: Db) {
   const byKey = new Map<string, Source>();
+  let origins: Promise<string[]> | undefined;
 
   async function create(input: NewSource): Promise<Source> {
     const [row] = await db
       .insert(sources)
       .values({ id: randomUUID(), writeKey: newWriteKey(), ...input })
       .returning();
+    origins = undefined;
     return row as Source;
   }
 
@@ -39,6 +41,7 @@ export function createSourceStore(db: Db) {
   async function update(id: string, patch: Partial<NewSource> & { writeKey?: string }) {
     const [row] = await db.update(sources).set(patch).where(eq(sources.id, id)).returning();
     for (const [key, s] of byKey) if (s.id === id) byKey.delete(key);
+    origins = undefined;
     return row;
   }
 
@@ -48,6 +51,12 @@ export function createSourceStore(db: Db) {
     update,
     byId: (id: string) => db.query.sources.findFirst({ where: eq(sources.id, id) }),
     byName: (name: string) => db.query.sources.findFirst({ where: eq(sources.name, name) }),
+    /** Every origin some source allows: what a CORS preflight (which has no write key) may pass. */
+    allowedOrigins: () =>
+      (origins ??= db
+        .select({ allowed: sources.allowedOrigins })
+        .from(sources)
+        .then((rows) => [...new Set(rows.flatMap((r) => r.allowed))])),
     list: () => db.select().from(sources).orderBy(sources.createdAt),
   };
 }

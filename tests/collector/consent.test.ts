@@ -3,7 +3,10 @@ import { type TestCollector, testCollector, trackEvent } from './helpers.js';
 
 let t: TestCollector;
 beforeEach(async () => {
-  t = await testCollector({ now: () => Date.parse('2026-11-25T12:00:00Z') });
+  t = await testCollector({
+    now: () => Date.parse('2026-11-25T12:00:00Z'),
+    env: { TRUST_PROXY: 'true' },
+  });
 });
 afterEach(() => t.close());
 

@@ -8,14 +8,17 @@ import { buildCollector } from '../../collector/start.js';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A real collector on a real libsql file in a fresh temp dir. */
-export async function testCollector(options: { now?: () => number } = {}) {
+export async function testCollector(
+  options: { now?: () => number; env?: Record<string, string> } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'segmently-test-'));
   const env = parseEnv({
     NODE_ENV: 'test',
     DATABASE_URL: `file:${join(dir, 'test.db')}`,
     SEGMENTLY_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...options.env,
   });
-  const collector = await buildCollector({ env, log: silentLogger, ...options });
+  const collector = await buildCollector({ env, log: silentLogger, now: options.now });
   const source = await collector.deps.sources.create({
     name: 'Test',
     allowedOrigins: ['https://shop.example'],

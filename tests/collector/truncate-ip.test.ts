@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { truncateIp } from '../../collector/consent/truncate-ip.js';
+import { truncateIp } from '../../collector/ingest/client-ip.js';
 
 describe('truncateIp', () => {
   it('keeps /24 of IPv4 and /48 of IPv6, never a whole address', () => {

@@ -1,0 +1,117 @@
+import type { BatchResponse, RejectedEvent } from '../../shared/wire.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { enrich } from './enrich.js';
+import { EVENT_FILTERS, type IngestRequest } from './filters.js';
+import { toEventRow } from './to-row.js';
+import { checkEvent, type ValidEvent } from './validate.js';
+import { type EventRow, type FailedRow, WriterClosedError } from './writer.js';
+
+export type JsonRecord = Record<string, unknown>;
+export const isRecord = (v: unknown): v is JsonRecord =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface IngestBatch {
+  /** The events as sent, not yet validated. */
+  raws: unknown[];
+  /** Batch-level `context` and `sentAt` (Segment's /v1/batch) apply to every event. */
+  context?: JsonRecord;
+  sentAt?: string;
+  /** Set when some event may exceed the per-event limit, so each is measured. */
+  measure: boolean;
+  /** Keep rejected events in failed_events (not when replaying one from there). */
+  recordFailures?: boolean;
+}
+
+function dropReason(event: ValidEvent, request: IngestRequest): string | undefined {
+  for (const filter of EVENT_FILTERS) {
+    const reason = filter(event, request);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+/** JSON of what a sender posted, for failed_events; nesting too deep for stringify is noted. */
+function payloadOf(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? 'null';
+  } catch {
+    return JSON.stringify({ unserializable: 'nested too deep to store' });
+  }
+}
+
+/**
+ * The ingest path after a request is read and authenticated, shared by every way events
+ * come in (POST bodies, the pixel, failed-event replay): validate → filter → enrich →
+ * write. Resolves with Segment's partial-acceptance answer once the rows are committed.
+ */
+export function createIngest({
+  writer,
+  now,
+  metrics,
+  drops,
+}: Pick<AppDeps, 'writer' | 'now' | 'metrics' | 'drops'>) {
+  const acceptedTotal = metrics.counter(
+    'segmently_events_accepted_total',
+    'Events acknowledged to senders',
+  );
+  const rejectedTotal = metrics.counter(
+    'segmently_events_rejected_total',
+    'Events rejected as invalid, by code',
+  );
+  const dropped = metrics.counter(
+    'segmently_events_dropped_total',
+    'Valid events not stored, by reason',
+  );
+
+  return async function ingestEvents(
+    { raws, context: batchContext, sentAt, measure, recordFailures = true }: IngestBatch,
+    request: IngestRequest,
+  ): Promise<BatchResponse> {
+    const receivedAt = now();
+    const batchSentAt = sentAt === undefined ? undefined : Date.parse(sentAt);
+    const sourceId = request.source.id;
+    const rows: EventRow[] = [];
+    const failed: FailedRow[] = [];
+    const rejected: RejectedEvent[] = [];
+    let accepted = 0;
+    raws.forEach((raw, index) => {
+      const withContext =
+        batchContext && isRecord(raw)
+          ? { ...raw, context: { ...batchContext, ...(raw.context as JsonRecord) } }
+          : raw;
+      const size = measure ? Buffer.byteLength(payloadOf(raw)) : 0;
+      const checked = checkEvent(withContext, size);
+      if (checked.ok) {
+        accepted++;
+        const reason = dropReason(checked.event, request);
+        if (reason) {
+          dropped.inc({ reason });
+          drops.add(sourceId, reason);
+        } else {
+          const enrichment = enrich(checked.event, request);
+          rows.push(toEventRow(sourceId, checked.event, receivedAt, batchSentAt, enrichment));
+        }
+      } else {
+        rejectedTotal.inc({ code: checked.reject.code });
+        rejected.push({ index, ...checked.reject });
+        const { code, message } = checked.reject;
+        if (recordFailures) failed.push([sourceId, receivedAt, code, message, payloadOf(raw)]);
+      }
+    });
+    try {
+      await writer.write(rows, failed);
+    } catch (err) {
+      if (err instanceof WriterClosedError) {
+        throw new ApiError(503, 'shutting_down', 'The collector is restarting', undefined, {
+          'Retry-After': '5',
+        });
+      }
+      throw err;
+    }
+    acceptedTotal.inc({}, accepted);
+    return { accepted, rejected };
+  };
+}
+
+export type IngestEvents = ReturnType<typeof createIngest>;

@@ -1,0 +1,34 @@
+import Bowser from 'bowser';
+import { isbot } from 'isbot';
+
+export interface Device {
+  bot: boolean;
+  /** mobile | tablet | desktop | tv | ... (bowser's platform type), lower case. */
+  deviceType: string | null;
+  /** android | ios | windows | macos | linux | chrome os | ..., lower case. */
+  os: string | null;
+  browser: string | null;
+}
+
+const UNKNOWN: Device = { bot: false, deviceType: null, os: null, browser: null };
+const CACHE_SIZE = 5_000;
+const cache = new Map<string, Device>();
+
+const lower = (v: string | undefined) => (v ? v.toLowerCase() : null);
+
+/** Parses a user agent once (bowser takes ~10 µs); a busy site sends the same few again and again. */
+export function deviceOf(userAgent: string | undefined): Device {
+  if (!userAgent) return UNKNOWN;
+  const cached = cache.get(userAgent);
+  if (cached) return cached;
+  const parsed = Bowser.parse(userAgent);
+  const device: Device = {
+    bot: isbot(userAgent),
+    deviceType: lower(parsed.platform.type),
+    os: lower(parsed.os.name),
+    browser: lower(parsed.browser.name),
+  };
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(userAgent, device);
+  return device;
+}

@@ -1,0 +1,72 @@
+import type { InStatement } from '@libsql/client';
+
+/** Whose data: a set of user/anonymous ids, in one source or (no sourceId) in all of them. */
+export interface ProfileScope {
+  ids: string[];
+  sourceId?: string;
+}
+
+/**
+ * A table holding per-profile rows. Export reads `select`, erasure runs `erase` — both in
+ * one place so nothing stored about a person is missed by either. Other modules (segment
+ * memberships) push their own tables onto PROFILE_TABLES.
+ */
+export interface ProfileTable {
+  /** Key in the export JSON. */
+  name: string;
+  select(scope: ProfileScope): InStatement;
+  erase(scope: ProfileScope): InStatement[];
+}
+
+const IDS = 'SELECT value FROM json_each(?1)';
+/** Leading with source_id lets SQLite use the (source_id, id) indexes for every source. */
+const SOURCES = 'SELECT id FROM sources WHERE ?2 IS NULL OR id = ?2';
+const args = ({ ids, sourceId }: ProfileScope) => [JSON.stringify(ids), sourceId ?? null];
+
+/** Rows of `table` whose `column` is one of the ids, by source. */
+const byIdColumn = (table: string, column: string) =>
+  `FROM ${table} WHERE source_id IN (${SOURCES}) AND ${column} IN (${IDS})`;
+
+function idTable(name: string, table: string, order: string): ProfileTable {
+  return {
+    name,
+    select: (scope) => ({
+      sql: `SELECT * ${byIdColumn(table, 'anonymous_id')} UNION SELECT * ${byIdColumn(table, 'user_id')} ORDER BY ${order}`,
+      args: args(scope),
+    }),
+    erase: (scope) =>
+      ['anonymous_id', 'user_id'].map((column) => ({
+        sql: `DELETE ${byIdColumn(table, column)}`,
+        args: args(scope),
+      })),
+  };
+}
+
+/** Rejected payloads are raw JSON: match the ids they name. */
+const FAILED_MATCH = `FROM failed_events WHERE (?2 IS NULL OR source_id = ?2) AND CASE
+  WHEN json_valid(payload) THEN payload->>'anonymousId' IN (${IDS}) OR payload->>'userId' IN (${IDS})
+  END`;
+
+const failedEvents: ProfileTable = {
+  name: 'failedEvents',
+  select: (scope) => ({ sql: `SELECT * ${FAILED_MATCH} ORDER BY id`, args: args(scope) }),
+  erase: (scope) => [{ sql: `DELETE ${FAILED_MATCH}`, args: args(scope) }],
+};
+
+export const PROFILE_TABLES: ProfileTable[] = [
+  idTable('events', 'events', 'seq'),
+  idTable('consentRecords', 'consent_records', 'seq'),
+  failedEvents,
+];
+
+/**
+ * The ids of one person: the id asked for plus the anonymous and user ids seen together
+ * with it on an event (an identify links a visitor's anonymous id to the user id).
+ */
+export function linkedIdsStatement(scope: ProfileScope): InStatement {
+  return {
+    sql: `SELECT anonymous_id AS id ${byIdColumn('events', 'user_id')} AND anonymous_id IS NOT NULL
+      UNION SELECT user_id ${byIdColumn('events', 'anonymous_id')} AND user_id IS NOT NULL`,
+    args: args(scope),
+  };
+}

@@ -1,0 +1,48 @@
+import type { Client } from '@libsql/client';
+import type { Writer } from '../ingest/writer.js';
+import { linkedIdsStatement, PROFILE_TABLES, type ProfileScope } from './profile-tables.js';
+import type { Suppressions } from './suppressions.js';
+
+export interface ProfileDeps {
+  client: Client;
+  writer: Writer;
+  suppressions: Suppressions;
+  now: () => number;
+}
+
+async function scopeOf(client: Client, id: string, sourceId?: string): Promise<ProfileScope> {
+  const { rows } = await client.execute(linkedIdsStatement({ ids: [id], sourceId }));
+  const ids = new Set([id, ...rows.map((r) => String(r.id))]);
+  return { ids: [...ids], sourceId };
+}
+
+/** Everything stored about one person (by user or anonymous id), table by table. */
+export async function exportProfile(client: Client, id: string, sourceId?: string) {
+  const scope = await scopeOf(client, id, sourceId);
+  const data: Record<string, unknown[]> = {};
+  for (const table of PROFILE_TABLES) {
+    data[table.name] = (await client.execute(table.select(scope))).rows.map((r) => ({ ...r }));
+  }
+  return { id, linkedIds: scope.ids, ...data };
+}
+
+/**
+ * Erases one person's rows in every profile table in one transaction and keeps a
+ * suppression entry for each of their ids, so events still on their way are dropped.
+ */
+export async function eraseProfile(deps: ProfileDeps, id: string, sourceId?: string) {
+  const scope = await scopeOf(deps.client, id, sourceId);
+  await deps.suppressions.add(scope.ids, sourceId, deps.now());
+  // Rows validated before the suppression may still be waiting in the writer.
+  await deps.writer.flush();
+  const stmts = PROFILE_TABLES.flatMap((t) => t.erase(scope).map((s) => ({ name: t.name, s })));
+  const results = await deps.client.batch(
+    stmts.map((x) => x.s),
+    'write',
+  );
+  const erased: Record<string, number> = {};
+  stmts.forEach(({ name }, i) => {
+    erased[name] = (erased[name] ?? 0) + (results[i]?.rowsAffected ?? 0);
+  });
+  return { id, linkedIds: scope.ids, erased };
+}

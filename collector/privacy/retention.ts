@@ -1,0 +1,60 @@
+import type { Client } from '@libsql/client';
+import type { Logger } from '../log.js';
+
+const DAY_MS = 86_400_000;
+/** Rows per DELETE: large deletes would block the event loop (libsql runs synchronously). */
+const SLICE = 5_000;
+
+const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
+
+async function deleteInSlices(client: Client, sql: string, args: (string | number)[]) {
+  let total = 0;
+  for (;;) {
+    const { rowsAffected } = await client.execute({ sql, args: [...args, SLICE] });
+    total += rowsAffected;
+    if (rowsAffected < SLICE) return total;
+    await yieldToRequests();
+  }
+}
+
+/** Deletes events (and rejected payloads) older than each source's `retentionDays`. */
+export async function runRetention(client: Client, now: number) {
+  const { rows } = await client.execute('SELECT id, retention_days FROM sources');
+  let events = 0;
+  let failedEvents = 0;
+  for (const source of rows) {
+    const cutoff = now - Number(source.retention_days) * DAY_MS;
+    const id = String(source.id);
+    events += await deleteInSlices(
+      client,
+      `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE source_id = ? AND timestamp < ? LIMIT ?)`,
+      [id, cutoff],
+    );
+    failedEvents += await deleteInSlices(
+      client,
+      `DELETE FROM failed_events WHERE id IN (SELECT id FROM failed_events WHERE source_id = ? AND received_at < ? LIMIT ?)`,
+      [id, cutoff],
+    );
+  }
+  return { events, failedEvents };
+}
+
+/** Runs the retention job soon after start and then every `intervalMs`; returns a stop function. */
+export function scheduleRetention(
+  client: Client,
+  now: () => number,
+  intervalMs: number,
+  log: Logger,
+) {
+  const run = () =>
+    runRetention(client, now()).then(
+      (deleted) => log('retention run', deleted),
+      (err: unknown) => log('retention failed', { error: String(err) }),
+    );
+  const first = setTimeout(run, 10_000).unref();
+  const every = setInterval(run, intervalMs).unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}

@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRetention } from '../../collector/privacy/retention.js';
+import { loadSuppressions } from '../../collector/privacy/suppressions.js';
+import { type TestCollector, testCollector, trackEvent } from './helpers.js';
+
+const DAY = 86_400_000;
+let now = Date.parse('2026-06-01T00:00:00.000Z');
+let t: TestCollector;
+beforeEach(async () => {
+  now = Date.parse('2026-06-01T00:00:00.000Z');
+  t = await testCollector({ now: () => now });
+});
+afterEach(() => t.close());
+
+async function seedConsent(anonymousId: string) {
+  await t.deps.database.client.execute({
+    sql: `INSERT INTO consent_records (id, source_id, anonymous_id, categories, decision_source, given_at, received_at)
+      VALUES (?, ?, ?, '{"analytics":true}', 'banner', ?, ?)`,
+    args: [`c-${anonymousId}`, t.source.id, anonymousId, now, now],
+  });
+}
+
+describe('profile export and erasure', () => {
+  beforeEach(async () => {
+    // Ada browses anonymously, then identifies; Bob is someone else.
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ anonymousId: 'anon-ada', event: 'ViewContent' }),
+          trackEvent({
+            type: 'identify',
+            anonymousId: 'anon-ada',
+            userId: 'ada',
+            event: undefined,
+          }),
+          trackEvent({ anonymousId: undefined, userId: 'ada', event: 'Purchase' }),
+          trackEvent({ anonymousId: 'anon-bob', event: 'ViewContent' }),
+          { type: 'track', anonymousId: 'anon-ada' },
+        ],
+      },
+      t.basic(),
+    );
+    await seedConsent('anon-ada');
+    await seedConsent('anon-bob');
+  });
+
+  it('exports every stored row of a person, following identify links', async () => {
+    const res = await t.admin('/api/v1/profiles/ada/export');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.linkedIds.sort()).toEqual(['ada', 'anon-ada']);
+    expect(body.events.map((e: { event: string | null }) => e.event)).toEqual([
+      'ViewContent',
+      null,
+      'Purchase',
+    ]);
+    expect(body.consentRecords).toHaveLength(1);
+    expect(body.failedEvents).toHaveLength(1);
+    expect(JSON.stringify(body)).not.toContain('anon-bob');
+  });
+
+  it('erases events, consent records and failed events of a person, and nobody else', async () => {
+    const res = await t.admin('/api/v1/profiles/anon-ada', { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect((await res.json()).erased).toEqual({ events: 3, consentRecords: 1, failedEvents: 1 });
+    expect((await t.rows()).map((r) => r.anonymous_id)).toEqual(['anon-bob']);
+    expect(await t.rows('SELECT anonymous_id FROM consent_records')).toEqual([
+      expect.objectContaining({ anonymous_id: 'anon-bob' }),
+    ]);
+    expect(await t.rows('SELECT * FROM failed_events')).toHaveLength(0);
+    const exported = await (await t.admin('/api/v1/profiles/ada/export')).json();
+    expect(exported.events).toEqual([]);
+  });
+
+  it('drops and counts later events of an erased id, and keeps only a hash of it', async () => {
+    await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ anonymousId: 'anon-ada' }),
+          trackEvent({ anonymousId: 'new-device', userId: 'ada' }),
+          trackEvent({ anonymousId: 'anon-carol' }),
+        ],
+      },
+      t.basic(),
+    );
+    expect(await res.json()).toEqual({ accepted: 3, rejected: [] });
+    expect((await t.rows()).map((r) => r.anonymous_id)).toEqual(['anon-bob', 'anon-carol']);
+    const metrics = await (await t.app.request('/metrics')).text();
+    expect(metrics).toContain('segmently_events_dropped_total{reason="suppressed"} 2');
+    const stored = JSON.stringify(await t.rows('SELECT * FROM suppressions'));
+    expect(stored).not.toContain('ada');
+  });
+
+  it('keeps suppressions across a restart', async () => {
+    await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
+    const reloaded = await loadSuppressions(t.deps.database.db);
+    expect(reloaded.has(t.source.id, 'anon-ada')).toBe(true);
+    expect(reloaded.has(t.source.id, 'anon-bob')).toBe(false);
+  });
+
+  it('limits erasure to one source with ?sourceId=', async () => {
+    const other = await t.deps.sources.create({ name: 'Other' });
+    await t.post(
+      '/v1/batch',
+      { batch: [trackEvent({ anonymousId: 'anon-ada' })] },
+      t.basic(other.writeKey),
+    );
+    await t.admin(`/api/v1/profiles/anon-ada?sourceId=${other.id}`, { method: 'DELETE' });
+    expect((await t.rows(`SELECT * FROM events WHERE source_id = '${other.id}'`)).length).toBe(0);
+    expect((await t.rows("SELECT * FROM events WHERE anonymous_id = 'anon-ada'")).length).toBe(2);
+    const back = await t.post(
+      '/v1/batch',
+      { batch: [trackEvent({ anonymousId: 'anon-ada' })] },
+      t.basic(),
+    );
+    expect((await back.json()).accepted).toBe(1);
+    expect((await t.rows("SELECT * FROM events WHERE anonymous_id = 'anon-ada'")).length).toBe(3);
+  });
+});
+
+describe('retention job', () => {
+  it("deletes events older than each source's retentionDays, by the injected clock", async () => {
+    const short = await t.deps.sources.create({ name: 'Short', retentionDays: 30 });
+    const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
+    const batch = [
+      trackEvent({ timestamp: at(400) }),
+      trackEvent({ timestamp: at(40) }),
+      trackEvent({ timestamp: at(1) }),
+    ];
+    await t.post('/v1/batch', { batch }, t.basic());
+    await t.post('/v1/batch', { batch: batch.map((e) => ({ ...e })) }, t.basic(short.writeKey));
+    await t.post(
+      '/v1/batch',
+      { batch: [{ type: 'nope', anonymousId: 'x' }] },
+      t.basic(short.writeKey),
+    );
+
+    expect(await runRetention(t.deps.database.client, now)).toEqual({
+      events: 1 + 2,
+      failedEvents: 0,
+    });
+    const left = await t.rows('SELECT source_id, timestamp FROM events ORDER BY seq');
+    expect(
+      left.map((r) => [
+        r.source_id === short.id ? 'short' : 'default',
+        (now - Number(r.timestamp)) / DAY,
+      ]),
+    ).toEqual([
+      ['default', 40],
+      ['default', 1],
+      ['short', 1],
+    ]);
+    now += 31 * DAY;
+    expect(await runRetention(t.deps.database.client, now)).toEqual({ events: 1, failedEvents: 1 });
+  });
+});
+
+describe('failed events', () => {
+  it('lists rejected events with reason and payload, newest first, filtered by code', async () => {
+    await t.post(
+      '/v1/batch',
+      { batch: [{ type: 'track', anonymousId: 'a' }, 'junk', trackEvent()] },
+      t.basic(),
+    );
+    const res = await t.admin(`/api/v1/failed-events?sourceId=${t.source.id}`);
+    const { failedEvents } = await res.json();
+    expect(failedEvents.map((f: { payload: string }) => f.payload)).toEqual([
+      '"junk"',
+      '{"type":"track","anonymousId":"a"}',
+    ]);
+    expect(failedEvents[1]).toMatchObject({
+      code: 'invalid_event',
+      message: expect.stringContaining('event'),
+    });
+    const none = await (await t.admin('/api/v1/failed-events?code=event_too_large')).json();
+    expect(none.failedEvents).toEqual([]);
+  });
+
+  it('replays a failed event: still invalid stays listed (422), valid now is stored and removed', async () => {
+    await t.post(
+      '/v1/batch',
+      { batch: [{ type: 'track', anonymousId: 'a', event: '' }] },
+      t.basic(),
+    );
+    const [failed] = await t.rows('SELECT * FROM failed_events');
+    const again = await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
+    expect(again.status).toBe(422);
+    expect((await again.json()).error.code).toBe('still_invalid');
+    expect(await t.rows('SELECT * FROM failed_events')).toHaveLength(1);
+
+    // The validation fix: the stored payload is corrected (as an operator would after a bug).
+    await t.deps.database.client.execute({
+      sql: `UPDATE failed_events SET payload = json_set(payload, '$.event', 'Fixed') WHERE id = ?`,
+      args: [Number(failed?.id)],
+    });
+    const ok = await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
+    expect(await ok.json()).toEqual({ accepted: 1, rejected: [] });
+    expect((await t.rows())[0]).toMatchObject({ event: 'Fixed', source_id: t.source.id });
+    expect(await t.rows('SELECT * FROM failed_events')).toHaveLength(0);
+    expect((await t.admin('/api/v1/failed-events/999/replay', { method: 'POST' })).status).toBe(
+      404,
+    );
+  });
+});

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type EventRow, type Writer, WriterClosedError } from '../../collector/ingest/writer.js';
+import { type TestCollector, testCollector } from './helpers.js';
+
+let t: TestCollector;
+let writer: Writer;
+beforeEach(async () => {
+  t = await testCollector();
+  writer = t.deps.writer;
+});
+afterEach(() => t.close());
+
+let n = 0;
+function row(properties: unknown = { n }): EventRow {
+  const json = JSON.stringify(properties);
+  n++;
+  return [
+    t.source.id,
+    `m-${n}`,
+    'track',
+    'E',
+    'a',
+    null,
+    null,
+    null,
+    1,
+    1,
+    json,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ];
+}
+
+/** A row the writer cannot encode (a BigInt has no JSON form): its commit fails. */
+function unwritable(): EventRow {
+  const r = row();
+  r[8] = 1n as unknown as number;
+  return r;
+}
+
+describe('group-commit writer', () => {
+  it('commits concurrent writes together and resolves each only after its commit', async () => {
+    const before = writer.stats.flushes;
+    const writes = Array.from({ length: 50 }, () => writer.write([row(), row()]));
+    expect(writer.depth).toBe(100);
+    await Promise.all(writes);
+    expect(writer.stats.flushes - before).toBe(1);
+    expect(await t.rows()).toHaveLength(100);
+  });
+
+  it('fails only the request whose rows cannot be written, not the rest of its group', async () => {
+    const good = writer.write([row()]);
+    const bad = writer.write([unwritable()]);
+    const alsoGood = writer.write([row()]);
+    await expect(bad).rejects.toThrow();
+    await expect(good).resolves.toBeUndefined();
+    await expect(alsoGood).resolves.toBeUndefined();
+    expect(await t.rows()).toHaveLength(2);
+  });
+
+  it('close() commits what is pending, then refuses new rows', async () => {
+    const pending = writer.write([row(), row(), row()]);
+    await writer.close();
+    await pending;
+    expect(await t.rows()).toHaveLength(3);
+    await expect(writer.write([row()])).rejects.toBeInstanceOf(WriterClosedError);
+  });
+
+  it('flush() waits for rows handed over before it', async () => {
+    void writer.write([row()]);
+    await writer.flush();
+    expect(await t.rows()).toHaveLength(1);
+  });
+
+  it('answers 503 shutting_down to a request that arrives after close', async () => {
+    await writer.close();
+    const res = await t.post(
+      '/v1/batch',
+      { batch: [{ type: 'page', anonymousId: 'a' }] },
+      t.basic(),
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.get('Retry-After')).toBe('5');
+    expect((await res.json()).error.code).toBe('shutting_down');
+  });
+});
