@@ -21,6 +21,9 @@ export function batchBody(writeKey: string, batch: WireEvent[]): string {
 }
 
 const byteLength = (s: string) => utf8(s).length;
+const batchUrl = (apiHost: string) => `${apiHost}/v1/batch`;
+/** Browsers without fetch send through the pixel, whose URL limits a request's size. */
+const viaPixel = () => typeof fetch !== 'function';
 
 /** Splits events, in order, into batches of at most `maxCount` whose body fits `maxBytes`. */
 export function chunkEvents(
@@ -83,7 +86,7 @@ export function pixelUrl(apiHost: string, body: string): string {
 }
 
 /** For browsers without fetch: the collector answers every pixel with a GIF once ingested. */
-export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
+function sendPixel(apiHost: string, body: string): Promise<SendResult> {
   return new Promise((resolve) => {
     const img = new Image();
     img.onload = () => resolve({ acked: true });
@@ -94,14 +97,10 @@ export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
 
 /** Last-chance send as the page goes away: sendBeacon, a keepalive fetch, or a pixel. */
 function sendOnUnload(apiHost: string, body: string): void {
-  const endpoint = `${apiHost}/v1/batch`;
-  if (navigator.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) return;
-  if (typeof fetch === 'function') void postText(endpoint, body, true);
-  else void sendPixel(apiHost, body);
+  if (navigator.sendBeacon?.(batchUrl(apiHost), new Blob([body], { type: 'text/plain' }))) return;
+  if (viaPixel()) void sendPixel(apiHost, body);
+  else void postText(batchUrl(apiHost), body, true);
 }
-
-/** Browsers without fetch send through the pixel, whose URL limits a request's size. */
-const viaPixel = () => typeof fetch !== 'function';
 
 /** Body bytes per batch request, for the queue's chunking. */
 export const maxBatchBytes = (): number => (viaPixel() ? PIXEL_JSON_BYTES : MAX_BATCH_BYTES);
@@ -112,7 +111,7 @@ export function sendBatch(
   batch: WireEvent[],
 ): Promise<SendResult> {
   const body = batchBody(writeKey, batch);
-  return viaPixel() ? sendPixel(apiHost, body) : postText(`${apiHost}/v1/batch`, body);
+  return viaPixel() ? sendPixel(apiHost, body) : postText(batchUrl(apiHost), body);
 }
 
 /**
