@@ -223,10 +223,17 @@ describe('delivery in Chromium', () => {
     expect(chunks).toEqual([]);
 
     await page.evaluate(() => window.segmently?.('debug', true));
-    await track(page, 'Purchase', { value: 'ten', step: 'debug' });
-    await eventually(async () => warnings.some((w) => w.includes('value: number')));
-    expect(chunks).toHaveLength(1);
-    await expectRows("event = 'Purchase' AND properties->>'step' = 'debug'", 1);
+    await page.evaluate(() => {
+      window.segmently?.('track', 'Purchase', { value: 'ten', step: 'debug' });
+      window.segmently?.('track', 'Search', { step: 'debug' });
+    });
+    await eventually(async () => warnings.length >= 2);
+    expect(warnings).toEqual([
+      expect.stringContaining('value: number'),
+      expect.stringContaining('query needed'),
+    ]);
+    expect(chunks).toHaveLength(1); // both waited for one fetch
+    await expectRows("properties->>'step' = 'debug'", 2);
     await context.close();
   });
 });
