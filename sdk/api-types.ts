@@ -4,7 +4,7 @@ import type { ConsentApi } from './consent/core.js';
 import type { ConsentOptions } from './consent/options.js';
 import type { Storage } from './storage.js';
 
-/** The SDK's public API and options: the same for the script tag and the npm package. */
+// The public API and its options: the same for the script tag and the npm package.
 
 export interface SegmentlyOptions {
   /** The source's write key, from the collector's admin API. */
