@@ -7,7 +7,9 @@ import type { Env } from './env.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
-import { createSourceStore } from './sources/store.js';
+import { createSegmentEngine } from './segments/engine.js';
+import { createSegmentStore } from './segments/segment-store.js';
+import { createSourceStore, type NewSource } from './sources/store.js';
 
 export const DEFAULT_SDK_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -16,6 +18,8 @@ export interface StartOptions {
   log: Logger;
   sdkDir?: string;
   now?: () => number;
+  /** How often the segment engine looks for time-based flips (0: only when asked). */
+  segmentSweepMs?: number;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -24,16 +28,40 @@ export async function buildCollector({
   log,
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
+  segmentSweepMs = 1000,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
-  const writer = createWriter(database.client);
+  const segments = createSegmentStore(database.db, now);
+  const segmentEngine = createSegmentEngine({
+    client: database.client,
+    store: segments,
+    now,
+    log,
+    sweepEveryMs: segmentSweepMs,
+  });
+  const writer = createWriter(database.client, () => segmentEngine.onCommit());
+  const sources = createSourceStore(database.db);
+  // Every source gets the built-in segments, existing ones at start, new ones on creation.
+  const createSource = sources.create;
+  sources.create = async (input: NewSource) => {
+    const source = await createSource(input);
+    await segments.ensureBuiltIns(source.id);
+    return source;
+  };
+  for (const source of await sources.list()) {
+    if (await segments.ensureBuiltIns(source.id)) void segmentEngine.recompute(source.id);
+  }
+  segmentEngine.start();
+  void segmentEngine.catchUp();
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
     ? undefined
     : `sgm_admin_${randomBytes(24).toString('base64url')}`;
   const deps: AppDeps = {
     database,
-    sources: createSourceStore(database.db),
+    sources,
     writer,
+    segments,
+    segmentEngine,
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
     sdkDir,
     log,
@@ -47,6 +75,7 @@ export async function buildCollector({
     generatedToken,
     async close() {
       await writer.close();
+      await segmentEngine.close();
       database.close();
     },
   };

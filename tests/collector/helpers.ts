@@ -8,7 +8,7 @@ import { buildCollector } from '../../collector/start.js';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A real collector on a real libsql file in a fresh temp dir. */
-export async function testCollector(options: { now?: () => number } = {}) {
+export async function testCollector(options: { now?: () => number; segmentSweepMs?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'segmently-test-'));
   const env = parseEnv({
     NODE_ENV: 'test',
