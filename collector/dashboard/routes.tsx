@@ -4,6 +4,7 @@ import { contentReport } from '../reports/content.js';
 import { failedEvents, liveCursor, newestEvents } from '../reports/live.js';
 import { overviewReport } from '../reports/overview.js';
 import { profileReport } from '../reports/profile.js';
+import { type ApiFetch, createApiClient } from './api-client.js';
 import { assetRoutes } from './assets.js';
 import { type DashboardEnv, requireSession } from './auth.js';
 import { ContentPage } from './content.js';
@@ -14,6 +15,7 @@ import { loginRoutes, logoutRoute } from './login.js';
 import { OverviewPage } from './overview.js';
 import { pageContext } from './page-context.js';
 import { ProfileSearch, ProfileView } from './profiles.js';
+import { segmentPages } from './segment-routes.js';
 import { createSessionStore, SESSION_TTL_MS } from './sessions.js';
 
 const CSP = [
@@ -29,7 +31,8 @@ const CSP = [
 ].join('; ');
 
 /** The marketer dashboard under /app: server-rendered pages behind an admin-token session. */
-export function dashboardRoutes(deps: AppDeps) {
+export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch) {
+  const api = createApiClient(fetchApi);
   const sessions = createSessionStore(deps.now);
   const app = new Hono<DashboardEnv>();
 
@@ -47,6 +50,7 @@ export function dashboardRoutes(deps: AppDeps) {
 
   app.use('*', requireSession(sessions));
   app.route('/', logoutRoute(sessions));
+  app.route('/segments', segmentPages(deps, api));
 
   app.get('/', async (c) => {
     const p = await pageContext(c, deps);
