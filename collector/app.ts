@@ -8,6 +8,11 @@ import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
 import { ingestRoutes } from './ingest/routes.js';
+import { linkRoutes } from './segments/http/link-routes.js';
+import { meRoutes } from './segments/http/me-routes.js';
+import { openApiDocument } from './segments/http/openapi.js';
+import { profileRoutes } from './segments/http/profile-routes.js';
+import { segmentRoutes } from './segments/http/segment-routes.js';
 
 /** Builds the collector's HTTP app; never listens (main.ts does, tests call app.request). */
 export function createApp(deps: AppDeps) {
@@ -22,6 +27,9 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'ok' });
   });
   app.route('/', ingestRoutes(deps));
+  app.route('/', meRoutes(deps));
+  const openApi = openApiDocument();
+  app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
   // The dashboard reads and writes through the marketer API, signed in as the admin.
@@ -36,6 +44,9 @@ export function createApp(deps: AppDeps) {
   admin.use('*', adminAuth(deps.adminToken));
   admin.route('/sources', sourceRoutes(deps));
   admin.route('/events', eventRoutes(deps));
+  admin.route('/segments', segmentRoutes(deps));
+  admin.route('/profiles', profileRoutes(deps));
+  admin.route('/links', linkRoutes(deps));
   app.route('/api/v1', admin);
   return app;
 }

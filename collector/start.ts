@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
 import { createSegmentEngine } from './segments/engine.js';
 import { createSegmentStore } from './segments/segment-store.js';
+import { createWebhookSender } from './segments/webhooks.js';
 import { createSourceStore, type NewSource } from './sources/store.js';
 
 export const DEFAULT_SDK_DIR = fileURLToPath(new URL('../dist', import.meta.url));
@@ -38,6 +39,7 @@ export async function buildCollector({
     now,
     log,
     sweepEveryMs: segmentSweepMs,
+    webhooks: createWebhookSender({ client: database.client, now, log }),
   });
   const writer = createWriter(database.client, () => segmentEngine.onCommit());
   const sources = createSourceStore(database.db);

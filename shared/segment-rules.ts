@@ -2,7 +2,7 @@
  * The segment rule DSL: rules are plain JSON, validated by the collector
  * (`collector/segments/rule-schema.ts`) and evaluated on event time.
  *
- * Durations are strings: a positive integer and a unit, `m` minutes, `h` hours, `d` days,
+ * Durations are strings: a positive integer and a unit, `s` seconds, `m` minutes, `h` hours, `d` days,
  * `w` weeks (`"90m"`, `"1h"`, `"30d"`).
  *
  * Event names: track events by their name; `$page`, `$screen`, `$identify` for the other

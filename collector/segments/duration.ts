@@ -1,8 +1,8 @@
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-export const DURATION_PATTERN = /^([1-9]\d{0,5})([mhdw])$/;
+export const DURATION_PATTERN = /^([1-9]\d{0,5})([smhdw])$/;
 
-/** `"90m"`, `"1h"`, `"30d"`, `"2w"` in milliseconds; undefined when malformed. */
+/** `"30s"`, `"90m"`, `"1h"`, `"30d"`, `"2w"` in milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION_PATTERN.exec(text);
   if (!match) return undefined;

@@ -1,6 +1,8 @@
 import type { Client } from '@libsql/client';
+import type { Rule } from '../../shared/segment-rules.js';
 import type { Logger } from '../log.js';
 import { orderByDependencies } from './dependencies.js';
+import { Evaluation } from './evaluate.js';
 import type { ProfileFacts } from './facts.js';
 import { IdentityMap, profileOf } from './identity.js';
 import {
@@ -12,6 +14,7 @@ import {
 } from './load-facts.js';
 import { decideProfile, diffMemberships } from './membership.js';
 import {
+  deleteSegmentData,
   eraseSegmentData,
   type Flip,
   loadStates,
@@ -19,6 +22,7 @@ import {
   writeFlips,
 } from './membership-store.js';
 import { type CompiledRow, compile, type SegmentStore } from './segment-store.js';
+import type { WebhookSender } from './webhooks.js';
 
 export interface EngineOptions {
   client: Client;
@@ -27,6 +31,8 @@ export interface EngineOptions {
   log: Logger;
   /** Sweep period for time-based flips; 0 disables the timer (tests call sweep()). */
   sweepEveryMs?: number;
+  /** Sends enter/exit webhooks; the sweep timer also delivers due ones. */
+  webhooks?: WebhookSender;
   /** Profiles evaluated per slice before yielding to the event loop. */
   sliceSize?: number;
 }
@@ -112,12 +118,16 @@ export function createSegmentEngine(opts: EngineOptions) {
     }
   }
 
+  async function factsOf(sourceId: string, profileIds: string[], needed?: PropsNeeded) {
+    const collector = new FactsCollector(await identitiesOf(sourceId));
+    const props = needed ?? (await rulesOf(sourceId)).needed;
+    await collectProfileFacts(client, sourceId, profileIds, collector, props);
+    return collector.finish(client);
+  }
+
   async function evaluateProfiles(sourceId: string, profileIds: string[]) {
     if (profileIds.length === 0) return;
-    const { needed } = await rulesOf(sourceId);
-    const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectProfileFacts(client, sourceId, profileIds, collector, needed);
-    await decide(sourceId, await collector.finish(client), profileIds);
+    await decide(sourceId, await factsOf(sourceId, profileIds), profileIds);
   }
 
   /** A newly linked anonymous profile is merged into its user: its memberships close. */
@@ -270,7 +280,42 @@ export function createSegmentEngine(opts: EngineOptions) {
     return all.length;
   }
 
+  /** Count and sample of profiles an unsaved rule would select now (reads only). */
+  async function preview(sourceId: string, rule: Rule, sampleSize: number) {
+    const { segments, needed } = await rulesOf(sourceId);
+    const merged = propsNeeded([rule]);
+    const all: PropsNeeded =
+      needed === true || merged === true ? true : new Set([...needed, ...merged]);
+    const collector = new FactsCollector(await identitiesOf(sourceId));
+    await collectAllFacts(client, sourceId, collector, all);
+    const facts = await collector.finish(client);
+    const ids = [...facts.keys()];
+    const at = now();
+    const sample: string[] = [];
+    let count = 0;
+    for (let i = 0; i < ids.length; i += sliceSize) {
+      const slice = ids.slice(i, i + sliceSize);
+      const states = await loadStates(client, sourceId, slice, segments);
+      for (const id of slice) {
+        const current = stateOf(states, id).current;
+        const evaluation = new Evaluation(facts.get(id) as ProfileFacts, at, (k) => current.has(k));
+        if (!evaluation.test(rule)) continue;
+        count++;
+        if (sample.length < sampleSize) sample.push(id);
+      }
+      await yieldLoop();
+    }
+    return { count, total: ids.length, sample };
+  }
+
   return {
+    preview,
+    /** A deleted segment's memberships, history and webhooks go with it. */
+    segmentDeleted: (sourceId: string, segmentId: string) =>
+      enqueue(async () => {
+        await deleteSegmentData(client, segmentId);
+        rules.delete(sourceId);
+      }),
     /** Called by the ingest writer after each commit. */
     onCommit() {
       if (closed || catchUpQueued) return;
@@ -281,6 +326,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       });
     },
     catchUp: () => enqueue(catchUpNow),
+    deliverWebhooks: () => opts.webhooks?.deliverDue() ?? Promise.resolve(0),
     sweep: () => enqueue(sweepNow),
     recompute: (sourceId: string, segmentIds?: string[]) =>
       enqueue(() => recomputeNow(sourceId, segmentIds)),
@@ -298,7 +344,10 @@ export function createSegmentEngine(opts: EngineOptions) {
     idle: () => enqueue(async () => undefined),
     start() {
       if (opts.sweepEveryMs) {
-        timer = setInterval(() => void enqueue(sweepNow), opts.sweepEveryMs);
+        timer = setInterval(() => {
+          void enqueue(sweepNow);
+          void opts.webhooks?.deliverDue();
+        }, opts.sweepEveryMs);
         timer.unref();
       }
     },
@@ -307,7 +356,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       if (timer) clearInterval(timer);
       await queue;
     },
-    rulesOf,
+    factsOf,
     identitiesOf,
   };
 }

@@ -169,3 +169,13 @@ export async function eraseSegmentData(
     'write',
   );
 }
+
+export async function deleteSegmentData(client: Client, segmentId: string): Promise<void> {
+  await client.batch(
+    [
+      { sql: 'DELETE FROM segment_memberships WHERE segment_id = ?', args: [segmentId] },
+      { sql: 'DELETE FROM webhook_deliveries WHERE segment_id = ?', args: [segmentId] },
+    ],
+    'write',
+  );
+}

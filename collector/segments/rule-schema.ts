@@ -12,7 +12,7 @@ import {
 import { parseDuration } from './duration.js';
 
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
-  message: 'must be a duration like "30m", "1h", "30d" or "2w"',
+  message: 'must be a duration like "30s", "30m", "1h", "30d" or "2w"',
 });
 const scalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const name = z.string().min(1).max(200);

@@ -40,7 +40,7 @@ describe('rule schema', () => {
 
   it('points at a malformed duration', () => {
     expect(issues({ type: 'performed', event: 'X', within: '30 days' })).toEqual([
-      { path: 'within', message: 'must be a duration like "30m", "1h", "30d" or "2w"' },
+      { path: 'within', message: 'must be a duration like "30s", "30m", "1h", "30d" or "2w"' },
     ]);
   });
 
