@@ -1,6 +1,8 @@
 import type { Child } from 'hono/jsx';
 import type { ContentReport } from '../reports/content.js';
+import type { SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
+import type { Filters } from './filters.js';
 import { fmtInt, fmtPct } from './format.js';
 
 export function fmtDuration(seconds: number) {
@@ -9,6 +11,34 @@ export function fmtDuration(seconds: number) {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** Narrows the KPIs to one segment's current members. */
+export function SegmentPicker(props: {
+  filters: Filters;
+  segments: SegmentView[];
+  selected?: string;
+}) {
+  const f = props.filters;
+  return (
+    <form class="card row" method="get" action="/app/content" aria-label="Segment">
+      {f.sourceId && <input type="hidden" name="source" value={f.sourceId} />}
+      <input type="hidden" name="from" value={f.from} />
+      <input type="hidden" name="to" value={f.to} />
+      <label>
+        Viewers
+        <select name="segment">
+          <option value="">Everyone</option>
+          {props.segments.map((s) => (
+            <option value={s.id} selected={s.id === props.selected}>
+              {`Segment: ${s.name}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Show</button>
+    </form>
+  );
 }
 
 export function ContentPage(props: { report: ContentReport; segmentPicker?: Child }) {

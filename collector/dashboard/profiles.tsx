@@ -1,5 +1,6 @@
 import { CONSENT_CATEGORIES } from '../../shared/consent.js';
 import type { Profile } from '../reports/profile.js';
+import type { ProfileSegments } from './api-types.js';
 import { EventsTable, jsonText } from './events-table.js';
 import { fmtInt, fmtTime } from './format.js';
 
@@ -44,7 +45,57 @@ function Consent({ consent }: { consent: Profile['consent'] }) {
   );
 }
 
-export function ProfileView(props: { profile: Profile; segments?: unknown }) {
+function Segments({ memberships }: { memberships: ProfileSegments[] }) {
+  const history = memberships.flatMap((m) => m.history);
+  const current = memberships.flatMap((m) => m.segments);
+  return (
+    <section class="card" aria-labelledby="segments-h">
+      <h2 id="segments-h">Segments</h2>
+      {current.length === 0 ? (
+        <p class="empty">Not in any segment now.</p>
+      ) : (
+        <ul class="tags" id="profile-segments">
+          {current.map((key) => (
+            <li>
+              <span class="badge good">{key}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {history.length > 0 && (
+        <details>
+          <summary>{`History (${history.length})`}</summary>
+          <div class="table-wrap">
+            <table id="segment-history">
+              <thead>
+                <tr>
+                  <th scope="col">Segment</th>
+                  <th scope="col">Entered (UTC)</th>
+                  <th scope="col">Exited (UTC)</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr>
+                    <td>{h.segment}</td>
+                    <td class="mono">{h.enteredAt.replace('T', ' ').slice(0, 19)}</td>
+                    <td class="mono">
+                      {h.exitedAt ? h.exitedAt.replace('T', ' ').slice(0, 19) : 'still in'}
+                    </td>
+                    <td>{h.exitReason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function ProfileView(props: { profile: Profile; memberships: ProfileSegments[] }) {
   const p = props.profile;
   const traits = Object.entries(p.traits);
   return (
@@ -84,6 +135,7 @@ export function ProfileView(props: { profile: Profile; segments?: unknown }) {
           <h2 id="consent-h">Consent</h2>
           <Consent consent={p.consent} />
         </section>
+        <Segments memberships={props.memberships} />
       </div>
       <section class="card" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Recent events</h2>

@@ -296,7 +296,8 @@ export function formToDraft(form: Record<string, string>): RuleDraft {
     const m = /^c(\d{1,2})\.(?:(f|af)(\d{1,2})\.)?(\w+)$/.exec(name);
     if (!m) continue;
     const i = Number(m[1]);
-    const c = (conditions[i] ??= { ...emptyCondition(), fields: {} });
+    conditions[i] ??= { ...emptyCondition(), fields: {} };
+    const c = conditions[i] as ConditionDraft;
     if (m[2]) {
       const f = filter(m[2] === 'f' ? c.filters : c.afterFilters, Number(m[3]));
       if (m[4] === 'property' || m[4] === 'op' || m[4] === 'value' || m[4] === 'sameAs')

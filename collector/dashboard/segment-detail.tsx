@@ -110,7 +110,7 @@ export function SegmentDetailPage(p: DetailProps) {
           </dd>
         </div>
         <div class="kpi">
-          <dt>Last computed</dt>
+          <dt>Last full recompute</dt>
           <dd>
             {fmtIso(s.lastComputedAt)} <SegmentStatus s={s} />
           </dd>

@@ -57,14 +57,7 @@ export function SegmentEditorPage(props: {
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="mode" value={s.mode} />
         {/* Enter in a field previews (the first submit button is the form's default). */}
-        <button
-          type="submit"
-          name="action"
-          value="preview"
-          class="visually-hidden"
-          tabindex={-1}
-          aria-hidden="true"
-        >
+        <button type="submit" name="action" value="preview" class="visually-hidden" tabindex={-1}>
           Preview
         </button>
         {s.errors.length > 0 && (

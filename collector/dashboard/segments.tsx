@@ -11,8 +11,7 @@ export function SegmentStatus({ s }: { s: SegmentView }) {
   if (s.recompute && s.recompute.done < s.recompute.total) {
     return <span class="badge">{`computing ${s.recompute.done}/${s.recompute.total}`}</span>;
   }
-  if (!s.lastComputedAt) return <span class="badge">pending</span>;
-  return <span class="badge good">ok</span>;
+  return <span class="badge good">live</span>;
 }
 
 export interface ListedSegment {
@@ -25,7 +24,7 @@ export function SegmentList(props: { rows: ListedSegment[]; query: string }) {
   return (
     <section class="card" aria-labelledby="segments-h">
       <div class="row spread">
-        <h2 id="segments-h">Segments</h2>
+        <h2 id="segments-h">All segments of this source</h2>
         <a class="button" href={`/app/segments/new${props.query}`}>
           New segment
         </a>
@@ -39,9 +38,9 @@ export function SegmentList(props: { rows: ListedSegment[]; query: string }) {
                 Size
               </th>
               <th scope="col" class="num">
-                7 days
+                7-day change
               </th>
-              <th scope="col">Last computed</th>
+              <th scope="col">Last full recompute</th>
               <th scope="col">Status</th>
             </tr>
           </thead>
