@@ -4,6 +4,7 @@ import type { SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
 import type { Filters } from './filters.js';
 import { fmtInt, fmtPct } from './format.js';
+import { TableHead } from './table-head.js';
 
 export function fmtDuration(seconds: number) {
   const s = Math.round(seconds);
@@ -66,32 +67,18 @@ export function ContentPage(props: { report: ContentReport; segmentPicker?: Chil
         ) : (
           <div class="table-wrap">
             <table id="content-kpis">
-              <thead>
-                <tr>
-                  <th scope="col">Content</th>
-                  <th scope="col" class="num">
-                    Views
-                  </th>
-                  <th scope="col" class="num">
-                    Viewers
-                  </th>
-                  <th scope="col" class="num">
-                    Likes
-                  </th>
-                  <th scope="col" class="num">
-                    Comments
-                  </th>
-                  <th scope="col" class="num">
-                    Shares
-                  </th>
-                  <th scope="col" class="num">
-                    Watch time
-                  </th>
-                  <th scope="col" class="num">
-                    Completion
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Content',
+                  ['Views', 'num'],
+                  ['Viewers', 'num'],
+                  ['Likes', 'num'],
+                  ['Comments', 'num'],
+                  ['Shares', 'num'],
+                  ['Watch time', 'num'],
+                  ['Completion', 'num'],
+                ]}
+              />
               <tbody>
                 {items.map((r) => (
                   <tr data-content={r.contentId}>

@@ -3,6 +3,7 @@ import type { Profile } from '../reports/profile.js';
 import type { ProfileSegments } from './api-types.js';
 import { EventsTable, jsonText } from './events-table.js';
 import { fmtInt, fmtTime } from './format.js';
+import { TableHead } from './table-head.js';
 
 export function ProfileSearch(props: { id: string; sourceId?: string }) {
   return (
@@ -67,14 +68,7 @@ function Segments({ memberships }: { memberships: ProfileSegments[] }) {
           <summary>{`History (${history.length})`}</summary>
           <div class="table-wrap">
             <table id="segment-history">
-              <thead>
-                <tr>
-                  <th scope="col">Segment</th>
-                  <th scope="col">Entered (UTC)</th>
-                  <th scope="col">Exited (UTC)</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Segment', 'Entered (UTC)', 'Exited (UTC)', 'Why']} />
               <tbody>
                 {history.map((h) => (
                   <tr>

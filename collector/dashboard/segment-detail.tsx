@@ -4,6 +4,7 @@ import { DailyChart } from './charts.js';
 import { fmtInt, fmtPct, fmtTime } from './format.js';
 import { sizeHistory } from './segment-trend.js';
 import { fmtChange, fmtIso, SegmentStatus } from './segments.js';
+import { TableHead } from './table-head.js';
 
 export const MEMBERS_PAGE = 25;
 
@@ -43,12 +44,7 @@ function Members({ p, base }: { p: DetailProps; base: string }) {
       </search>
       <div class="table-wrap">
         <table id="members">
-          <thead>
-            <tr>
-              <th scope="col">Profile</th>
-              <th scope="col">Entered (UTC)</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Profile', 'Entered (UTC)']} />
           <tbody>
             {rows.map((m) => (
               <tr>
@@ -249,18 +245,16 @@ export function SegmentDetailPage(p: DetailProps) {
         ) : (
           <div class="table-wrap">
             <table id="deliveries">
-              <thead>
-                <tr>
-                  <th scope="col">Created (UTC)</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Profile</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">
-                    Attempts
-                  </th>
-                  <th scope="col">Last error</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Created (UTC)',
+                  'Kind',
+                  'Profile',
+                  'Status',
+                  ['Attempts', 'num'],
+                  'Last error',
+                ]}
+              />
               <tbody>
                 {p.deliveries.map((d) => (
                   <tr>

@@ -1,5 +1,6 @@
 import type { SegmentView } from './api-types.js';
 import { fmtInt } from './format.js';
+import { TableHead } from './table-head.js';
 
 export const fmtChange = (n: number) => (n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '±0');
 export const fmtIso = (iso: string | null) =>
@@ -31,19 +32,15 @@ export function SegmentList(props: { rows: ListedSegment[]; query: string }) {
       </div>
       <div class="table-wrap">
         <table id="segments">
-          <thead>
-            <tr>
-              <th scope="col">Segment</th>
-              <th scope="col" class="num">
-                Size
-              </th>
-              <th scope="col" class="num">
-                7-day change
-              </th>
-              <th scope="col">Last full recompute</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Segment',
+              ['Size', 'num'],
+              ['7-day change', 'num'],
+              'Last full recompute',
+              'Status',
+            ]}
+          />
           <tbody>
             {props.rows.map(({ segment: s, size, change }) => (
               <tr data-key={s.key}>
