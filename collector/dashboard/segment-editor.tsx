@@ -93,9 +93,9 @@ export function SegmentEditorPage(props: {
               <input name="reentryAfter" value={s.reentryAfter} placeholder="7d" size={6} />
             </label>
           </div>
-          <label>
+          <label class="wide">
             Description
-            <input name="description" value={s.description} size={60} />
+            <input name="description" value={s.description} class="wide" />
           </label>
         </section>
         <section class="card stack" aria-labelledby="rule-h">

@@ -3,8 +3,9 @@ import { fmtInt } from './format.js';
 import { TableHead } from './table-head.js';
 
 export const fmtChange = (n: number) => (n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '±0');
+/** A time from the API; segments never fully recomputed are kept up to date incrementally. */
 export const fmtIso = (iso: string | null) =>
-  iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : 'never';
+  iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '—';
 
 export function SegmentStatus({ s }: { s: SegmentView }) {
   if (s.lastError)
