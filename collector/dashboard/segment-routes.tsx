@@ -205,7 +205,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
         ...(state.description ? { description: state.description } : {}),
         rule,
         ...(state.reentryAfter ? { reentryAfter: state.reentryAfter } : {}),
-        utm: state.utm,
+        ...(Object.keys(state.utm).length ? { utm: state.utm } : {}),
       };
       if (isNew) await api.post('/segments', { ...body, key: state.key, sourceId: s.source.id });
       else await api.patch(`/segments/${enc(state.key)}?${s.sq}`, body);

@@ -39,6 +39,8 @@ describe('dashboard segment forms', () => {
       'c0.count': 'atLeast',
       'c0.n': '1',
       'c0.window': 'ever',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
       utm_campaign: 'carters',
     };
     const preview = await post(`/app/segments/preview${q()}`, fields);
@@ -51,7 +53,7 @@ describe('dashboard segment forms', () => {
     expect(await api.json()).toMatchObject({
       name: 'Carters',
       rule: { type: 'performed', event: 'AddToCart', atLeast: 1 },
-      utm: { utm_campaign: 'carters' },
+      utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'carters' },
     });
 
     const bad = await post(`/app/segments/new${q()}`, {

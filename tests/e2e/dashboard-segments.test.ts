@@ -68,6 +68,8 @@ describe('segments in the dashboard (Chromium)', () => {
     await page.fill('input[name="c0.f0.value"]', 'sku-grinder');
     await page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '3');
     expect(await page.textContent('#preview-sample')).toContain(XSS);
+    await page.fill('input[name=utm_source]', 'newsletter');
+    await page.fill('input[name=utm_medium]', 'email');
     await page.fill('input[name=utm_campaign]', 'grinder-fans');
     await shot('segment-editor');
 
