@@ -41,7 +41,13 @@ export function createApp(deps: AppDeps) {
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
-  app.route('/app', dashboardRoutes(deps));
+  // The dashboard reads and writes through the marketer API, signed in as the admin.
+  const fetchApi = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${deps.adminToken}`);
+    return app.request(path, { ...init, headers });
+  };
+  app.route('/app', dashboardRoutes(deps, fetchApi));
 
   const admin = new Hono();
   admin.use('*', adminAuth(deps.adminToken));

@@ -11,6 +11,7 @@ const FILES: Record<string, { path: string | URL; type: string }> = {
   'dashboard.css': { path: own('dashboard.css'), type: 'css' },
   'charts.js': { path: own('charts.js'), type: 'js' },
   'live.js': { path: own('live.js'), type: 'js' },
+  'rule-editor.js': { path: own('rule-editor.js'), type: 'js' },
 };
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',

@@ -1,7 +1,10 @@
 import type { Child } from 'hono/jsx';
 import type { ContentReport } from '../reports/content.js';
+import type { SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
+import type { Filters } from './filters.js';
 import { fmtInt, fmtPct } from './format.js';
+import { TableHead } from './table-head.js';
 
 export function fmtDuration(seconds: number) {
   const s = Math.round(seconds);
@@ -9,6 +12,34 @@ export function fmtDuration(seconds: number) {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** Narrows the KPIs to one segment's current members. */
+export function SegmentPicker(props: {
+  filters: Filters;
+  segments: SegmentView[];
+  selected?: string;
+}) {
+  const f = props.filters;
+  return (
+    <form class="card row" method="get" action="/app/content" aria-label="Segment">
+      {f.sourceId && <input type="hidden" name="source" value={f.sourceId} />}
+      <input type="hidden" name="from" value={f.from} />
+      <input type="hidden" name="to" value={f.to} />
+      <label>
+        Viewers
+        <select name="segment">
+          <option value="">Everyone</option>
+          {props.segments.map((s) => (
+            <option value={s.id} selected={s.id === props.selected}>
+              {`Segment: ${s.name}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Show</button>
+    </form>
+  );
 }
 
 export function ContentPage(props: { report: ContentReport; segmentPicker?: Child }) {
@@ -36,32 +67,18 @@ export function ContentPage(props: { report: ContentReport; segmentPicker?: Chil
         ) : (
           <div class="table-wrap">
             <table id="content-kpis">
-              <thead>
-                <tr>
-                  <th scope="col">Content</th>
-                  <th scope="col" class="num">
-                    Views
-                  </th>
-                  <th scope="col" class="num">
-                    Viewers
-                  </th>
-                  <th scope="col" class="num">
-                    Likes
-                  </th>
-                  <th scope="col" class="num">
-                    Comments
-                  </th>
-                  <th scope="col" class="num">
-                    Shares
-                  </th>
-                  <th scope="col" class="num">
-                    Watch time
-                  </th>
-                  <th scope="col" class="num">
-                    Completion
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Content',
+                  ['Views', 'num'],
+                  ['Viewers', 'num'],
+                  ['Likes', 'num'],
+                  ['Comments', 'num'],
+                  ['Shares', 'num'],
+                  ['Watch time', 'num'],
+                  ['Completion', 'num'],
+                ]}
+              />
               <tbody>
                 {items.map((r) => (
                   <tr data-content={r.contentId}>

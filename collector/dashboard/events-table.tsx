@@ -1,5 +1,6 @@
 import type { EventItem, FailedItem } from '../reports/live.js';
 import { fmtTime } from './format.js';
+import { TableHead } from './table-head.js';
 
 const MAX_JSON = 400;
 /** Properties as pretty-ish JSON text; JSX escapes it, so any markup in it stays text. */
@@ -16,14 +17,7 @@ export function EventsTable(props: { id: string; events: EventItem[]; cursor?: s
   return (
     <div class="table-wrap">
       <table id={props.id} data-cursor={props.cursor}>
-        <thead>
-          <tr>
-            <th scope="col">Time (UTC)</th>
-            <th scope="col">Event</th>
-            <th scope="col">Visitor</th>
-            <th scope="col">Properties</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Time (UTC)', 'Event', 'Visitor', 'Properties']} />
         <tbody>
           {props.events.map((e) => (
             <tr data-seq={String(e.seq)}>
@@ -54,13 +48,7 @@ export function FailedTable(props: { events: FailedItem[] }) {
   return (
     <div class="table-wrap">
       <table id="failed-events">
-        <thead>
-          <tr>
-            <th scope="col">Received (UTC)</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Payload</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Received (UTC)', 'Reason', 'Payload']} />
         <tbody>
           {props.events.map((f) => (
             <tr data-id={String(f.id)}>

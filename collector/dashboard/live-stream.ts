@@ -30,33 +30,20 @@ export function liveStream(
       aborted = true;
     });
     const cursor = { ...opts.start };
+    const send = async (event: 'event' | 'failed', data: object) =>
+      stream.writeSSE({ event, data: JSON.stringify(data), id: formatCursor(cursor) });
     await stream.writeSSE({ event: 'ready', data: '{}', id: formatCursor(cursor) });
+    const { sourceId } = opts;
     for (let poll = 0; !aborted && poll < MAX_POLLS; poll++) {
-      const events = await eventsAfter(client, {
-        sourceId: opts.sourceId,
-        afterSeq: cursor.seq,
-        limit: BATCH,
-      });
+      const events = await eventsAfter(client, { sourceId, afterSeq: cursor.seq, limit: BATCH });
       for (const e of events) {
         cursor.seq = e.seq;
-        await stream.writeSSE({
-          event: 'event',
-          data: JSON.stringify(e),
-          id: formatCursor(cursor),
-        });
+        await send('event', e);
       }
-      const failed = await failedEvents(client, {
-        sourceId: opts.sourceId,
-        afterId: cursor.failed,
-        limit: BATCH,
-      });
+      const failed = await failedEvents(client, { sourceId, afterId: cursor.failed, limit: BATCH });
       for (const f of failed) {
         cursor.failed = f.id;
-        await stream.writeSSE({
-          event: 'failed',
-          data: JSON.stringify(f),
-          id: formatCursor(cursor),
-        });
+        await send('failed', f);
       }
       if (events.length < BATCH && failed.length < BATCH) await stream.sleep(POLL_MS);
     }

@@ -1,6 +1,7 @@
 import type { Overview, UtmRow } from '../reports/overview.js';
 import { DailyChart } from './charts.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
+import { TableHead } from './table-head.js';
 
 function Kpi(props: { label: string; value: string; id: string; note?: string }) {
   return (
@@ -23,17 +24,7 @@ function UtmTable(props: { title: string; rows: UtmRow[]; id: string }) {
       ) : (
         <div class="table-wrap">
           <table id={props.id}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" class="num">
-                  Visitors
-                </th>
-                <th scope="col" class="num">
-                  Events
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', ['Visitors', 'num'], ['Events', 'num']]} />
             <tbody>
               {props.rows.map((r) => (
                 <tr>
@@ -91,14 +82,7 @@ export function OverviewPage({ report: r }: { report: Overview }) {
           ) : (
             <div class="table-wrap">
               <table id="top-events">
-                <thead>
-                  <tr>
-                    <th scope="col">Event</th>
-                    <th scope="col" class="num">
-                      Count
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Event', ['Count', 'num']]} />
                 <tbody>
                   {r.topEvents.map((e) => (
                     <tr>

@@ -1,7 +1,9 @@
 import { CONSENT_CATEGORIES } from '../../shared/consent.js';
 import type { Profile } from '../reports/profile.js';
+import type { ProfileSegments } from './api-types.js';
 import { EventsTable, jsonText } from './events-table.js';
 import { fmtInt, fmtTime } from './format.js';
+import { TableHead } from './table-head.js';
 
 export function ProfileSearch(props: { id: string; sourceId?: string }) {
   return (
@@ -44,7 +46,50 @@ function Consent({ consent }: { consent: Profile['consent'] }) {
   );
 }
 
-export function ProfileView(props: { profile: Profile; segments?: unknown }) {
+function Segments({ memberships }: { memberships: ProfileSegments[] }) {
+  const history = memberships.flatMap((m) => m.history);
+  const current = memberships.flatMap((m) => m.segments);
+  return (
+    <section class="card" aria-labelledby="segments-h">
+      <h2 id="segments-h">Segments</h2>
+      {current.length === 0 ? (
+        <p class="empty">Not in any segment now.</p>
+      ) : (
+        <ul class="tags" id="profile-segments">
+          {current.map((key) => (
+            <li>
+              <span class="badge good">{key}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {history.length > 0 && (
+        <details>
+          <summary>{`History (${history.length})`}</summary>
+          <div class="table-wrap">
+            <table id="segment-history">
+              <TableHead columns={['Segment', 'Entered (UTC)', 'Exited (UTC)', 'Why']} />
+              <tbody>
+                {history.map((h) => (
+                  <tr>
+                    <td>{h.segment}</td>
+                    <td class="mono">{h.enteredAt.replace('T', ' ').slice(0, 19)}</td>
+                    <td class="mono">
+                      {h.exitedAt ? h.exitedAt.replace('T', ' ').slice(0, 19) : 'still in'}
+                    </td>
+                    <td>{h.exitReason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function ProfileView(props: { profile: Profile; memberships: ProfileSegments[] }) {
   const p = props.profile;
   const traits = Object.entries(p.traits);
   return (
@@ -84,6 +129,7 @@ export function ProfileView(props: { profile: Profile; segments?: unknown }) {
           <h2 id="consent-h">Consent</h2>
           <Consent consent={p.consent} />
         </section>
+        <Segments memberships={props.memberships} />
       </div>
       <section class="card" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Recent events</h2>

@@ -4,9 +4,11 @@ import { contentReport } from '../reports/content.js';
 import { failedEvents, liveCursor, newestEvents } from '../reports/live.js';
 import { overviewReport } from '../reports/overview.js';
 import { profileReport } from '../reports/profile.js';
+import { ApiCallError, type ApiFetch, createApiClient } from './api-client.js';
+import type { ProfileSegments, SegmentView } from './api-types.js';
 import { assetRoutes } from './assets.js';
 import { type DashboardEnv, requireSession } from './auth.js';
-import { ContentPage } from './content.js';
+import { ContentPage, SegmentPicker } from './content.js';
 import { html, Shell } from './layout.js';
 import { LivePage } from './live.js';
 import { formatCursor, liveStream, parseCursor } from './live-stream.js';
@@ -14,6 +16,7 @@ import { loginRoutes, logoutRoute } from './login.js';
 import { OverviewPage } from './overview.js';
 import { pageContext } from './page-context.js';
 import { ProfileSearch, ProfileView } from './profiles.js';
+import { segmentPages } from './segment-routes.js';
 import { createSessionStore, SESSION_TTL_MS } from './sessions.js';
 
 const CSP = [
@@ -29,7 +32,8 @@ const CSP = [
 ].join('; ');
 
 /** The marketer dashboard under /app: server-rendered pages behind an admin-token session. */
-export function dashboardRoutes(deps: AppDeps) {
+export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch) {
+  const api = createApiClient(fetchApi);
   const sessions = createSessionStore(deps.now);
   const app = new Hono<DashboardEnv>();
 
@@ -47,6 +51,7 @@ export function dashboardRoutes(deps: AppDeps) {
 
   app.use('*', requireSession(sessions));
   app.route('/', logoutRoute(sessions));
+  app.route('/segments', segmentPages(deps, api));
 
   app.get('/', async (c) => {
     const p = await pageContext(c, deps);
@@ -103,7 +108,10 @@ export function dashboardRoutes(deps: AppDeps) {
 
   app.get('/content', async (c) => {
     const p = await pageContext(c, deps);
-    const report = await contentReport(deps.database.client, p.filters);
+    const query = p.filters.sourceId ? `?sourceId=${encodeURIComponent(p.filters.sourceId)}` : '';
+    const { segments } = await api.get<{ segments: SegmentView[] }>(`/segments${query}`);
+    const segment = segments.find((s) => s.id === c.req.query('segment'));
+    const report = await contentReport(deps.database.client, p.filters, { segmentId: segment?.id });
     return c.html(
       html(
         <Shell
@@ -113,7 +121,12 @@ export function dashboardRoutes(deps: AppDeps) {
           filters={p.filterBar('/app/content')}
           scripts={['uPlot.iife.min.js', 'charts.js']}
         >
-          <ContentPage report={report} />
+          <ContentPage
+            report={report}
+            segmentPicker={
+              <SegmentPicker filters={p.filters} segments={segments} selected={segment?.id} />
+            }
+          />
         </Shell>,
       ),
     );
@@ -125,6 +138,15 @@ export function dashboardRoutes(deps: AppDeps) {
     const profile = id
       ? await profileReport(deps.database.client, id, { sourceId: p.filters.sourceId })
       : undefined;
+    const memberships: ProfileSegments[] = [];
+    for (const sourceId of profile?.sourceIds.slice(0, 5) ?? []) {
+      const path = `/profiles/${encodeURIComponent(id)}?sourceId=${encodeURIComponent(sourceId)}&events=0`;
+      try {
+        memberships.push(await api.get<ProfileSegments>(path));
+      } catch (err) {
+        if (!(err instanceof ApiCallError && err.status === 404)) throw err;
+      }
+    }
     return c.html(
       html(
         <Shell
@@ -134,7 +156,7 @@ export function dashboardRoutes(deps: AppDeps) {
           filters={p.filterBar('/app/profiles', false)}
         >
           <ProfileSearch id={id} sourceId={p.filters.sourceId} />
-          {profile && <ProfileView profile={profile} />}
+          {profile && <ProfileView profile={profile} memberships={memberships} />}
           {id && !profile && (
             <p class="card empty" role="status">
               No events for this id.

@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { CONTENT_EVENTS } from '../../shared/content-events.js';
 import { DAY_OF, daysOf, num, type Scope, scopeWhere, VISITOR } from './scope.js';
+import { inSegment } from './segment-filter.js';
 
 export interface ContentRow {
   contentId: string;
@@ -33,19 +34,19 @@ const WATCHED = `CASE WHEN event IN ('${E.videoProgress}', '${E.videoPause}', '$
 const MAX_ITEMS = 100;
 
 /**
- * Content and video engagement per content item (the CONTENT_EVENTS vocabulary); `visitors`
- * restricts it to the visitors an SQL subquery returns (a segment's members).
+ * Content and video engagement per content item (the CONTENT_EVENTS vocabulary), for
+ * everyone or only for the current members of a segment.
  */
 export async function contentReport(
   client: Client,
   scope: Scope,
-  visitors?: { sql: string; args: (string | number)[] },
+  opts: { segmentId?: string } = {},
 ): Promise<ContentReport> {
   const where = scopeWhere(scope);
-  const filter = visitors ? ` AND ${VISITOR} IN (${visitors.sql})` : '';
+  const members = opts.segmentId ? inSegment(opts.segmentId) : undefined;
   const base = `FROM events WHERE ${where.sql} AND event IN (${NAMES})
-      AND json_type(properties, '$.content_id') = 'text'${filter}`;
-  const args = [...where.args, ...(visitors?.args ?? [])];
+      AND json_type(properties, '$.content_id') = 'text'${members ? ` AND ${members.sql}` : ''}`;
+  const args = [...where.args, ...(members?.args ?? [])];
   const items = await client.execute({
     sql: `SELECT json_extract(properties, '$.content_id') AS content_id,
                  max(json_extract(properties, '$.content_name')) AS content_name,

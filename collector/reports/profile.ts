@@ -7,6 +7,8 @@ export interface Profile {
   id: string;
   anonymousIds: string[];
   userIds: string[];
+  /** Sources this profile has events in, most recent first. */
+  sourceIds: string[];
   /** Traits from identify events, later ones overriding earlier ones. */
   traits: Record<string, unknown>;
   consent: {
@@ -63,6 +65,11 @@ export async function profileReport(
       args: whoArgs,
     })
   ).rows[0];
+  const sourceIds = await column(
+    client,
+    `SELECT source_id FROM events WHERE ${who} GROUP BY source_id ORDER BY max(timestamp) DESC`,
+    whoArgs,
+  );
   const identifies = await client.execute({
     sql: `SELECT traits FROM events WHERE ${who} AND type = 'identify' AND traits IS NOT NULL ORDER BY timestamp, seq`,
     args: whoArgs,
@@ -79,6 +86,7 @@ export async function profileReport(
     id,
     anonymousIds,
     userIds,
+    sourceIds,
     traits,
     consent: await latestConsent(client, who, whoArgs),
     firstSeen: num(stats?.first),

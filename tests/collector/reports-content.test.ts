@@ -68,11 +68,19 @@ describe('contentReport', () => {
     ]);
   });
 
-  it('restricts the report to a set of visitors', async () => {
-    const r = await contentReport(t.deps.database.client, scope, {
-      sql: 'SELECT ?',
-      args: ['b'],
+  it('restricts the report to the members of a segment, users through their linked ids', async () => {
+    const db = t.deps.database.client;
+    await db.execute({
+      sql: `INSERT INTO segment_memberships (segment_id, source_id, profile_id, entered_at)
+            VALUES ('seg-1', ?, 'u:user-b', 0), ('seg-1', ?, 'a:c', 0), ('seg-2', ?, 'a:a', 0)`,
+      args: [t.source.id, t.source.id, t.source.id],
     });
+    await db.execute({
+      sql: `INSERT INTO profile_links (source_id, anonymous_id, user_id, linked_at) VALUES (?, 'b', 'user-b', 0)`,
+      args: [t.source.id],
+    });
+    await db.execute("UPDATE segment_memberships SET exited_at = 1 WHERE profile_id = 'a:c'");
+    const r = await contentReport(db, scope, { segmentId: 'seg-1' });
     expect(r.items).toEqual([
       expect.objectContaining({
         contentId: 'vid-1',

@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, sendEvents, watchDialogs, XSS } from './dashboard-helpers.js';
 import {
   ADMIN_TOKEN,
   type E2eCollector,
@@ -11,27 +10,14 @@ import {
   startCollector,
 } from './harness.js';
 
-const SHOTS = 'test-results/screenshots';
-const XSS = '<img src=x onerror=alert(1)>';
 const DAY = 86_400_000;
 
 let server: E2eCollector;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const dialogs: string[] = [];
-
-async function send(batch: Record<string, unknown>[]) {
-  const res = await fetch(`${server.url}/v1/batch`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Authorization: `Basic ${Buffer.from(`${server.demo.writeKey}:`).toString('base64')}`,
-    },
-    body: JSON.stringify({ batch }),
-  });
-  expect(await res.json()).toMatchObject({ rejected: [] });
-}
+let dialogs: string[] = [];
+const send = (batch: Record<string, unknown>[]) => sendEvents(server, batch);
 
 let n = 0;
 const ev = (fields: Record<string, unknown>) => ({
@@ -41,27 +27,9 @@ const ev = (fields: Record<string, unknown>) => ({
   ...fields,
   daysAgo: undefined,
 });
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Screenshot for reviewers, and an axe-core check: no serious accessibility violations. */
-async function shot(name: string) {
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      );
-  });
-  expect(violations, name).toEqual([]);
-}
+const shot = (name: string) => screenshot(page, name);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startCollector(), launchChromium()]);
   const utm = (source: string, name: string) => ({ campaign: { source, medium: 'paid', name } });
   const consent = (marketing: boolean) => ({
@@ -106,10 +74,7 @@ beforeAll(async () => {
   // Without CSP, so the XSS checks prove escaping itself (the CSP is asserted in collector tests).
   context = await newContext(browser, { bypassCSP: true });
   page = await context.newPage();
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
+  dialogs = watchDialogs(page);
 });
 afterAll(async () => {
   await browser?.close();
