@@ -10,7 +10,7 @@ export interface SegmentView {
   description: string | null;
   rule: Rule;
   reentryAfter: string | null;
-  utm: UtmTemplate;
+  utm: UtmTemplate | null;
   webhook: { url: string; secret: string | null } | null;
   template: string | null;
   createdAt: string;

@@ -13,7 +13,7 @@ export interface EditorState {
   name: string;
   description: string;
   reentryAfter: string;
-  utm: UtmTemplate;
+  utm: Partial<UtmTemplate>;
   draft: RuleDraft;
   json: string;
   preview?: Preview;

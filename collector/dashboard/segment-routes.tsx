@@ -97,7 +97,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     reentryAfter: form.reentryAfter?.trim() ?? '',
     utm: Object.fromEntries(
       UTM_FIELDS.filter((f) => form[f]?.trim()).map((f) => [f, form[f]?.trim()]),
-    ) as UtmTemplate,
+    ) as Partial<UtmTemplate>,
     draft: formToDraft(form),
     json: form.json ?? '',
     errors: [],
