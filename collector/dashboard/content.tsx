@@ -4,7 +4,7 @@ import type { SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
 import type { Filters } from './filters.js';
 import { fmtInt, fmtPct } from './format.js';
-import { TableHead } from './table-head.js';
+import { DataTable } from './table-head.js';
 
 export function fmtDuration(seconds: number) {
   const s = Math.round(seconds);
@@ -65,52 +65,48 @@ export function ContentPage(props: { report: ContentReport; segmentPicker?: Chil
             ContentLike, ContentComment or ContentShare with a content_id.
           </p>
         ) : (
-          <div class="table-wrap">
-            <table id="content-kpis">
-              <TableHead
-                columns={[
-                  'Content',
-                  ['Views', 'num'],
-                  ['Viewers', 'num'],
-                  ['Likes', 'num'],
-                  ['Comments', 'num'],
-                  ['Shares', 'num'],
-                  ['Watch time', 'num'],
-                  ['Completion', 'num'],
-                ]}
-              />
-              <tbody>
-                {items.map((r) => (
-                  <tr data-content={r.contentId}>
-                    <td>
-                      {r.contentName ?? r.contentId}
-                      <br />
-                      <small class="mono">{r.contentId}</small>
-                    </td>
-                    <td class="num" data-kpi="views">
-                      {fmtInt(r.views)}
-                    </td>
-                    <td class="num">{fmtInt(r.viewers)}</td>
-                    <td class="num" data-kpi="likes">
-                      {fmtInt(r.likes)}
-                    </td>
-                    <td class="num" data-kpi="comments">
-                      {fmtInt(r.comments)}
-                    </td>
-                    <td class="num" data-kpi="shares">
-                      {fmtInt(r.shares)}
-                    </td>
-                    <td class="num" data-kpi="watch">
-                      {fmtDuration(r.watchSeconds)}
-                    </td>
-                    <td class="num" data-kpi="completion">
-                      {fmtPct(r.completionRate)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            id="content-kpis"
+            columns={[
+              'Content',
+              ['Views', 'num'],
+              ['Viewers', 'num'],
+              ['Likes', 'num'],
+              ['Comments', 'num'],
+              ['Shares', 'num'],
+              ['Watch time', 'num'],
+              ['Completion', 'num'],
+            ]}
+          >
+            {items.map((r) => (
+              <tr data-content={r.contentId}>
+                <td>
+                  {r.contentName ?? r.contentId}
+                  <br />
+                  <small class="mono">{r.contentId}</small>
+                </td>
+                <td class="num" data-kpi="views">
+                  {fmtInt(r.views)}
+                </td>
+                <td class="num">{fmtInt(r.viewers)}</td>
+                <td class="num" data-kpi="likes">
+                  {fmtInt(r.likes)}
+                </td>
+                <td class="num" data-kpi="comments">
+                  {fmtInt(r.comments)}
+                </td>
+                <td class="num" data-kpi="shares">
+                  {fmtInt(r.shares)}
+                </td>
+                <td class="num" data-kpi="watch">
+                  {fmtDuration(r.watchSeconds)}
+                </td>
+                <td class="num" data-kpi="completion">
+                  {fmtPct(r.completionRate)}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

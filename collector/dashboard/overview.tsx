@@ -1,7 +1,7 @@
 import type { Overview, UtmRow } from '../reports/overview.js';
 import { DailyChart } from './charts.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
-import { TableHead } from './table-head.js';
+import { DataTable } from './table-head.js';
 
 function Kpi(props: { label: string; value: string; id: string; note?: string }) {
   return (
@@ -22,20 +22,15 @@ function UtmTable(props: { title: string; rows: UtmRow[]; id: string }) {
       {props.rows.length === 0 ? (
         <p class="empty">No UTM-tagged visits in this range.</p>
       ) : (
-        <div class="table-wrap">
-          <table id={props.id}>
-            <TableHead columns={['Name', ['Visitors', 'num'], ['Events', 'num']]} />
-            <tbody>
-              {props.rows.map((r) => (
-                <tr>
-                  <td>{r.name}</td>
-                  <td class="num">{fmtInt(r.visitors)}</td>
-                  <td class="num">{fmtInt(r.events)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable id={props.id} columns={['Name', ['Visitors', 'num'], ['Events', 'num']]}>
+          {props.rows.map((r) => (
+            <tr>
+              <td>{r.name}</td>
+              <td class="num">{fmtInt(r.visitors)}</td>
+              <td class="num">{fmtInt(r.events)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -80,19 +75,14 @@ export function OverviewPage({ report: r }: { report: Overview }) {
           {r.topEvents.length === 0 ? (
             <p class="empty">No events in this range.</p>
           ) : (
-            <div class="table-wrap">
-              <table id="top-events">
-                <TableHead columns={['Event', ['Count', 'num']]} />
-                <tbody>
-                  {r.topEvents.map((e) => (
-                    <tr>
-                      <td>{e.name}</td>
-                      <td class="num">{fmtInt(e.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable id="top-events" columns={['Event', ['Count', 'num']]}>
+              {r.topEvents.map((e) => (
+                <tr>
+                  <td>{e.name}</td>
+                  <td class="num">{fmtInt(e.count)}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
         <UtmTable id="top-sources" title="Top UTM sources" rows={r.topSources} />

@@ -3,7 +3,7 @@ import type { Profile } from '../reports/profile.js';
 import type { ProfileSegments } from './api-types.js';
 import { EventsTable, jsonText } from './events-table.js';
 import { fmtInt, fmtTime } from './format.js';
-import { TableHead } from './table-head.js';
+import { DataTable } from './table-head.js';
 
 export function ProfileSearch(props: { id: string; sourceId?: string }) {
   return (
@@ -66,23 +66,21 @@ function Segments({ memberships }: { memberships: ProfileSegments[] }) {
       {history.length > 0 && (
         <details>
           <summary>{`History (${history.length})`}</summary>
-          <div class="table-wrap">
-            <table id="segment-history">
-              <TableHead columns={['Segment', 'Entered (UTC)', 'Exited (UTC)', 'Why']} />
-              <tbody>
-                {history.map((h) => (
-                  <tr>
-                    <td>{h.segment}</td>
-                    <td class="mono">{h.enteredAt.replace('T', ' ').slice(0, 19)}</td>
-                    <td class="mono">
-                      {h.exitedAt ? h.exitedAt.replace('T', ' ').slice(0, 19) : 'still in'}
-                    </td>
-                    <td>{h.exitReason ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            id="segment-history"
+            columns={['Segment', 'Entered (UTC)', 'Exited (UTC)', 'Why']}
+          >
+            {history.map((h) => (
+              <tr>
+                <td>{h.segment}</td>
+                <td class="mono">{h.enteredAt.replace('T', ' ').slice(0, 19)}</td>
+                <td class="mono">
+                  {h.exitedAt ? h.exitedAt.replace('T', ' ').slice(0, 19) : 'still in'}
+                </td>
+                <td>{h.exitReason ?? ''}</td>
+              </tr>
+            ))}
+          </DataTable>
         </details>
       )}
     </section>

@@ -68,27 +68,25 @@ function Text(props: {
   );
 }
 
-function Filters(props: {
-  prefix: string;
-  kind: 'f' | 'af';
-  filters: FilterDraft[];
-  index: number;
-  label: string;
-  allowSameAs: boolean;
-}) {
-  const add = props.kind === 'f' ? 'addFilter' : 'addAfterFilter';
-  const remove = props.kind === 'f' ? 'removeFilter' : 'removeAfterFilter';
+/** Property filters of condition `i`: on its event (`f`) or on its anchor event (`af`). */
+function Filters(props: { c: ConditionDraft; i: number; kind: 'f' | 'af'; label: string }) {
+  const { c, i, kind } = props;
+  const filters: FilterDraft[] = kind === 'f' ? c.filters : c.afterFilters;
+  // Only a notPerformed event has an anchor to compare with.
+  const allowSameAs = kind === 'f' && c.type === 'notPerformed';
+  const add = kind === 'f' ? 'addFilter' : 'addAfterFilter';
+  const remove = kind === 'f' ? 'removeFilter' : 'removeAfterFilter';
   return (
     <fieldset class="filters-set">
       <legend>{props.label}</legend>
-      {props.filters.map((f, j) => {
-        const name = (p: string) => `${props.prefix}.${props.kind}${j}.${p}`;
+      {filters.map((f, j) => {
+        const name = (p: string) => `c${i}.${kind}${j}.${p}`;
         return (
           <div class="row">
             <Text name={name('property')} value={f.property} label="Property" hint="cart_id" />
             <Select name={name('op')} value={f.op} options={COMPARE_OPS} label="Is" />
             <Text name={name('value')} value={f.value} label="Value" hint="a, b for in" />
-            {props.allowSameAs && (
+            {allowSameAs && (
               <Text
                 name={name('sameAs')}
                 value={f.sameAs}
@@ -96,18 +94,13 @@ function Filters(props: {
                 hint="cart_id"
               />
             )}
-            <button
-              type="submit"
-              class="secondary"
-              name="action"
-              value={`${remove}:${props.index}:${j}`}
-            >
+            <button type="submit" class="secondary" name="action" value={`${remove}:${i}:${j}`}>
               Remove filter
             </button>
           </div>
         );
       })}
-      <button type="submit" class="secondary" name="action" value={`${add}:${props.index}`}>
+      <button type="submit" class="secondary" name="action" value={`${add}:${i}`}>
         Add property filter
       </button>
     </fieldset>
@@ -126,14 +119,14 @@ function ConditionFields({
   const p = `c${i}`;
   const f = c.fields;
   const n = (name: string) => `${p}.${name}`;
+  const field = (name: string) => ({ name: n(name), value: f[name] });
   switch (c.type) {
     case 'performed':
       return (
         <>
           <div class="row">
             <Text
-              name={n('event')}
-              value={f.event}
+              {...field('event')}
               label="Event(s)"
               hint="AddToCart, Purchase"
               required
@@ -163,18 +156,11 @@ function ConditionFields({
               ]}
               label="When"
             />
-            <Text name={n('within')} value={f.within} label="Within" hint={DURATION_HINT} />
-            <Text name={n('from')} value={f.from} label="From (ago)" hint="10d" />
-            <Text name={n('to')} value={f.to} label="To (ago)" hint="3d" />
+            <Text {...field('within')} label="Within" hint={DURATION_HINT} />
+            <Text {...field('from')} label="From (ago)" hint="10d" />
+            <Text {...field('to')} label="To (ago)" hint="3d" />
           </div>
-          <Filters
-            prefix={p}
-            kind="f"
-            filters={c.filters}
-            index={i}
-            label="Where the event has"
-            allowSameAs={false}
-          />
+          <Filters c={c} i={i} kind="f" label="Where the event has" />
         </>
       );
     case 'notPerformed':
@@ -182,52 +168,26 @@ function ConditionFields({
         <>
           <div class="row">
             <Text
-              name={n('event')}
-              value={f.event}
+              {...field('event')}
               label="Event(s) not performed"
               hint="Purchase"
               required
               size={22}
             />
-            <Text
-              name={n('within')}
-              value={f.within}
-              label="Within the last"
-              hint={DURATION_HINT}
-            />
+            <Text {...field('within')} label="Within the last" hint={DURATION_HINT} />
           </div>
-          <Filters
-            prefix={p}
-            kind="f"
-            filters={c.filters}
-            index={i}
-            label="Where the event has"
-            allowSameAs
-          />
+          <Filters c={c} i={i} kind="f" label="Where the event has" />
           <div class="row">
             <Text
-              name={n('afterEvent')}
-              value={f.afterEvent}
+              {...field('afterEvent')}
               label="Since (anchor event)"
               hint="AddToCart"
               size={22}
             />
-            <Text name={n('afterWithin')} value={f.afterWithin} label="Anchor within" hint="30d" />
-            <Text
-              name={n('afterOlderThan')}
-              value={f.afterOlderThan}
-              label="Anchor older than (wait)"
-              hint="1h"
-            />
+            <Text {...field('afterWithin')} label="Anchor within" hint="30d" />
+            <Text {...field('afterOlderThan')} label="Anchor older than (wait)" hint="1h" />
           </div>
-          <Filters
-            prefix={p}
-            kind="af"
-            filters={c.afterFilters}
-            index={i}
-            label="Where the anchor event has"
-            allowSameAs={false}
-          />
+          <Filters c={c} i={i} kind="af" label="Where the anchor event has" />
         </>
       );
     case 'funnel':
@@ -239,19 +199,14 @@ function ConditionFields({
               {f.steps ?? ''}
             </textarea>
           </label>
-          <Text name={n('within')} value={f.within} label="All within" hint="1d" required />
-          <Text
-            name={n('startedWithin')}
-            value={f.startedWithin}
-            label="Started within the last"
-            hint="30d"
-          />
+          <Text {...field('within')} label="All within" hint="1d" required />
+          <Text {...field('startedWithin')} label="Started within the last" hint="30d" />
         </div>
       );
     case 'activeDays':
       return (
         <div class="row">
-          <Text name={n('within')} value={f.within} label="Within the last" hint="30d" required />
+          <Text {...field('within')} label="Within the last" hint="30d" required />
           <label>
             At least (days)
             <input type="number" min={0} name={n('atLeast')} value={f.atLeast ?? ''} />
@@ -272,8 +227,8 @@ function ConditionFields({
     case 'lastSeen':
       return (
         <div class="row">
-          <Text name={n('within')} value={f.within} label="Within the last" hint="7d" />
-          <Text name={n('olderThan')} value={f.olderThan} label="At least … ago" hint="14d" />
+          <Text {...field('within')} label="Within the last" hint="7d" />
+          <Text {...field('olderThan')} label="At least … ago" hint="14d" />
         </div>
       );
     case 'trait':
@@ -281,7 +236,7 @@ function ConditionFields({
       return (
         <div class="row">
           {c.type === 'trait' ? (
-            <Text name={n('trait')} value={f.trait} label="Trait" hint="plan" required />
+            <Text {...field('trait')} label="Trait" hint="plan" required />
           ) : (
             <Select
               name={n('field')}
@@ -291,7 +246,7 @@ function ConditionFields({
             />
           )}
           <Select name={n('op')} value={f.op ?? 'eq'} options={COMPARE_OPS} label="Is" />
-          <Text name={n('value')} value={f.value} label="Value" hint="a, b for in" />
+          <Text {...field('value')} label="Value" hint="a, b for in" />
         </div>
       );
     case 'consent':

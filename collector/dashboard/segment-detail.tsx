@@ -4,7 +4,7 @@ import { DailyChart } from './charts.js';
 import { fmtInt, fmtPct, fmtTime } from './format.js';
 import { sizeHistory } from './segment-trend.js';
 import { fmtChange, fmtIso, SegmentStatus } from './segments.js';
-import { TableHead } from './table-head.js';
+import { DataTable } from './table-head.js';
 
 export const MEMBERS_PAGE = 25;
 
@@ -42,23 +42,18 @@ function Members({ p, base }: { p: DetailProps; base: string }) {
           <button type="submit">Search</button>
         </form>
       </search>
-      <div class="table-wrap">
-        <table id="members">
-          <TableHead columns={['Profile', 'Entered (UTC)']} />
-          <tbody>
-            {rows.map((m) => (
-              <tr>
-                <td>
-                  <a class="mono" href={profileHref(m.profileId)}>
-                    {m.profileId}
-                  </a>
-                </td>
-                <td class="mono">{fmtTime(m.enteredAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable id="members" columns={['Profile', 'Entered (UTC)']}>
+        {rows.map((m) => (
+          <tr>
+            <td>
+              <a class="mono" href={profileHref(m.profileId)}>
+                {m.profileId}
+              </a>
+            </td>
+            <td class="mono">{fmtTime(m.enteredAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {rows.length === 0 && <p class="empty">No members{search ? ' match this search' : ''}.</p>}
       <nav class="pager" aria-label="Members pages">
         {page > 1 && <a href={pageHref(page - 1)}>← Previous</a>}
@@ -243,38 +238,34 @@ export function SegmentDetailPage(p: DetailProps) {
         {p.deliveries.length === 0 ? (
           <p class="empty">No deliveries yet.</p>
         ) : (
-          <div class="table-wrap">
-            <table id="deliveries">
-              <TableHead
-                columns={[
-                  'Created (UTC)',
-                  'Kind',
-                  'Profile',
-                  'Status',
-                  ['Attempts', 'num'],
-                  'Last error',
-                ]}
-              />
-              <tbody>
-                {p.deliveries.map((d) => (
-                  <tr>
-                    <td class="mono">{d.createdAt.replace('T', ' ').slice(0, 19)}</td>
-                    <td>{d.kind}</td>
-                    <td class="mono">{d.profileId}</td>
-                    <td>
-                      <span
-                        class={`badge ${d.status === 'delivered' ? 'good' : d.status === 'failed' ? 'bad' : ''}`}
-                      >
-                        {d.lastStatus ? `${d.status} (${d.lastStatus})` : d.status}
-                      </span>
-                    </td>
-                    <td class="num">{d.attempts}</td>
-                    <td>{d.lastError ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            id="deliveries"
+            columns={[
+              'Created (UTC)',
+              'Kind',
+              'Profile',
+              'Status',
+              ['Attempts', 'num'],
+              'Last error',
+            ]}
+          >
+            {p.deliveries.map((d) => (
+              <tr>
+                <td class="mono">{d.createdAt.replace('T', ' ').slice(0, 19)}</td>
+                <td>{d.kind}</td>
+                <td class="mono">{d.profileId}</td>
+                <td>
+                  <span
+                    class={`badge ${d.status === 'delivered' ? 'good' : d.status === 'failed' ? 'bad' : ''}`}
+                  >
+                    {d.lastStatus ? `${d.status} (${d.lastStatus})` : d.status}
+                  </span>
+                </td>
+                <td class="num">{d.attempts}</td>
+                <td>{d.lastError ?? ''}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

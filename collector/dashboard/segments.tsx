@@ -1,6 +1,6 @@
 import type { SegmentView } from './api-types.js';
 import { fmtInt } from './format.js';
-import { TableHead } from './table-head.js';
+import { DataTable } from './table-head.js';
 
 export const fmtChange = (n: number) => (n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '±0');
 /** A time from the API; segments never fully recomputed are kept up to date incrementally. */
@@ -31,39 +31,35 @@ export function SegmentList(props: { rows: ListedSegment[]; query: string }) {
           New segment
         </a>
       </div>
-      <div class="table-wrap">
-        <table id="segments">
-          <TableHead
-            columns={[
-              'Segment',
-              ['Size', 'num'],
-              ['7-day change', 'num'],
-              'Last full recompute',
-              'Status',
-            ]}
-          />
-          <tbody>
-            {props.rows.map(({ segment: s, size, change }) => (
-              <tr data-key={s.key}>
-                <td>
-                  <a href={`/app/segments/${encodeURIComponent(s.key)}${props.query}`}>{s.name}</a>
-                  {s.template && <span class="badge">built-in</span>}
-                  <br />
-                  <small class="note">{s.description ?? s.key}</small>
-                </td>
-                <td class="num" data-col="size">
-                  {fmtInt(size)}
-                </td>
-                <td class="num">{fmtChange(change)}</td>
-                <td>{fmtIso(s.lastComputedAt)}</td>
-                <td>
-                  <SegmentStatus s={s} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        id="segments"
+        columns={[
+          'Segment',
+          ['Size', 'num'],
+          ['7-day change', 'num'],
+          'Last full recompute',
+          'Status',
+        ]}
+      >
+        {props.rows.map(({ segment: s, size, change }) => (
+          <tr data-key={s.key}>
+            <td>
+              <a href={`/app/segments/${encodeURIComponent(s.key)}${props.query}`}>{s.name}</a>
+              {s.template && <span class="badge">built-in</span>}
+              <br />
+              <small class="note">{s.description ?? s.key}</small>
+            </td>
+            <td class="num" data-col="size">
+              {fmtInt(size)}
+            </td>
+            <td class="num">{fmtChange(change)}</td>
+            <td>{fmtIso(s.lastComputedAt)}</td>
+            <td>
+              <SegmentStatus s={s} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -1,5 +1,9 @@
+import type { Child } from 'hono/jsx';
+
+export type Column = string | [string, 'num'];
+
 /** A table's header row; a column given as `[label, 'num']` is right-aligned for numbers. */
-export function TableHead({ columns }: { columns: (string | [string, 'num'])[] }) {
+export function TableHead({ columns }: { columns: Column[] }) {
   return (
     <thead>
       <tr>
@@ -14,5 +18,22 @@ export function TableHead({ columns }: { columns: (string | [string, 'num'])[] }
         )}
       </tr>
     </thead>
+  );
+}
+
+/** A data table that scrolls sideways on a narrow screen; children are its body rows. */
+export function DataTable(props: {
+  id: string;
+  columns: Column[];
+  cursor?: string;
+  children: Child;
+}) {
+  return (
+    <div class="table-wrap">
+      <table id={props.id} data-cursor={props.cursor}>
+        <TableHead columns={props.columns} />
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
   );
 }

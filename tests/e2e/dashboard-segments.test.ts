@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, sendEvents, signIn, watchDialogs, XSS } from './dashboard-helpers.js';
-import {
-  type E2eCollector,
-  eventually,
-  launchChromium,
-  newContext,
-  startCollector,
-} from './harness.js';
+import { collectorAndBrowser, type E2eCollector, eventually, newContext } from './harness.js';
 
+const shared = collectorAndBrowser();
 let server: E2eCollector;
 let browser: Browser;
 let page: Page;
@@ -28,7 +23,7 @@ const shot = (name: string) => screenshot(page, name);
 const send = (batch: Record<string, unknown>[]) => sendEvents(server, batch);
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
+  ({ server, browser } = shared);
   await send([
     view('anon-1', 'sku-grinder'),
     view('anon-2', 'sku-grinder'),
@@ -40,10 +35,6 @@ beforeAll(async () => {
   page = await context.newPage();
   dialogs = watchDialogs(page);
   await signIn(page, server);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe('segments in the dashboard (Chromium)', () => {

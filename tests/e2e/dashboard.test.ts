@@ -1,17 +1,17 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, sendEvents, watchDialogs, XSS } from './dashboard-helpers.js';
 import {
   ADMIN_TOKEN,
+  collectorAndBrowser,
   type E2eCollector,
   eventually,
-  launchChromium,
   newContext,
-  startCollector,
 } from './harness.js';
 
 const DAY = 86_400_000;
 
+const shared = collectorAndBrowser();
 let server: E2eCollector;
 let browser: Browser;
 let context: BrowserContext;
@@ -30,7 +30,7 @@ const ev = (fields: Record<string, unknown>) => ({
 const shot = (name: string) => screenshot(page, name);
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startCollector(), launchChromium()]);
+  ({ server, browser } = shared);
   const utm = (source: string, name: string) => ({ campaign: { source, medium: 'paid', name } });
   const consent = (marketing: boolean) => ({
     consent: { categoryPreferences: { necessary: true, analytics: true, marketing } },
@@ -75,10 +75,6 @@ beforeAll(async () => {
   context = await newContext(browser, { bypassCSP: true });
   page = await context.newPage();
   dialogs = watchDialogs(page);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe('marketer dashboard in Chromium', () => {
