@@ -185,13 +185,14 @@ export function SegmentDetailPage(p: DetailProps) {
               ))}
             </dl>
           )}
-          <form class="stack" method="get" action={`${base}#utm-h`}>
+          <form class="row" method="get" action={`${base}#utm-h`}>
             <input type="hidden" name="source" value={s.sourceId} />
-            <label>
+            <label class="wide">
               Landing page URL
               <input
                 type="url"
                 name="link"
+                class="wide"
                 value={p.link?.url ?? ''}
                 placeholder="https://shop.example/sale"
                 required
@@ -200,9 +201,9 @@ export function SegmentDetailPage(p: DetailProps) {
             <button type="submit">Build tagged link</button>
           </form>
           {p.link?.tagged && (
-            <label>
-              Tagged link
-              <input id="tagged-link" readonly value={p.link.tagged} />
+            <label class="wide">
+              Tagged link (select and copy)
+              <input id="tagged-link" class="wide" readonly value={p.link.tagged} />
             </label>
           )}
           {p.link?.error && (
