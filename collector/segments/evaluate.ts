@@ -21,6 +21,7 @@ const DAY = 86_400_000;
  */
 export class Evaluation {
   wakeAt: number | null = null;
+  private pastActivity?: FactEvent[];
   constructor(
     readonly facts: ProfileFacts,
     readonly now: number,
@@ -79,6 +80,12 @@ export class Evaluation {
       end--;
     }
     return end === events.length ? events : events.slice(0, end);
+  }
+
+  /** Past `*` events, shared by the activity rules of this evaluation (most rules are). */
+  private activity(): FactEvent[] {
+    this.pastActivity ??= this.past().filter((e) => isActivity(e.name));
+    return this.pastActivity;
   }
 
   private countPerformed(rule: PerformedRule): number {
@@ -170,8 +177,8 @@ export class Evaluation {
   private activeDays(rule: ActiveDaysRule): boolean {
     const within = durationMs(rule.within);
     const days = new Set<number>();
-    for (const e of this.past()) {
-      if (!isActivity(e.name) || this.now - e.ts >= within) continue;
+    for (const e of this.activity()) {
+      if (this.now - e.ts >= within) continue;
       const day = Math.floor(e.ts / DAY);
       const weekend = isWeekend(day);
       if (rule.days === 'weekends' ? !weekend : rule.days === 'weekdays' ? weekend : false)
@@ -184,8 +191,7 @@ export class Evaluation {
 
   private seen(rule: SeenRule): boolean {
     let at: number | undefined;
-    for (const e of this.past()) {
-      if (!isActivity(e.name)) continue;
+    for (const e of this.activity()) {
       if (rule.type === 'firstSeen') {
         at = e.ts;
         break;
