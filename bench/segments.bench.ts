@@ -3,7 +3,7 @@
 // in the same run (a plain SQL scan of the same events; the ingest acknowledgement).
 // Device and locale columns are filled as ingest's enrichment would from the user agent.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../collector/env.js';
 import { silentLogger } from '../collector/log.js';
@@ -41,6 +41,14 @@ const time = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+// CPU time of the whole process (all threads): on a shared machine wall time is mostly noise.
+const cpuTime = async <T>(fn: () => Promise<T>): Promise<[number, number, T]> => {
+  const before = process.cpuUsage();
+  const [ms, v] = await time(fn);
+  const used = process.cpuUsage(before);
+  return [ms, (used.user + used.system) / 1000, v];
+};
+const loadAvg = () => `load ${loadavg()[0]?.toFixed(1)}`;
 
 // Each profile is active over a two-week stretch ending somewhere in the last 60 days:
 // a mix of new, regular, inactive and dormant visitors; a quarter of them identify.
@@ -92,7 +100,7 @@ console.log(
 );
 
 // Baseline: one plain SQL pass over the same events (distinct active days per visitor).
-const [scanMs] = await time(() =>
+const [scanMs, scanCpu] = await cpuTime(() =>
   client.execute({
     sql: `SELECT count(*) FROM (SELECT anonymous_id, count(DISTINCT timestamp / ${DAY}) AS days
       FROM events WHERE source_id = ? GROUP BY anonymous_id HAVING days >= 3)`,
@@ -100,8 +108,8 @@ const [scanMs] = await time(() =>
   }),
 );
 const segmentCount = (await collector.deps.segments.ofSource(source.id)).length;
-const [coldMs, profiles] = await time(() => engine.recompute(source.id));
-const [warmMs] = await time(() => engine.recompute(source.id));
+const [coldMs, coldCpu, profiles] = await cpuTime(() => engine.recompute(source.id));
+const [warmMs, warmCpu] = await cpuTime(() => engine.recompute(source.id));
 const sizes = await client.execute({
   sql: `SELECT s.key, count(m.id) FROM segments s LEFT JOIN segment_memberships m
     ON m.segment_id = s.id AND m.exited_at IS NULL WHERE s.source_id = ? GROUP BY s.key ORDER BY s.key`,
@@ -111,12 +119,12 @@ console.log(`sizes: ${sizes.rows.map((r) => `${r[0]}=${r[1]}`).join(' ')}`);
 console.log(
   `\nfull recompute, ${segmentCount} built-in segments, ${profiles.toLocaleString()} profiles (target ≤ 2 s)`,
 );
-console.log(`  baseline SQL scan (repeat visitors only): ${fmt(scanMs)}`);
+console.log(`  baseline SQL scan (repeat visitors only): ${fmt(scanMs)}, cpu ${fmt(scanCpu)}`);
 console.log(
-  `  first recompute (writes all memberships):  ${fmt(coldMs)}  (${(coldMs / scanMs).toFixed(1)}× baseline)`,
+  `  first recompute (writes all memberships):  ${fmt(coldMs)}  (${(coldMs / scanMs).toFixed(1)}× baseline), cpu ${fmt(coldCpu)}, ${loadAvg()}`,
 );
 console.log(
-  `  recompute again (no flips):                ${fmt(warmMs)}  (${(warmMs / scanMs).toFixed(1)}× baseline)`,
+  `  recompute again (no flips):                ${fmt(warmMs)}  (${(warmMs / scanMs).toFixed(1)}× baseline), cpu ${fmt(warmCpu)}, ${loadAvg()}`,
 );
 
 // Latency: background ingest of page views for existing profiles, and probe events that
