@@ -19,17 +19,11 @@ export interface ProfileFacts {
   context: ContextFacts;
 }
 
-const NAME_BY_TYPE: Record<string, string> = {
-  page: '$page',
-  screen: '$screen',
-  identify: '$identify',
-  alias: '$alias',
-  group: '$group',
-};
-
-export function factName(type: string, event: string | null): string {
-  return type === 'track' ? (event ?? '') : (NAME_BY_TYPE[type] ?? `$${type}`);
-}
+/**
+ * An event's name as rules see it, selected from an events row: the event name of a track
+ * (empty when it has none), `$page`, `$screen`, `$identify`, … for the other types.
+ */
+export const FACT_NAME_SQL = "CASE WHEN type = 'track' THEN event ELSE '$' || type END";
 
 /** `*` in rules: user activity (track, page, screen), not identity bookkeeping. */
 export function isActivity(name: string): boolean {

@@ -1,7 +1,7 @@
 import type { Client } from '@libsql/client';
 import type { Rule } from '../../shared/segment-rules.js';
 import { CONTEXT_FACTS_SQL, contextFacts } from './context-facts.js';
-import { type FactEvent, factName, type ProfileFacts } from './facts.js';
+import { FACT_NAME_SQL, type FactEvent, type ProfileFacts } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
 import { eventMatchesOf } from './rule-leaves.js';
 import { scanInWorker } from './scan-in-worker.js';
@@ -9,7 +9,7 @@ import { scanInWorker } from './scan-in-worker.js';
 const US = '\x1f';
 const RS = '\x1e';
 /** Fields per packed event record, see packedSelect. */
-const FIELDS = 8;
+const FIELDS = 7;
 
 /** Event names whose properties some rule reads; `true` when a `*` match has filters. */
 export type PropsNeeded = Set<string> | true;
@@ -40,9 +40,9 @@ function packedSelect(needed: PropsNeeded, from: string): string {
         ? 'NULL'
         : `CASE WHEN event IN (${[...needed].map((n) => `'${n.replaceAll("'", "''")}'`).join(',')}) THEN properties END`;
   // concat() turns NULL into '' and is one call instead of a chain of || and coalesce.
-  return `SELECT group_concat(concat(seq, x'1f', user_id, x'1f', anonymous_id, x'1f', type, x'1f',
-    event, x'1f', timestamp, x'1f', ${props}, x'1f', CASE WHEN type = 'identify' THEN traits END,
-    x'1f'), ''), count(*) FROM (${from})`;
+  return `SELECT group_concat(concat(seq, x'1f', user_id, x'1f', anonymous_id, x'1f',
+    ${FACT_NAME_SQL}, x'1f', timestamp, x'1f', ${props}, x'1f',
+    CASE WHEN type = 'identify' THEN traits END, x'1f'), ''), count(*) FROM (${from})`;
 }
 
 interface Building {
@@ -82,12 +82,12 @@ export class FactsCollector {
     for (let i = 0; i + FIELDS <= f.length; i += FIELDS) {
       const p = this.building(f[i + 1] as string, f[i + 2] as string);
       if (!p) continue;
-      const time = Number(f[i + 5]);
+      const time = Number(f[i + 4]);
       const s = Number(f[i]);
-      const props = f[i + 6];
-      const traits = f[i + 7];
+      const props = f[i + 5];
+      const traits = f[i + 6];
       p.events.push({
-        name: factName(f[i + 3] as string, f[i + 4] || null),
+        name: f[i + 3] as string,
         ts: time,
         props: props ? JSON.parse(props) : null,
       });
