@@ -56,7 +56,6 @@ export async function buildCollector({
     log,
     sweepEveryMs: segmentSweepMs,
     webhooks: createWebhookSender({ client: database.client, now, log }),
-    fileUrl: localFile ? env.DATABASE_URL : undefined,
   });
   const writer = createWriter(
     database.client,

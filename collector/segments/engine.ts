@@ -36,8 +36,6 @@ export interface EngineOptions {
   webhooks?: WebhookSender;
   /** Profiles evaluated per slice before yielding to the event loop. */
   sliceSize?: number;
-  /** The database's URL when it is a local file: full scans then read in a worker thread. */
-  fileUrl?: string;
 }
 
 interface SourceRules {
@@ -261,7 +259,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     rules.delete(sourceId);
     const { needed } = await rulesOf(sourceId);
     const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectAllFacts(client, sourceId, collector, needed, opts.fileUrl);
+    await collectAllFacts(client, sourceId, collector, needed);
     const facts = await collector.finish(client);
     const states = await loadSourceStates(
       client,
@@ -295,7 +293,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     const all: PropsNeeded =
       needed === true || merged === true ? true : new Set([...needed, ...merged]);
     const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectAllFacts(client, sourceId, collector, all, opts.fileUrl);
+    await collectAllFacts(client, sourceId, collector, all);
     const facts = await collector.finish(client);
     const ids = [...facts.keys()];
     const at = now();

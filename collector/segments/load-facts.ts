@@ -4,7 +4,6 @@ import { CONTEXT_FACTS_SQL, contextFacts } from './context-facts.js';
 import { FACT_NAME_SQL, type FactEvent, type ProfileFacts } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
 import { eventMatchesOf } from './rule-leaves.js';
-import { scanInWorker } from './scan-in-worker.js';
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -131,17 +130,12 @@ export class FactsCollector {
 
 const CHUNK = 20_000;
 
-/**
- * Scans a source's events in seq ranges, yielding to the event loop between chunks. With
- * `fileUrl` (a local database file) a worker thread reads the chunks while this thread
- * parses them.
- */
+/** Scans a source's events in seq ranges, yielding to the event loop between chunks. */
 export async function collectAllFacts(
   client: Client,
   sourceId: string,
   collector: FactsCollector,
   needed: PropsNeeded,
-  fileUrl?: string,
 ): Promise<void> {
   // `+source_id`: walk the primary key range; a source_id index would be slower here.
   const sql = packedSelect(
@@ -150,19 +144,10 @@ export async function collectAllFacts(
   );
   const last = await client.execute('SELECT max(seq) FROM events');
   const maxSeq = Number(last.rows[0]?.[0] ?? 0);
-  const chunks = fileUrl
-    ? scanInWorker(fileUrl, sql, sourceId, maxSeq, CHUNK)
-    : scanHere(client, sql, sourceId, maxSeq);
-  for await (const packed of chunks) {
-    collector.addPacked(packed);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-async function* scanHere(client: Client, sql: string, sourceId: string, maxSeq: number) {
   for (let after = 0; after < maxSeq; after += CHUNK) {
     const r = await client.execute({ sql, args: [sourceId, after, after] });
-    yield (r.rows[0]?.[0] as string | null) ?? null;
+    collector.addPacked((r.rows[0]?.[0] as string | null) ?? null);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
