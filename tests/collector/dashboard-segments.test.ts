@@ -65,6 +65,16 @@ describe('dashboard segment forms', () => {
     expect(await bad.text()).toContain('already exists');
   });
 
+  it('answers a malformed JSON rule with a 400 and the reason, on the form and the live preview', async () => {
+    const fields = { name: 'Broken', key: 'broken', mode: 'json', json: '{"type": ' };
+    const saved = await post(`/app/segments/new${q()}`, { ...fields, action: 'save' });
+    expect(saved.status).toBe(400);
+    expect(await saved.text()).toContain('The rule is not valid JSON');
+    const preview = await post(`/app/segments/preview${q()}`, fields);
+    expect(preview.status).toBe(400);
+    expect(await preview.json()).toEqual({ errors: ['The rule is not valid JSON'] });
+  });
+
   it('needs the CSRF token to change anything', async () => {
     const res = await t.app.request(
       `/app/segments/carters/webhook${q()}`,
