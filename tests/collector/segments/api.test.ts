@@ -274,6 +274,24 @@ describe('GET /v1/me/segments', () => {
     });
     expect(await (await me('yes')).json()).toEqual({ segments: [] });
   });
+
+  it('allows the same origins as ingest: a source without allowed origins only its own pages', async () => {
+    s = await segmentCollector();
+    const closed = await s.t.deps.sources.create({ name: 'No browser origins' });
+    const ask = (origin: string) =>
+      s.t.app.request(
+        `http://collector.example/v1/me/segments?writeKey=${closed.writeKey}&anonymousId=yes`,
+        {
+          headers: { Origin: origin, Host: 'collector.example' },
+        },
+      );
+    expect(
+      (await ask('https://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    expect((await ask('http://collector.example')).headers.get('access-control-allow-origin')).toBe(
+      'http://collector.example',
+    );
+  });
 });
 
 describe('webhooks', () => {
