@@ -192,6 +192,10 @@ describe('segments API', () => {
     expect(p.segments).toContain('new');
     expect(p.history.some((h: { segment: string }) => h.segment === 'occasional')).toBe(true);
     expect(p.recentEvents[0].event).toBe('$identify');
+    const recent = async (n: number) =>
+      (await (await s.t.admin(`/api/v1/profiles/zoe?events=${n}`)).json()).recentEvents;
+    expect(await recent(1)).toHaveLength(1);
+    expect(await recent(0)).toEqual([]);
     expect((await s.t.admin('/api/v1/profiles/x1')).status).toBe(200);
     expect((await s.t.admin('/api/v1/profiles/nobody')).status).toBe(404);
   });
