@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type TestCollector, testCollector, trackEvent } from './helpers.js';
+import { formPost, signIn } from './dashboard-session.js';
+import { type TestCollector, testCollector, trackEvent } from './helpers.js';
 
 let t: TestCollector;
 let session = '';
 let csrf = '';
 beforeAll(async () => {
   t = await testCollector();
-  const res = await t.app.request('/app/login', form({ token: ADMIN_TOKEN }));
-  session = (res.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-  const page = await t.app.request('/app', { headers: { Cookie: session } });
-  csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  ({ session, csrf } = await signIn(t));
 });
 afterAll(() => t?.close());
 
-function form(fields: Record<string, string>, cookie = '') {
-  return {
-    method: 'POST',
-    body: new URLSearchParams(fields).toString(),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
-  };
-}
 const q = () => `?source=${t.source.id}`;
 const post = (path: string, fields: Record<string, string>) =>
-  t.app.request(path, form({ _csrf: csrf, ...fields }, session));
+  t.app.request(path, formPost({ _csrf: csrf, ...fields }, { Cookie: session }));
 
 describe('dashboard segment forms', () => {
   it('previews, saves a segment through the API and refuses a bad one with its reason', async () => {
@@ -78,7 +69,7 @@ describe('dashboard segment forms', () => {
   it('needs the CSRF token to change anything', async () => {
     const res = await t.app.request(
       `/app/segments/carters/webhook${q()}`,
-      form({ url: 'https://hooks.example/x' }, session),
+      formPost({ url: 'https://hooks.example/x' }, { Cookie: session }),
     );
     expect(res.status).toBe(403);
   });
