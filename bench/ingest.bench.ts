@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../collector/db/client.js';
+import { commitOnClient } from '../collector/ingest/row-sql.js';
 import { createWriter, type EventRow } from '../collector/ingest/writer.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -127,7 +128,7 @@ async function flushes(server: Server) {
  */
 async function storageOnly(seconds: number): Promise<number> {
   const database = await openDatabase(`file:${join(dir, 'storage-only.db')}`);
-  const writer = createWriter(database.client);
+  const writer = createWriter(commitOnClient(database.client));
   const ts = Date.now();
   let n = 0;
   const row = (): EventRow => {

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
-import { startCheckpointer } from './db/checkpointer.js';
-import { openDatabase } from './db/client.js';
+import { LATE_AUTOCHECKPOINT, startCheckpointer } from './db/checkpointer.js';
+import { CONNECTION_PRAGMAS, openDatabase } from './db/client.js';
+import { startWriteThread } from './db/write-thread.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
+import { commitOnClient } from './ingest/row-sql.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
@@ -23,6 +25,8 @@ export interface StartOptions {
   now?: () => number;
   /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
   backgroundCheckpoints?: boolean;
+  /** Commit ingested events of a local file on a worker thread (the server does; tests need not). */
+  writeThread?: boolean;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -32,6 +36,7 @@ export async function buildCollector({
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
   backgroundCheckpoints = false,
+  writeThread = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
@@ -40,7 +45,18 @@ export async function buildCollector({
       ? await startCheckpointer(database.client, env.DATABASE_URL)
       : undefined;
   const metrics = createMetrics();
-  const writer = createWriter(database.client, undefined, writerMetrics(metrics));
+  const thread =
+    writeThread && localFile
+      ? startWriteThread(env.DATABASE_URL.slice('file:'.length), [
+          ...CONNECTION_PRAGMAS,
+          ...(checkpointer ? [LATE_AUTOCHECKPOINT] : []),
+        ])
+      : undefined;
+  const writer = createWriter(
+    thread?.commit ?? commitOnClient(database.client),
+    undefined,
+    writerMetrics(metrics),
+  );
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
     ? undefined
     : `sgm_admin_${randomBytes(24).toString('base64url')}`;
@@ -78,6 +94,7 @@ export async function buildCollector({
     async close() {
       stopRetention();
       await writer.close();
+      await thread?.stop();
       await deps.drops.flush();
       await checkpointer?.stop();
       database.close();
