@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { INSERT_EVENT_ROW, INSERT_FAILED_ROW } from '../ingest/row-sql.js';
 import type { CommitRows } from '../ingest/writer.js';
@@ -35,10 +34,11 @@ export function startWriteThread(path: string, pragmas: string[]) {
     worker.postMessage({ id, events, failed });
     return new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
   };
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
   return {
     commit,
+    /** Ends the thread once the commits handed over so far are done. */
     async stop() {
-      const exited = once(worker, 'exit');
       worker.postMessage('stop');
       await exited;
     },
