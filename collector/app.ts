@@ -12,6 +12,11 @@ import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
 import { ingestRoutes } from './ingest/routes.js';
+import { linkRoutes } from './segments/http/link-routes.js';
+import { meRoutes } from './segments/http/me-routes.js';
+import { openApiDocument } from './segments/http/openapi.js';
+import { segmentProfileRoutes } from './segments/http/profile-routes.js';
+import { segmentRoutes } from './segments/http/segment-routes.js';
 
 /** Builds the collector's HTTP app; never listens (main.ts does, tests call app.request). */
 export function createApp(deps: AppDeps) {
@@ -30,6 +35,9 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/', ingestRoutes(deps));
   app.route('/', consentRoutes(deps));
+  app.route('/', meRoutes(deps));
+  const openApi = openApiDocument();
+  app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
 
@@ -41,6 +49,9 @@ export function createApp(deps: AppDeps) {
   admin.route('/profiles', profileRoutes(deps));
   admin.route('/drops', dropRoutes(deps));
   admin.route('/consent', consentStatsRoutes(deps));
+  admin.route('/segments', segmentRoutes(deps));
+  admin.route('/profiles', segmentProfileRoutes(deps));
+  admin.route('/links', linkRoutes(deps));
   app.route('/api/v1', admin);
   return app;
 }

@@ -4,6 +4,8 @@ import type { Writer } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics/registry.js';
 import type { Suppressions } from './privacy/suppressions.js';
+import type { SegmentEngine } from './segments/engine.js';
+import type { SegmentStore } from './segments/segment-store.js';
 import type { SourceStore } from './sources/store.js';
 
 /** Everything the app needs from the outside, passed in so tests can use their own. */
@@ -11,6 +13,8 @@ export interface AppDeps {
   database: Database;
   sources: SourceStore;
   writer: Writer;
+  segments: SegmentStore;
+  segmentEngine: SegmentEngine;
   adminToken: string;
   /** Folder holding the built SDK (segmently.js and its chunks). */
   sdkDir: string;

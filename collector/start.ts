@@ -14,7 +14,11 @@ import { createMetrics } from './metrics/registry.js';
 import { writerMetrics } from './metrics/writer-metrics.js';
 import { scheduleRetention } from './privacy/retention.js';
 import { loadSuppressions } from './privacy/suppressions.js';
-import { createSourceStore } from './sources/store.js';
+import { createSegmentEngine } from './segments/engine.js';
+import { registerSegmentProfileTables } from './segments/profile-tables.js';
+import { createSegmentStore } from './segments/segment-store.js';
+import { createWebhookSender } from './segments/webhooks.js';
+import { createSourceStore, type NewSource } from './sources/store.js';
 
 export const DEFAULT_SDK_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -23,6 +27,8 @@ export interface StartOptions {
   log: Logger;
   sdkDir?: string;
   now?: () => number;
+  /** How often the segment engine looks for time-based flips (0: only when asked). */
+  segmentSweepMs?: number;
   /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
   backgroundCheckpoints?: boolean;
   /** Commit ingested events of a local file on a worker thread (the server does; tests need not). */
@@ -35,6 +41,7 @@ export async function buildCollector({
   log,
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
+  segmentSweepMs = 1000,
   backgroundCheckpoints = false,
   writeThread = false,
 }: StartOptions) {
@@ -45,6 +52,16 @@ export async function buildCollector({
       ? await startCheckpointer(database.client, env.DATABASE_URL)
       : undefined;
   const metrics = createMetrics();
+  registerSegmentProfileTables();
+  const segments = createSegmentStore(database.db, now);
+  const segmentEngine = createSegmentEngine({
+    client: database.client,
+    store: segments,
+    now,
+    log,
+    sweepEveryMs: segmentSweepMs,
+    webhooks: createWebhookSender({ client: database.client, now, log }),
+  });
   const thread =
     writeThread && localFile
       ? startWriteThread(env.DATABASE_URL.slice('file:'.length), [
@@ -54,16 +71,31 @@ export async function buildCollector({
       : undefined;
   const writer = createWriter(
     thread?.commit ?? commitOnClient(database.client),
-    undefined,
+    () => segmentEngine.onCommit(),
     writerMetrics(metrics),
   );
+  const sources = createSourceStore(database.db);
+  // Every source gets the built-in segments, existing ones at start, new ones on creation.
+  const createSource = sources.create;
+  sources.create = async (input: NewSource) => {
+    const source = await createSource(input);
+    await segments.ensureBuiltIns(source.id);
+    return source;
+  };
+  for (const source of await sources.list()) {
+    if (await segments.ensureBuiltIns(source.id)) void segmentEngine.recompute(source.id);
+  }
+  segmentEngine.start();
+  void segmentEngine.catchUp();
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
     ? undefined
     : `sgm_admin_${randomBytes(24).toString('base64url')}`;
   const deps: AppDeps = {
     database,
-    sources: createSourceStore(database.db),
+    sources,
     writer,
+    segments,
+    segmentEngine,
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
     sdkDir,
     log,
@@ -95,6 +127,7 @@ export async function buildCollector({
       stopRetention();
       await writer.close();
       await thread?.stop();
+      await segmentEngine.close();
       await deps.drops.flush();
       await checkpointer?.stop();
       database.close();

@@ -1,6 +1,8 @@
-import type { PageContext } from '../shared/wire.js';
+import type { EventContext, JsonObject, PageContext } from '../shared/wire.js';
+import type { Touches } from './campaign.js';
+import { touchSession } from './session.js';
 
-export const LIBRARY = { name: 'segmently.js', version: '0.1.0' };
+const LIBRARY = { name: 'segmently.js', version: '0.1.0' };
 
 let referrer: string | undefined;
 
@@ -17,5 +19,18 @@ export function pageContext(): PageContext {
     referrer: referrer ?? document.referrer,
     title: document.title,
     search,
+  };
+}
+
+/** What every event carries in `context` (consent is stamped later, at admission). */
+export function eventContext(touches: Touches, extra?: JsonObject): EventContext {
+  return {
+    library: LIBRARY,
+    page: pageContext(),
+    userAgent: navigator.userAgent,
+    locale: navigator.language,
+    session: touchSession(),
+    ...touches,
+    ...extra,
   };
 }

@@ -1,4 +1,5 @@
-import { createSegmently, type Segmently, type SegmentlyOptions } from './client.js';
+import type { Segmently, SegmentlyOptions } from './api-types.js';
+import { createSegmently } from './client.js';
 import { consentFromDataset } from './consent/options.js';
 import { debugLog } from './log.js';
 

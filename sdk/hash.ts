@@ -1,3 +1,5 @@
+import { toHex, utf8 } from './bytes.js';
+
 /** E-mail as TikTok and Meta match it: trimmed and lower-cased. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -20,10 +22,7 @@ const isSha256 = (s: string) => /^[a-f0-9]{64}$/.test(s);
 /** Lower-case hex SHA-256 via WebCrypto (secure contexts only; rejects elsewhere). */
 export async function sha256(text: string): Promise<string> {
   if (isSha256(text)) return text;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  let hex = '';
-  for (const byte of new Uint8Array(digest)) hex += (byte < 16 ? '0' : '') + byte.toString(16);
-  return hex;
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(text))));
 }
 
 export const hashEmail = (email: string): Promise<string> => sha256(normalizeEmail(email));

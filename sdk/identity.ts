@@ -36,5 +36,3 @@ export function createIdentity(persist: () => boolean) {
     },
   };
 }
-
-export type Identity = ReturnType<typeof createIdentity>;

@@ -8,15 +8,15 @@ export {
 } from '../shared/events.js';
 export type { MeSegment, MeSegmentsResponse, UtmTemplate } from '../shared/me-segments.js';
 export type { Campaign, WireEvent } from '../shared/wire.js';
-export {
-  createSegmently,
-  type EventOptions,
-  type IdentifyOptions,
-  type Properties,
-  type Segmently,
-  type SegmentlyOptions,
-  type TrackProperties,
-} from './client.js';
+export type {
+  EventOptions,
+  IdentifyOptions,
+  Properties,
+  Segmently,
+  SegmentlyOptions,
+  TrackProperties,
+} from './api-types.js';
+export { createSegmently } from './client.js';
 export type { ConsentApi } from './consent/core.js';
 export type { BannerTexts, ConsentOptions } from './consent/options.js';
 export { hashEmail, hashPhone, normalizeEmail, normalizePhone } from './hash.js';

@@ -4,6 +4,8 @@ export function setDebug(on: boolean): void {
   enabled = on;
 }
 
+export const debugging = (): boolean => enabled;
+
 /** The SDK's one logger: silent unless debug mode is on. */
 export function debugLog(...args: unknown[]): void {
   if (enabled) console.warn('[segmently]', ...args);

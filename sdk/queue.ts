@@ -171,5 +171,3 @@ export function createQueue(options: QueueOptions) {
     },
   };
 }
-
-export type Queue = ReturnType<typeof createQueue>;

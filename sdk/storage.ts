@@ -2,9 +2,7 @@ import { createStore, promisifyRequest as done, type UseStore } from 'idb-keyval
 
 /** The SDK's only door to IndexedDB; falls back to memory where IndexedDB is missing or throws. */
 export interface Storage {
-  get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
-  del(key: string): Promise<void>;
   delMany(keys: string[]): Promise<void>;
   entries<T>(prefix: string): Promise<[string, T][]>;
 }
@@ -12,9 +10,7 @@ export interface Storage {
 export function memoryStorage(): Storage {
   const map = new Map<string, unknown>();
   return {
-    get: async <T>(key: string) => map.get(key) as T | undefined,
     set: async (key, value) => void map.set(key, value),
-    del: async (key) => void map.delete(key),
     delMany: async (keys) => {
       for (const k of keys) map.delete(k);
     },
@@ -34,9 +30,7 @@ function idbStorage(store: UseStore): Storage {
       return done(s.transaction);
     });
   return {
-    get: (key) => store('readonly', (s) => done(s.get(key))),
     set: (key, value) => write((s) => s.put(value, key)),
-    del: (key) => write((s) => s.delete(key)),
     delMany: (keys) =>
       write((s) => {
         for (const k of keys) s.delete(k);
@@ -75,9 +69,7 @@ export function openStorage(): Storage {
       }
     };
   return {
-    get: guard((s, key: string) => s.get(key)),
     set: guard((s, key: string, value: unknown) => s.set(key, value)),
-    del: guard((s, key: string) => s.del(key)),
     delMany: guard((s, keys: string[]) => s.delMany(keys)),
     entries: guard((s, prefix: string) => s.entries(prefix)),
   } as Storage;

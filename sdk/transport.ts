@@ -1,5 +1,7 @@
-import { PIXEL_PATH } from '../shared/pixel.js';
+import { KEEPALIVE_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../shared/limits.js';
+import { PIXEL_JSON_BYTES, PIXEL_PATH } from '../shared/pixel.js';
 import type { WireEvent } from '../shared/wire.js';
+import { utf8 } from './bytes.js';
 
 export interface SendResult {
   /** The collector acknowledged (committed or rejected for good) every event sent. */
@@ -11,14 +13,17 @@ export interface SendResult {
 }
 
 /**
- * Posts a batch as text/plain with the write key in the body: a CORS-simple request, so the
- * browser sends no preflight and sendBeacon can carry the same body.
+ * A batch's body, with the write key inside: posted as text/plain (a CORS-simple request),
+ * so the browser sends no preflight and sendBeacon can carry the same body.
  */
 export function batchBody(writeKey: string, batch: WireEvent[]): string {
   return JSON.stringify({ writeKey, sentAt: new Date().toISOString(), batch });
 }
 
-const byteLength = (s: string) => new TextEncoder().encode(s).length;
+const byteLength = (s: string) => utf8(s).length;
+const batchUrl = (apiHost: string) => `${apiHost}/v1/batch`;
+/** Browsers without fetch send through the pixel, whose URL limits a request's size. */
+const viaPixel = () => typeof fetch !== 'function';
 
 /** Splits events, in order, into batches of at most `maxCount` whose body fits `maxBytes`. */
 export function chunkEvents(
@@ -44,7 +49,8 @@ export function chunkEvents(
   return chunks;
 }
 
-export async function postBatch(
+/** A CORS-simple POST (text/plain, no credentials); never rejects. */
+export async function postText(
   endpoint: string,
   body: string,
   keepalive = false,
@@ -74,13 +80,13 @@ export async function postBatch(
 /** The pixel URL carrying `body` as base64url (UTF-8 safe). */
 export function pixelUrl(apiHost: string, body: string): string {
   let binary = '';
-  for (const byte of new TextEncoder().encode(body)) binary += String.fromCharCode(byte);
+  for (const byte of utf8(body)) binary += String.fromCharCode(byte);
   const d = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   return `${apiHost}${PIXEL_PATH}?d=${d}`;
 }
 
 /** For browsers without fetch: the collector answers every pixel with a GIF once ingested. */
-export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
+function sendPixel(apiHost: string, body: string): Promise<SendResult> {
   return new Promise((resolve) => {
     const img = new Image();
     img.onload = () => resolve({ acked: true });
@@ -90,9 +96,36 @@ export function sendPixel(apiHost: string, body: string): Promise<SendResult> {
 }
 
 /** Last-chance send as the page goes away: sendBeacon, a keepalive fetch, or a pixel. */
-export function sendOnUnload(apiHost: string, body: string): void {
-  const endpoint = `${apiHost}/v1/batch`;
-  if (navigator.sendBeacon?.(endpoint, new Blob([body], { type: 'text/plain' }))) return;
-  if (typeof fetch === 'function') void postBatch(endpoint, body, true);
-  else void sendPixel(apiHost, body);
+function sendOnUnload(apiHost: string, body: string): void {
+  if (navigator.sendBeacon?.(batchUrl(apiHost), new Blob([body], { type: 'text/plain' }))) return;
+  if (viaPixel()) void sendPixel(apiHost, body);
+  else void postText(batchUrl(apiHost), body, true);
+}
+
+/** Body bytes per batch request, for the queue's chunking. */
+export const maxBatchBytes = (): number => (viaPixel() ? PIXEL_JSON_BYTES : MAX_BATCH_BYTES);
+
+export function sendBatch(
+  apiHost: string,
+  writeKey: string,
+  batch: WireEvent[],
+): Promise<SendResult> {
+  const body = batchBody(writeKey, batch);
+  return viaPixel() ? sendPixel(apiHost, body) : postText(batchUrl(apiHost), body);
+}
+
+/**
+ * As the page goes away (pagehide, or hidden: mobile browsers may never fire pagehide), sends
+ * what `take` hands over, in bodies small enough for keepalive or the pixel.
+ */
+export function sendOnPageExit(apiHost: string, writeKey: string, take: () => WireEvent[]): void {
+  const send = () => {
+    const max = viaPixel() ? PIXEL_JSON_BYTES : KEEPALIVE_BYTES;
+    for (const chunk of chunkEvents(take(), MAX_BATCH_EVENTS, max))
+      sendOnUnload(apiHost, batchBody(writeKey, chunk));
+  };
+  addEventListener('pagehide', send);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') send();
+  });
 }

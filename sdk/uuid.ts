@@ -1,3 +1,5 @@
+import { toHex } from './bytes.js';
+
 let lastMs = 0;
 let seq = 0;
 
@@ -20,7 +22,6 @@ export function uuidv7(now = Date.now()): string {
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;
   b[8] = 0x80 | ((b[8] as number) & 0x3f);
-  let hex = '';
-  for (const x of b) hex += (x < 16 ? '0' : '') + x.toString(16);
+  const hex = toHex(b);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -7,6 +7,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { Rule, UtmTemplate } from '../../shared/segment-rules.js';
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -114,4 +115,110 @@ export const eventDrops = sqliteTable(
     count: integer('count').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.day, t.reason] })],
+);
+
+/** Marketer-defined (or built-in) segments of a source; `rule` is the JSON rule DSL. */
+export const segments = sqliteTable(
+  'segments',
+  {
+    id: text('id').primaryKey(),
+    sourceId: text('source_id').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    rule: text('rule', { mode: 'json' }).$type<Rule>().notNull(),
+    reentryAfter: text('reentry_after'),
+    utm: text('utm', { mode: 'json' }).$type<UtmTemplate>(),
+    webhookUrl: text('webhook_url'),
+    webhookSecret: text('webhook_secret'),
+    /** The built-in template this segment was created from, if any. */
+    template: text('template'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    lastComputedAt: integer('last_computed_at'),
+    lastError: text('last_error'),
+    /** Full recompute progress after a rule change: profiles done of total. */
+    recomputeDone: integer('recompute_done'),
+    recomputeTotal: integer('recompute_total'),
+  },
+  (t) => [uniqueIndex('segments_source_key').on(t.sourceId, t.key)],
+);
+
+/** One row per stay in a segment: open while `exited_at` is null. Profiles: `u:<userId>` / `a:<anonymousId>`. */
+export const segmentMemberships = sqliteTable(
+  'segment_memberships',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    segmentId: text('segment_id').notNull(),
+    sourceId: text('source_id').notNull(),
+    profileId: text('profile_id').notNull(),
+    enteredAt: integer('entered_at').notNull(),
+    exitedAt: integer('exited_at'),
+    exitReason: text('exit_reason'),
+  },
+  (t) => [
+    uniqueIndex('memberships_open').on(t.segmentId, t.profileId).where(sql`exited_at IS NULL`),
+    index('memberships_profile').on(t.sourceId, t.profileId),
+    index('memberships_segment_entered').on(t.segmentId, t.enteredAt),
+    index('memberships_segment_exited').on(t.segmentId, t.exitedAt),
+  ],
+);
+
+/** Profiles the engine has seen, with the time a rule could flip without new events. */
+export const segmentProfiles = sqliteTable(
+  'segment_profiles',
+  {
+    sourceId: text('source_id').notNull(),
+    profileId: text('profile_id').notNull(),
+    nextCheckAt: integer('next_check_at'),
+    evaluatedAt: integer('evaluated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sourceId, t.profileId] }),
+    index('segment_profiles_next_check').on(t.nextCheckAt),
+  ],
+);
+
+/** Identity stitching: an anonymous id belongs to at most one user (the first seen with it). */
+export const profileLinks = sqliteTable(
+  'profile_links',
+  {
+    sourceId: text('source_id').notNull(),
+    anonymousId: text('anonymous_id').notNull(),
+    userId: text('user_id').notNull(),
+    linkedAt: integer('linked_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sourceId, t.anonymousId] }),
+    index('profile_links_user').on(t.sourceId, t.userId),
+  ],
+);
+
+/** Small named counters of the segment engine (the events.seq watermark). */
+export const engineState = sqliteTable('engine_state', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+/** Enter/exit webhook deliveries and their retries. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    segmentId: text('segment_id').notNull(),
+    profileId: text('profile_id').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_segment').on(t.segmentId, t.id),
+  ],
 );

@@ -1,4 +1,5 @@
 import type { CategoryPreferences, ConsentCategory, ConsentSource } from '../../shared/consent.js';
+import { withChunk } from '../chunk-loader.js';
 import type { BannerTexts } from './options.js';
 
 /** What the lazily loaded banner chunk is given; it calls `decide` once and removes itself. */
@@ -8,6 +9,8 @@ export interface BannerSetup {
   gpc: boolean;
   /** Open on the per-category preferences (`consent.show()`) instead of the first layer. */
   settings: boolean;
+  /** A decision is in force: Escape on the first layer may close without a new one. */
+  decided: boolean;
   policyUrl?: string;
   texts?: Record<string, Partial<BannerTexts>>;
   decide(prefs: CategoryPreferences, source: ConsentSource): void;
@@ -25,12 +28,5 @@ const BANNER_FILE = '__SEGMENTLY_BANNER__';
 
 /** Fetches the banner chunk only when it must ask, so most page views never download it. */
 export function openBanner(apiHost: string, setup: BannerSetup): void {
-  if (window.segmentlyBanner) {
-    window.segmentlyBanner(setup);
-    return;
-  }
-  const script = document.createElement('script');
-  script.src = `${apiHost}/s/${BANNER_FILE}`;
-  script.onload = () => window.segmentlyBanner?.(setup);
-  document.head.append(script);
+  withChunk<Banner>(apiHost, BANNER_FILE, 'segmentlyBanner', (banner) => banner(setup));
 }

@@ -24,6 +24,8 @@ export interface ConsentApi {
   /** Reopens the banner on the per-category preferences. */
   show(): void;
   on(event: 'change', fn: (prefs: CategoryPreferences) => void): void;
+  /** Removes a listener added with `on`. */
+  off(event: 'change', fn: (prefs: CategoryPreferences) => void): void;
 }
 
 export interface ConsentSetup {
@@ -70,7 +72,7 @@ export function createConsent({
   let prefs = record ? normalize(record.categories) : all(optOut);
   let decided = !!record || optOut;
   let tcString: string | undefined;
-  const listeners: ((p: CategoryPreferences) => void)[] = [];
+  const listeners = new Set<(p: CategoryPreferences) => void>();
 
   function apply(next: CategoryPreferences): void {
     const before = prefs;
@@ -109,6 +111,7 @@ export function createConsent({
       prefs,
       gpc,
       settings,
+      decided,
       policyUrl: o.policyUrl,
       texts: o.texts,
       decide,
@@ -137,7 +140,8 @@ export function createConsent({
       acceptAll: () => decide(all(true), 'api'),
       rejectAll: () => decide(all(false), 'api'),
       show: () => show(true),
-      on: (_event, fn) => void listeners.push(fn),
+      on: (_event, fn) => void listeners.add(fn),
+      off: (_event, fn) => void listeners.delete(fn),
     },
     context: () => ({
       categoryPreferences: { ...prefs },

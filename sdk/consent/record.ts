@@ -1,4 +1,5 @@
 import type { ConsentRecord } from '../../shared/consent.js';
+import { postText } from '../transport.js';
 
 const KEY = 'sgm_consent';
 
@@ -25,11 +26,9 @@ export function postRecord(
   record: ConsentRecord,
   anonymousId?: string,
 ): void {
-  fetch(`${apiHost}/v1/consent`, {
-    method: 'POST',
-    keepalive: true,
-    credentials: 'omit',
-    headers: { 'Content-Type': 'text/plain' },
-    body: JSON.stringify({ writeKey, ...record, anonymousId }),
-  }).catch(() => {});
+  void postText(
+    `${apiHost}/v1/consent`,
+    JSON.stringify({ writeKey, ...record, anonymousId }),
+    true,
+  );
 }

@@ -9,7 +9,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A real collector on a real libsql file in a fresh temp dir. */
 export async function testCollector(
-  options: { now?: () => number; env?: Record<string, string> } = {},
+  options: { now?: () => number; env?: Record<string, string>; segmentSweepMs?: number } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'segmently-test-'));
   const env = parseEnv({
@@ -18,7 +18,12 @@ export async function testCollector(
     SEGMENTLY_ADMIN_TOKEN: ADMIN_TOKEN,
     ...options.env,
   });
-  const collector = await buildCollector({ env, log: silentLogger, now: options.now });
+  const collector = await buildCollector({
+    env,
+    log: silentLogger,
+    now: options.now,
+    segmentSweepMs: options.segmentSweepMs,
+  });
   const source = await collector.deps.sources.create({
     name: 'Test',
     allowedOrigins: ['https://shop.example'],

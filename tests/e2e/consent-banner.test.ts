@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openFixture } from './consent-fixture.js';
-import { collectorAndBrowser, newContext } from './harness.js';
+import { collectorAndBrowser, eventually, newContext } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const shared = collectorAndBrowser();
@@ -80,6 +80,52 @@ describe('consent banner in Chromium', () => {
     expect(await page.isChecked('input[name="analytics"]')).toBe(true);
     expect(await page.isChecked('input[name="marketing"]')).toBe(false);
     expect(await page.isVisible('role=button[name="Save choices"]')).toBe(true);
+    await context.close();
+  });
+
+  it('Escape steps back from the preferences and never counts as a choice; consent.off', async () => {
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server);
+    await page.waitForSelector('[role="dialog"]');
+    const consentPosts = () => requests.filter((r) => r === 'POST /v1/consent').length;
+    const preferencesShown = () => page.isVisible('input[name="analytics"]');
+
+    // First ask: Escape neither closes the banner nor decides anything.
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible('[role="dialog"]')).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('sgm_consent'))).toBeNull();
+
+    // Preferences → Escape → back to the first layer, focus on the button that opened them.
+    await page.click('role=button[name="Customise"]');
+    expect(await preferencesShown()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await preferencesShown()).toBe(false);
+    expect(await focused(page)).toBe('Customise');
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible('[role="dialog"]')).toBe(true);
+    expect(consentPosts()).toBe(0);
+
+    await page.evaluate(`
+      window.heard = [];
+      window.listener = (p) => heard.push(p.analytics);
+      segmently.consent.on('change', listener);
+    `);
+    await page.click('role=button[name="Accept all"]');
+    await page.evaluate(`segmently.consent.off('change', listener); segmently.consent.rejectAll()`);
+    expect(await page.evaluate('window.heard')).toEqual([true]);
+
+    // Reopened with a decision in force: Escape goes back, then closes without a new decision.
+    await page.focus('a[href="#top"]');
+    await page.evaluate('window.segmently.consent.show()');
+    await page.waitForSelector('[role="dialog"]');
+    expect(await preferencesShown()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await preferencesShown()).toBe(false);
+    await page.keyboard.press('Escape');
+    expect(await page.$('[role="dialog"]')).toBeNull();
+    expect(await focused(page)).toBe('Top');
+    expect(await page.evaluate('window.segmently.consent.get().analytics')).toBe(false);
+    await eventually(async () => consentPosts() === 2);
     await context.close();
   });
 

@@ -205,4 +205,35 @@ describe('delivery in Chromium', () => {
     expect(parse(row?.properties).text).toBe('ünïcødé');
     await context.close();
   });
+
+  it('fetches the standard-event check only in debug mode, warns, and still sends the event', async () => {
+    const context = await newContext(shared.browser);
+    const page = await context.newPage();
+    const chunks: string[] = [];
+    const warnings: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/s/event-check-')) chunks.push(r.url());
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    await page.goto(`${shared.server.url}/t/debug?auto=0`);
+    await track(page, 'Purchase', { value: 'ten', step: 'before' });
+    await expectRows("event = 'Purchase' AND properties->>'step' = 'before'", 1);
+    expect(chunks).toEqual([]);
+
+    await page.evaluate(() => window.segmently?.('debug', true));
+    await page.evaluate(() => {
+      window.segmently?.('track', 'Purchase', { value: 'ten', step: 'debug' });
+      window.segmently?.('track', 'Search', { step: 'debug' });
+    });
+    await eventually(async () => warnings.length >= 2);
+    expect(warnings).toEqual([
+      expect.stringContaining('value: number'),
+      expect.stringContaining('query needed'),
+    ]);
+    expect(chunks).toHaveLength(1); // both waited for one fetch
+    await expectRows("properties->>'step' = 'debug'", 2);
+    await context.close();
+  });
 });

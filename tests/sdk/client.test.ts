@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSegmently } from '../../sdk/client.js';
+import '../../sdk/event-check-chunk.js'; // the debug chunk, as if already fetched
 import { setDebug } from '../../sdk/log.js';
 import { memoryStorage } from '../../sdk/storage.js';
 import type { WireEvent } from '../../shared/wire.js';

@@ -32,6 +32,22 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('consent core', () => {
+  it('off removes a change listener; the banner is told whether a decision is in force', () => {
+    const { core, banner } = start();
+    expect(banner).toHaveBeenCalledWith(expect.objectContaining({ decided: false }));
+    const heard: CategoryPreferences[] = [];
+    const listener = (p: CategoryPreferences) => heard.push(p);
+    core.api.on('change', listener);
+    core.api.acceptAll();
+    core.api.off('change', listener);
+    core.api.rejectAll();
+    expect(heard).toEqual([expect.objectContaining({ analytics: true })]);
+    core.api.show();
+    expect(banner).toHaveBeenLastCalledWith(
+      expect.objectContaining({ settings: true, decided: true }),
+    );
+  });
+
   it('asks, records a decision once, and replays it on the next load', () => {
     const first = start();
     expect(first.core.decided()).toBe(false);

@@ -37,20 +37,26 @@ function openBanner(setup: BannerSetup): void {
     el('label', {}, el('input', { type: 'checkbox', checked: true, disabled: true }), t.necessary),
     ...toggles.map((input) => el('label', {}, input, t[input.name as keyof typeof t])),
   );
-  const close = (prefs: CategoryPreferences, source: 'banner' | 'settings') => {
+  const dismiss = () => {
     overlay.remove();
     previous?.focus?.();
+  };
+  const close = (prefs: CategoryPreferences, source: 'banner' | 'settings') => {
+    dismiss();
     setup.decide(prefs, source);
   };
   const every = (on: boolean) => Object.fromEntries(setup.categories.map((c) => [c, on]));
   const button = (text: string, onclick: () => void, className = '') =>
     el('button', { type: 'button', className, onclick }, text);
+  const showPreferences = (on: boolean) => {
+    fieldset.hidden = !on;
+    customize.textContent = on ? t.save : t.customize;
+  };
   const customize = button(
     setup.settings ? t.save : t.customize,
     () => {
       if (fieldset.hidden) {
-        fieldset.hidden = false;
-        customize.textContent = t.save;
+        showPreferences(true);
         toggles[0]?.focus();
       } else close(Object.fromEntries(toggles.map((i) => [i.name, i.checked])), 'settings');
     },
@@ -90,6 +96,15 @@ function openBanner(setup: BannerSetup): void {
     dialog,
   );
   trapFocus(dialog);
+  // Escape steps back: from the preferences to the first layer, and from there it closes only
+  // when a decision is already in force. A first ask needs a choice: Escape is never consent.
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    if (!fieldset.hidden) {
+      showPreferences(false);
+      customize.focus();
+    } else if (setup.decided) dismiss();
+  });
   document.body.append(overlay);
   dialog.focus();
 }

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { RuleSchema, SegmentDefinitionSchema } from '../rule-schema.js';
+
+export const SegmentCreateSchema = SegmentDefinitionSchema.extend({
+  sourceId: z.string().optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
+});
+
+export const SegmentPatchSchema = SegmentCreateSchema.omit({ key: true, sourceId: true }).partial();
+
+export const PreviewSchema = z.strictObject({
+  sourceId: z.string().optional(),
+  rule: RuleSchema,
+  sampleSize: z.number().int().min(0).max(100).default(10),
+});
+
+export const MembersQuery = z.object({
+  sourceId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.coerce.number().int().min(0).default(0),
+});
+
+export const ExportQuery = z.object({
+  sourceId: z.string().optional(),
+  format: z.enum(['csv', 'ndjson', 'audience']).default('csv'),
+});
+
+export const LinkSchema = z.strictObject({
+  sourceId: z.string().optional(),
+  segment: z.string().min(1),
+  url: z.url({ protocol: /^https?$/ }),
+});

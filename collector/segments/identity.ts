@@ -1,0 +1,63 @@
+import type { Client } from '@libsql/client';
+
+/**
+ * Profile ids: `u:<userId>` for identified users, `a:<anonymousId>` for visitors not yet
+ * linked to one. An anonymous id belongs to the first user it was seen with, so anonymous
+ * history counts for that user and two identified users are never merged.
+ */
+export function profileOf(
+  userId: string | null,
+  anonymousId: string | null,
+  links: ReadonlyMap<string, string>,
+): string | undefined {
+  if (userId) return `u:${userId}`;
+  if (!anonymousId) return undefined;
+  const linked = links.get(anonymousId);
+  return linked ? `u:${linked}` : `a:${anonymousId}`;
+}
+
+/** The identities that make up a profile id (user id and linked anonymous ids). */
+export function splitProfileId(profileId: string): { userId?: string; anonymousId?: string } {
+  if (profileId.startsWith('u:')) return { userId: profileId.slice(2) };
+  if (profileId.startsWith('a:')) return { anonymousId: profileId.slice(2) };
+  return {};
+}
+
+/** One source's anonymous → user links, kept in memory both ways. */
+export class IdentityMap {
+  readonly userOf = new Map<string, string>();
+  private readonly anons = new Map<string, string[]>();
+
+  add(anonymousId: string, userId: string): boolean {
+    if (this.userOf.has(anonymousId)) return false;
+    this.userOf.set(anonymousId, userId);
+    const list = this.anons.get(userId);
+    if (list) list.push(anonymousId);
+    else this.anons.set(userId, [anonymousId]);
+    return true;
+  }
+
+  anonymousIdsOf(userId: string): string[] {
+    return this.anons.get(userId) ?? [];
+  }
+
+  remove(anonymousId: string) {
+    const user = this.userOf.get(anonymousId);
+    if (!user) return;
+    this.userOf.delete(anonymousId);
+    this.anons.set(
+      user,
+      this.anonymousIdsOf(user).filter((a) => a !== anonymousId),
+    );
+  }
+
+  static async load(client: Client, sourceId: string): Promise<IdentityMap> {
+    const map = new IdentityMap();
+    const r = await client.execute({
+      sql: 'SELECT anonymous_id, user_id FROM profile_links WHERE source_id = ?',
+      args: [sourceId],
+    });
+    for (const row of r.rows) map.add(String(row[0]), String(row[1]));
+    return map;
+  }
+}

@@ -1,0 +1,222 @@
+import type { Client, InStatement } from '@libsql/client';
+import { splitProfileId } from './identity.js';
+import type { MembershipState } from './membership.js';
+import type { CompiledRow } from './segment-store.js';
+
+export interface StoredState extends MembershipState {
+  /** Stored next check; undefined when the engine has not seen the profile. */
+  nextCheckAt?: number | null;
+}
+
+const emptyState = (): StoredState => ({
+  current: new Set(),
+  lastExitAt: new Map(),
+});
+
+/** Current memberships, last exits and stored next check of the given profiles. */
+export async function loadStates(
+  client: Client,
+  sourceId: string,
+  profileIds: string[],
+  segments: readonly CompiledRow[],
+): Promise<Map<string, StoredState>> {
+  const keyById = new Map(segments.map((s) => [s.id, s.key]));
+  const states = new Map<string, StoredState>();
+  for (let i = 0; i < profileIds.length; i += 10_000) {
+    const list = JSON.stringify(profileIds.slice(i, i + 10_000));
+    // Packed into one string per query, as in load-facts.ts: far cheaper than driver rows.
+    const r = await client.batch(
+      [
+        {
+          sql: `SELECT group_concat(segment_id || x'1f' || profile_id || x'1f' || coalesce(open_id, '')
+              || x'1f' || coalesce(last_exit, ''), x'1e') FROM (
+            SELECT segment_id, profile_id, max(CASE WHEN exited_at IS NULL THEN id END) AS open_id,
+              max(exited_at) AS last_exit FROM segment_memberships
+            WHERE source_id = ? AND profile_id IN (SELECT value FROM json_each(?))
+            GROUP BY segment_id, profile_id)`,
+          args: [sourceId, list],
+        },
+        {
+          sql: `SELECT group_concat(profile_id || x'1f' || coalesce(next_check_at, ''), x'1e')
+            FROM segment_profiles WHERE source_id = ? AND profile_id IN (SELECT value FROM json_each(?))`,
+          args: [sourceId, list],
+        },
+      ],
+      'read',
+    );
+    addPackedStates(states, r[0]?.rows[0]?.[0], r[1]?.rows[0]?.[0], keyById);
+  }
+  return states;
+}
+
+function addPackedStates(
+  states: Map<string, StoredState>,
+  memberships: unknown,
+  checks: unknown,
+  keyById: Map<string, string>,
+) {
+  const stateFor = (profileId: string) => {
+    const state = states.get(profileId) ?? emptyState();
+    states.set(profileId, state);
+    return state;
+  };
+  if (typeof memberships === 'string') {
+    for (const record of memberships.split('\x1e')) {
+      const [segmentId, profileId, openId, lastExit] = record.split('\x1f') as string[];
+      const key = keyById.get(segmentId as string);
+      if (!key) continue;
+      const state = stateFor(profileId as string);
+      if (openId) (state.current as Set<string>).add(key);
+      if (lastExit) {
+        const last = state.lastExitAt as Map<string, number>;
+        last.set(key, Math.max(Number(lastExit), last.get(key) ?? 0));
+      }
+    }
+  }
+  if (typeof checks === 'string') {
+    for (const record of checks.split('\x1e')) {
+      const [profileId, next] = record.split('\x1f') as string[];
+      stateFor(profileId as string).nextCheckAt = next ? Number(next) : null;
+    }
+  }
+}
+
+/**
+ * Every profile's state in a source, for a full recompute: open memberships through the
+ * partial index, and only the exits recent enough to matter for a re-entry cool-down.
+ */
+export async function loadSourceStates(
+  client: Client,
+  sourceId: string,
+  segments: readonly CompiledRow[],
+  now: number,
+): Promise<Map<string, StoredState>> {
+  const keyById = new Map(segments.map((s) => [s.id, s.key]));
+  const cooling = segments.filter((s) => s.reentryAfterMs !== undefined);
+  const since = now - Math.max(0, ...cooling.map((s) => s.reentryAfterMs as number));
+  const r = await client.batch(
+    [
+      {
+        // One row per segment, walking the open-membership partial index in order.
+        sql: `SELECT segment_id, group_concat(profile_id, x'1e') FROM segment_memberships
+          WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at IS NULL
+          GROUP BY segment_id`,
+        args: [JSON.stringify(segments.map((s) => s.id))],
+      },
+      {
+        sql: `SELECT group_concat(segment_id || x'1f' || profile_id || x'1f' || x'1f' || exited_at, x'1e')
+          FROM segment_memberships WHERE segment_id IN (SELECT value FROM json_each(?)) AND exited_at >= ?`,
+        args: [JSON.stringify(cooling.map((s) => s.id)), since],
+      },
+      {
+        sql: `SELECT group_concat(profile_id || x'1f' || coalesce(next_check_at, ''), x'1e')
+          FROM segment_profiles WHERE source_id = ?`,
+        args: [sourceId],
+      },
+    ],
+    'read',
+  );
+  const states = new Map<string, StoredState>();
+  addPackedStates(states, undefined, r[2]?.rows[0]?.[0], keyById);
+  addPackedStates(states, r[1]?.rows[0]?.[0], undefined, keyById);
+  for (const row of r[0]?.rows ?? []) {
+    const key = keyById.get(String(row[0]));
+    if (!key || typeof row[1] !== 'string') continue;
+    for (const profileId of row[1].split('\x1e')) {
+      const state = states.get(profileId) ?? emptyState();
+      states.set(profileId, state);
+      (state.current as Set<string>).add(key);
+    }
+  }
+  return states;
+}
+
+export function stateOf(states: Map<string, StoredState>, profileId: string): StoredState {
+  return states.get(profileId) ?? emptyState();
+}
+
+export interface Flip {
+  segment: CompiledRow;
+  profileId: string;
+  kind: 'enter' | 'exit';
+  reason: string;
+}
+
+export function webhookPayload(flip: Flip, sourceId: string, at: number) {
+  return {
+    type: flip.kind === 'enter' ? 'segment.entered' : 'segment.exited',
+    sourceId,
+    segment: flip.segment.key,
+    profileId: flip.profileId,
+    ...splitProfileId(flip.profileId),
+    reason: flip.reason,
+    at: new Date(at).toISOString(),
+  };
+}
+
+/** Writes flips, next checks and webhook deliveries of one evaluation pass atomically. */
+export async function writeFlips(
+  client: Client,
+  sourceId: string,
+  flips: Flip[],
+  checks: [profileId: string, nextCheckAt: number | null][],
+  now: number,
+): Promise<void> {
+  const stmts: InStatement[] = [];
+  const exits = new Map<string, [string, string][]>();
+  for (const f of flips) {
+    if (f.kind === 'exit')
+      exits.set(f.reason, [...(exits.get(f.reason) ?? []), [f.segment.id, f.profileId]]);
+  }
+  for (const [reason, pairs] of exits) {
+    stmts.push({
+      sql: `UPDATE segment_memberships SET exited_at = ?, exit_reason = ? WHERE id IN (
+          SELECT m.id FROM json_each(?) j JOIN segment_memberships m
+          ON m.segment_id = j.value->>0 AND m.profile_id = j.value->>1 AND m.exited_at IS NULL)`,
+      args: [now, reason, JSON.stringify(pairs)],
+    });
+  }
+  const enters = flips.filter((f) => f.kind === 'enter').map((f) => [f.segment.id, f.profileId]);
+  if (enters.length) {
+    stmts.push({
+      sql: `INSERT INTO segment_memberships (segment_id, source_id, profile_id, entered_at)
+        SELECT value->>0, ?, value->>1, ? FROM json_each(?)`,
+      args: [sourceId, now, JSON.stringify(enters)],
+    });
+  }
+  const hooks = flips
+    .filter((f) => f.segment.webhookUrl)
+    .map((f) => [
+      f.segment.id,
+      f.profileId,
+      f.kind,
+      JSON.stringify(webhookPayload(f, sourceId, now)),
+    ]);
+  if (hooks.length) {
+    stmts.push({
+      sql: `INSERT INTO webhook_deliveries (segment_id, profile_id, kind, payload, status, next_attempt_at, created_at)
+        SELECT value->>0, value->>1, value->>2, value->>3, 'pending', ?, ? FROM json_each(?)`,
+      args: [now, now, JSON.stringify(hooks)],
+    });
+  }
+  for (let i = 0; i < checks.length; i += 5000) {
+    stmts.push({
+      sql: `INSERT INTO segment_profiles (source_id, profile_id, next_check_at, evaluated_at)
+        SELECT ?, value->>0, value->>1, ? FROM json_each(?) WHERE true
+        ON CONFLICT (source_id, profile_id) DO UPDATE
+        SET next_check_at = excluded.next_check_at, evaluated_at = excluded.evaluated_at`,
+      args: [sourceId, now, JSON.stringify(checks.slice(i, i + 5000))],
+    });
+  }
+  if (stmts.length) await client.batch(stmts, 'write');
+}
+
+export async function deleteSegmentData(client: Client, segmentId: string): Promise<void> {
+  await client.batch(
+    [
+      { sql: 'DELETE FROM segment_memberships WHERE segment_id = ?', args: [segmentId] },
+      { sql: 'DELETE FROM webhook_deliveries WHERE segment_id = ?', args: [segmentId] },
+    ],
+    'write',
+  );
+}

@@ -1,0 +1,105 @@
+import { createHmac } from 'node:crypto';
+import type { Client } from '@libsql/client';
+import type { Logger } from '../log.js';
+
+export const SIGNATURE_HEADER = 'X-Segmently-Signature';
+export const TIMESTAMP_HEADER = 'X-Segmently-Timestamp';
+
+/** HMAC-SHA256 of `<timestamp>.<body>` with the segment's webhook secret, hex. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Exponential backoff: base, 2×, 4×, … capped at one hour. */
+export function retryDelay(attempts: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+export interface WebhookOptions {
+  client: Client;
+  now: () => number;
+  log: Logger;
+  baseDelayMs?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+}
+
+/** Sends due enter/exit deliveries; failures are retried with backoff, then marked failed. */
+export function createWebhookSender(opts: WebhookOptions) {
+  const { client, now, log } = opts;
+  const baseDelayMs = opts.baseDelayMs ?? 5000;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  let running: Promise<number> | undefined;
+
+  async function attempt(id: number, url: string, secret: string, body: string, attempts: number) {
+    const timestamp = String(Math.floor(now() / 1000));
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'Content-Type': 'application/json',
+          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+          [TIMESTAMP_HEADER]: timestamp,
+        },
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      });
+      status = res.status;
+      await res.body?.cancel();
+      if (!res.ok) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = String((err as Error)?.message ?? err);
+    }
+    const tries = attempts + 1;
+    const at = now();
+    const outcome = !error ? 'delivered' : tries >= maxAttempts ? 'failed' : 'pending';
+    if (error) log('webhook delivery failed', { id, url, error, attempts: tries });
+    await client.execute({
+      sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?,
+        delivered_at = ?, next_attempt_at = ? WHERE id = ?`,
+      args: [
+        outcome,
+        tries,
+        status,
+        error,
+        outcome === 'delivered' ? at : null,
+        outcome === 'pending' ? at + retryDelay(tries, baseDelayMs) : null,
+        id,
+      ],
+    });
+  }
+
+  async function deliverDue(): Promise<number> {
+    const r = await client.execute({
+      sql: `SELECT d.id, d.payload, d.attempts, s.webhook_url, s.webhook_secret FROM webhook_deliveries d
+        JOIN segments s ON s.id = d.segment_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT 50`,
+      args: [now()],
+    });
+    for (const row of r.rows) {
+      if (!row.webhook_url) continue;
+      await attempt(
+        Number(row.id),
+        String(row.webhook_url),
+        String(row.webhook_secret ?? ''),
+        String(row.payload),
+        Number(row.attempts),
+      );
+    }
+    return r.rows.length;
+  }
+
+  return {
+    /** One pass over due deliveries (concurrent calls share the pass). */
+    deliverDue(): Promise<number> {
+      running ??= deliverDue().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+  };
+}
+
+export type WebhookSender = ReturnType<typeof createWebhookSender>;

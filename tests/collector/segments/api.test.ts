@@ -1,0 +1,337 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signWebhook } from '../../../collector/segments/webhooks.js';
+import { DAY, HOUR, segmentCollector } from './scenario-helpers.js';
+
+type S = Awaited<ReturnType<typeof segmentCollector>>;
+let s: S;
+afterEach(() => s?.t.close());
+
+const body = (value: unknown) => ({ body: JSON.stringify(value) });
+const post = (path: string, value: unknown) => s.t.admin(path, { method: 'POST', ...body(value) });
+const bigSpender = {
+  key: 'big-spenders',
+  name: 'Big spenders',
+  rule: {
+    type: 'performed',
+    event: 'Purchase',
+    where: [{ property: 'value', op: 'gte', value: 100 }],
+    within: '30d',
+  },
+  utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'vip' },
+};
+const purchase = (anonymousId: string, value: number, extra: Record<string, unknown> = {}) =>
+  s.event({
+    event: 'Purchase',
+    at: s.now() - HOUR,
+    anonymousId,
+    properties: { value, cart_id: anonymousId },
+    ...extra,
+  });
+
+describe('segments API', () => {
+  it('lists built-ins for the source, creates a segment and computes its members', async () => {
+    s = await segmentCollector();
+    const list = await (await s.t.admin('/api/v1/segments')).json();
+    expect(list.segments.map((x: { key: string }) => x.key)).toContain('cart-abandoners');
+
+    await s.send(purchase('rich', 150), purchase('poor', 20));
+    const created = await post('/api/v1/segments', bigSpender);
+    expect(created.status).toBe(201);
+    await s.t.deps.segmentEngine.idle();
+
+    const detail = await (await s.t.admin('/api/v1/segments/big-spenders')).json();
+    expect(detail).toMatchObject({
+      key: 'big-spenders',
+      size: 1,
+      lastError: null,
+      recompute: { done: 1 + 1, total: 2 },
+    });
+    expect(detail.lastComputedAt).toBe(new Date(s.now()).toISOString());
+    expect(detail.trend).toHaveLength(30);
+    expect(detail.trend.at(-1)).toMatchObject({ entered: 1, exited: 0 });
+
+    const members = await (
+      await s.t.admin('/api/v1/segments/big-spenders/members?limit=10')
+    ).json();
+    expect(members).toEqual({
+      members: [
+        { profileId: 'a:rich', anonymousId: 'rich', enteredAt: new Date(s.now()).toISOString() },
+      ],
+      nextCursor: null,
+    });
+
+    // Editing the rule recomputes everyone.
+    const patched = await s.t.admin('/api/v1/segments/big-spenders', {
+      method: 'PATCH',
+      ...body({
+        rule: { ...bigSpender.rule, where: [{ property: 'value', op: 'gte', value: 10 }] },
+      }),
+    });
+    expect(patched.status).toBe(200);
+    await s.t.deps.segmentEngine.idle();
+    expect(await s.members('big-spenders')).toEqual(['a:poor', 'a:rich']);
+
+    const overlap = await (await s.t.admin('/api/v1/segments/overlap?a=big-spenders&b=new')).json();
+    expect(overlap).toEqual({
+      a: { key: 'big-spenders', size: 2 },
+      b: { key: 'new', size: 2 },
+      both: 2,
+    });
+
+    const del = await s.t.admin('/api/v1/segments/big-spenders', { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect((await s.t.admin('/api/v1/segments/big-spenders')).status).toBe(404);
+  });
+
+  it('refuses invalid rules, duplicates, unknown references and cycles with stable codes', async () => {
+    s = await segmentCollector();
+    const bad = await post('/api/v1/segments', {
+      ...bigSpender,
+      rule: { type: 'performed', event: 'X', within: 'soon' },
+    });
+    expect(bad.status).toBe(400);
+    const err = (await bad.json()).error;
+    expect(err.code).toBe('invalid_request');
+    expect(err.details[0].path).toEqual(['rule', 'within']);
+
+    expect((await post('/api/v1/segments', bigSpender)).status).toBe(201);
+    expect((await (await post('/api/v1/segments', bigSpender)).json()).error.code).toBe(
+      'segment_exists',
+    );
+    const unknown = await post('/api/v1/segments', {
+      key: 'x',
+      name: 'x',
+      rule: { type: 'inSegment', segment: 'nope' },
+    });
+    expect((await unknown.json()).error.code).toBe('unknown_segment');
+    await post('/api/v1/segments', {
+      key: 'a',
+      name: 'a',
+      rule: { type: 'inSegment', segment: 'big-spenders' },
+    });
+    const cycle = await s.t.admin('/api/v1/segments/big-spenders', {
+      method: 'PATCH',
+      ...body({ rule: { type: 'inSegment', segment: 'a' } }),
+    });
+    expect((await cycle.json()).error.code).toBe('segment_cycle');
+    const inUse = await s.t.admin('/api/v1/segments/big-spenders', { method: 'DELETE' });
+    expect((await inUse.json()).error.code).toBe('segment_in_use');
+  });
+
+  it('previews an unsaved rule', async () => {
+    s = await segmentCollector();
+    await s.send(purchase('rich', 150), purchase('poor', 20), purchase('mid', 100));
+    const res = await post('/api/v1/segments/preview', { rule: bigSpender.rule, sampleSize: 1 });
+    expect(await res.json()).toEqual({
+      count: 2,
+      total: 3,
+      sample: [expect.stringMatching(/^a:(rich|mid)$/)],
+    });
+  });
+
+  it('exports members as CSV, NDJSON and a hashed audience', async () => {
+    s = await segmentCollector();
+    await s.send(
+      s.event({
+        type: 'identify',
+        at: s.now() - 2 * HOUR,
+        anonymousId: 'a1',
+        userId: 'ada',
+        traits: { email: ' Ada@Example.com ', phone: '+49 (30) 1234567' },
+      }),
+      purchase('a1', 150, { userId: 'ada' }),
+      purchase('a2', 300),
+    );
+    await post('/api/v1/segments', bigSpender);
+    await s.t.deps.segmentEngine.idle();
+    const csv = await (await s.t.admin('/api/v1/segments/big-spenders/export?format=csv')).text();
+    expect(csv.trim().split('\n')).toEqual([
+      'profile_id,user_id,anonymous_id,entered_at',
+      expect.stringMatching(/^(u:ada,ada,,|a:a2,,a2,)/),
+      expect.stringMatching(/^(u:ada,ada,,|a:a2,,a2,)/),
+    ]);
+    const nd = await (await s.t.admin('/api/v1/segments/big-spenders/export?format=ndjson')).text();
+    expect(
+      nd
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).profileId)
+        .sort(),
+    ).toEqual(['a:a2', 'u:ada']);
+    const audience = await s.t.admin('/api/v1/segments/big-spenders/export?format=audience');
+    expect(audience.headers.get('content-disposition')).toContain('big-spenders.txt');
+    const sha = (v: string) => createHash('sha256').update(v).digest('hex');
+    expect((await audience.text()).trim().split('\n').sort()).toEqual(
+      [sha('ada@example.com'), sha('49301234567')].sort(),
+    );
+  });
+
+  it('shows a profile with stitched identities, segments and history', async () => {
+    s = await segmentCollector();
+    await s.send(
+      s.event({ type: 'page', at: s.now() - 3 * DAY, anonymousId: 'x1' }),
+      s.event({
+        type: 'identify',
+        at: s.now() - HOUR,
+        anonymousId: 'x1',
+        userId: 'zoe',
+        traits: { plan: 'pro' },
+      }),
+    );
+    const res = await s.t.admin('/api/v1/profiles/zoe');
+    const p = await res.json();
+    expect(p).toMatchObject({
+      profileId: 'u:zoe',
+      userId: 'zoe',
+      anonymousIds: ['x1'],
+      traits: { plan: 'pro' },
+    });
+    expect(p.segments).toContain('new');
+    expect(p.history.some((h: { segment: string }) => h.segment === 'occasional')).toBe(true);
+    expect(p.recentEvents[0].event).toBe('$identify');
+    expect((await s.t.admin('/api/v1/profiles/x1')).status).toBe(200);
+    expect((await s.t.admin('/api/v1/profiles/nobody')).status).toBe(404);
+  });
+
+  it('tags links with the segment UTM template', async () => {
+    s = await segmentCollector();
+    await post('/api/v1/segments', bigSpender);
+    const res = await post('/api/v1/links', {
+      segment: 'big-spenders',
+      url: 'https://shop.example/sale?utm_source=old&x=1',
+    });
+    expect((await res.json()).url).toBe(
+      'https://shop.example/sale?utm_source=newsletter&x=1&utm_medium=email&utm_campaign=vip',
+    );
+    const none = await post('/api/v1/links', {
+      segment: 'device-desktop',
+      url: 'https://shop.example/',
+    });
+    expect((await none.json()).error.code).toBe('no_utm_template');
+  });
+
+  it('serves an OpenAPI description generated from the schemas', async () => {
+    s = await segmentCollector();
+    const doc = await (await s.t.app.request('/api/v1/openapi.json')).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/segments',
+        '/api/v1/segments/{key}/members',
+        '/v1/me/segments',
+      ]),
+    );
+    expect(JSON.stringify(doc.components.schemas.SegmentCreate)).toContain(
+      '#/components/schemas/Rule',
+    );
+    expect(doc.components.schemas.Rule.oneOf.length).toBeGreaterThan(10);
+  });
+});
+
+describe('GET /v1/me/segments', () => {
+  const me = (anonymousId: string, origin = 'https://shop.example') =>
+    s.t.app.request(`/v1/me/segments?writeKey=${s.t.source.writeKey}&anonymousId=${anonymousId}`, {
+      headers: { Origin: origin },
+    });
+
+  it('answers the visitor own segments only with personalization or marketing consent', async () => {
+    s = await segmentCollector();
+    const consent = (personalization: boolean) => ({
+      consent: { categoryPreferences: { analytics: true, personalization } },
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
+    });
+    await s.send(
+      s.event({ type: 'page', at: s.now() - HOUR, anonymousId: 'yes', context: consent(true) }),
+      s.event({ type: 'page', at: s.now() - HOUR, anonymousId: 'no', context: consent(false) }),
+    );
+    const res = await me('yes');
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    const { segments } = await res.json();
+    expect(segments).toContainEqual({
+      key: 'new',
+      utm: { utm_source: 'segmently', utm_medium: 'segment', utm_campaign: 'new' },
+    });
+    expect(segments.map((x: { key: string }) => x.key)).not.toContain('dormant');
+    // A member of device-desktop, but that segment has no UTM template: not revealed.
+    expect(await s.members('device-desktop')).toContain('a:yes');
+    expect(segments.map((x: { key: string }) => x.key)).not.toContain('device-desktop');
+    expect(res.headers.get('cache-control')).toBe('private, max-age=60');
+    expect(await (await me('no')).json()).toEqual({ segments: [] });
+    expect(
+      (await me('yes', 'https://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    const noKey = await s.t.app.request('/v1/me/segments?anonymousId=yes');
+    expect(noKey.status).toBe(401);
+
+    // The latest consent record wins over what older events carried: a withdrawal hides all.
+    await s.t.deps.database.client.execute({
+      sql: `INSERT INTO consent_records (id, source_id, anonymous_id, categories, decision_source, given_at, received_at)
+        VALUES ('c1', ?, 'yes', '{"personalization":false,"marketing":false}', 'withdrawal', ?, ?)`,
+      args: [s.t.source.id, s.now(), s.now()],
+    });
+    expect(await (await me('yes')).json()).toEqual({ segments: [] });
+  });
+});
+
+describe('webhooks', () => {
+  it('POSTs signed enter/exit events, retries with backoff and logs deliveries', async () => {
+    s = await segmentCollector();
+    const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+    let failFirst = true;
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => {
+        data += c;
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: data });
+        res.statusCode = failFirst ? 500 : 204;
+        failFirst = false;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      const created = await (
+        await post('/api/v1/segments', { ...bigSpender, webhookUrl: url })
+      ).json();
+      const secret = created.webhook.secret;
+      expect(secret).toMatch(/^whsec_/);
+      await s.t.deps.segmentEngine.idle();
+      await s.send(purchase('rich', 500));
+
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(1);
+      expect(received).toHaveLength(1);
+      let log = (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json())
+        .deliveries;
+      expect(log[0]).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastStatus: 500,
+        kind: 'enter',
+      });
+
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(0); // not due yet
+      s.advance(5_000);
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(1);
+      const last = received[1];
+      expect(JSON.parse(last?.body ?? '')).toMatchObject({
+        type: 'segment.entered',
+        segment: 'big-spenders',
+        profileId: 'a:rich',
+      });
+      const ts = String(last?.headers['x-segmently-timestamp']);
+      expect(last?.headers['x-segmently-signature']).toBe(
+        signWebhook(secret, ts, last?.body ?? ''),
+      );
+      log = (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json()).deliveries;
+      expect(log[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 204 });
+    } finally {
+      server.close();
+    }
+  });
+});

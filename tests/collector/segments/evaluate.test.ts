@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import {
+  orderByDependencies,
+  SegmentCycleError,
+} from '../../../collector/segments/dependencies.js';
+import { Evaluation } from '../../../collector/segments/evaluate.js';
+import type { FactEvent, ProfileFacts } from '../../../collector/segments/facts.js';
+import { decideProfile } from '../../../collector/segments/membership.js';
+import type { Rule } from '../../../shared/segment-rules.js';
+
+const H = 3_600_000;
+const D = 24 * H;
+const NOW = Date.parse('2026-03-11T12:00:00Z'); // a Wednesday
+const ev = (
+  name: string,
+  ago: number,
+  props: Record<string, unknown> | null = null,
+): FactEvent => ({
+  name,
+  ts: NOW - ago,
+  props,
+});
+const facts = (events: FactEvent[], extra: Partial<ProfileFacts> = {}): ProfileFacts => ({
+  events: events.sort((a, b) => a.ts - b.ts),
+  traits: {},
+  context: {},
+  ...extra,
+});
+const test = (rule: Rule, f: ProfileFacts) => {
+  const e = new Evaluation(f, NOW);
+  return { match: e.test(rule), wakeAt: e.wakeAt };
+};
+
+describe('evaluator', () => {
+  it('counts events in a window and says when the count drops', () => {
+    const f = facts([ev('Search', 2 * D), ev('Search', 5 * D), ev('Search', 40 * D)]);
+    const rule: Rule = { type: 'performed', event: 'Search', atLeast: 2, within: '7d' };
+    expect(test(rule, f)).toEqual({ match: true, wakeAt: NOW - 5 * D + 7 * D });
+    expect(test({ ...rule, atLeast: undefined, exactly: 3 }, f).match).toBe(false);
+    expect(test({ type: 'performed', event: 'Search', atMost: 1, within: '7d' }, f).match).toBe(
+      false,
+    );
+  });
+
+  it('between X and Y days ago', () => {
+    const f = facts([ev('Search', 5 * D), ev('Search', 1 * D)]);
+    const r = test(
+      { type: 'performed', event: 'Search', exactly: 1, between: { from: '10d', to: '3d' } },
+      f,
+    );
+    expect(r.match).toBe(true);
+    expect(r.wakeAt).toBe(NOW - D + 3 * D);
+  });
+
+  it('property filters and numeric comparisons', () => {
+    const f = facts([
+      ev('Purchase', H, { value: 120, currency: 'EUR', contents: [{ content_id: 'a' }] }),
+    ]);
+    expect(
+      test(
+        {
+          type: 'performed',
+          event: 'Purchase',
+          where: [{ property: 'value', op: 'gte', value: 100 }],
+        },
+        f,
+      ).match,
+    ).toBe(true);
+    expect(
+      test(
+        {
+          type: 'performed',
+          event: 'Purchase',
+          where: [{ property: 'value', op: 'gt', value: '200' }],
+        },
+        f,
+      ).match,
+    ).toBe(false);
+    expect(
+      test(
+        {
+          type: 'performed',
+          event: 'Purchase',
+          where: [{ property: 'contents.0.content_id', op: 'eq', value: 'a' }],
+        },
+        f,
+      ).match,
+    ).toBe(true);
+  });
+
+  it('absence since an anchor with the same cart, after a wait window', () => {
+    const rule: Rule = {
+      type: 'notPerformed',
+      event: 'Purchase',
+      where: [{ property: 'cart_id', op: 'eq', sameAs: 'cart_id' }],
+      after: { event: 'AddToCart', olderThan: '1h' },
+    };
+    expect(test(rule, facts([ev('AddToCart', 30 * 60_000, { cart_id: 'c' })]))).toEqual({
+      match: false,
+      wakeAt: NOW + 30 * 60_000,
+    });
+    expect(test(rule, facts([ev('AddToCart', 2 * H, { cart_id: 'c' })])).match).toBe(true);
+    expect(
+      test(
+        rule,
+        facts([ev('AddToCart', 2 * H, { cart_id: 'c' }), ev('Purchase', H, { cart_id: 'c' })]),
+      ).match,
+    ).toBe(false);
+    expect(
+      test(
+        rule,
+        facts([ev('AddToCart', 2 * H, { cart_id: 'c' }), ev('Purchase', H, { cart_id: 'd' })]),
+      ).match,
+    ).toBe(true);
+  });
+
+  it('ordered funnels within a time limit', () => {
+    const rule: Rule = {
+      type: 'funnel',
+      steps: [{ event: 'ViewContent' }, { event: 'AddToCart' }, { event: 'Purchase' }],
+      within: '1d',
+    };
+    expect(
+      test(rule, facts([ev('ViewContent', 5 * H), ev('AddToCart', 4 * H), ev('Purchase', 3 * H)]))
+        .match,
+    ).toBe(true);
+    expect(
+      test(rule, facts([ev('AddToCart', 5 * H), ev('ViewContent', 4 * H), ev('Purchase', 3 * H)]))
+        .match,
+    ).toBe(false);
+    expect(
+      test(rule, facts([ev('ViewContent', 3 * D), ev('AddToCart', 4 * H), ev('Purchase', 3 * H)]))
+        .match,
+    ).toBe(false);
+  });
+
+  it('distinct active days, weekends and seen times', () => {
+    // NOW is Wednesday 12:00 UTC: 3 days ago was Sunday, 4 days ago Saturday.
+    const f = facts([
+      ev('$page', 3 * D),
+      ev('$page', 4 * D),
+      ev('$page', 4 * D + H),
+      ev('$identify', 1 * H),
+    ]);
+    expect(test({ type: 'activeDays', within: '30d', atLeast: 2 }, f).match).toBe(true);
+    expect(test({ type: 'activeDays', within: '30d', atLeast: 3 }, f).match).toBe(false);
+    expect(test({ type: 'activeDays', within: '30d', days: 'weekends', atLeast: 2 }, f).match).toBe(
+      true,
+    );
+    expect(test({ type: 'activeDays', within: '30d', days: 'weekdays', atLeast: 1 }, f).match).toBe(
+      false,
+    );
+    expect(test({ type: 'lastSeen', olderThan: '2d' }, f).match).toBe(true);
+    expect(test({ type: 'firstSeen', within: '7d' }, f)).toEqual({
+      match: true,
+      wakeAt: NOW - 4 * D - H + 7 * D,
+    });
+  });
+
+  it('traits, context and consent (unknown consent is denied)', () => {
+    const f = facts([], {
+      traits: { plan: 'pro' },
+      context: { os: 'ios', consent: { marketing: true } },
+    });
+    expect(test({ type: 'trait', trait: 'plan', op: 'in', value: ['pro', 'team'] }, f).match).toBe(
+      true,
+    );
+    expect(test({ type: 'context', field: 'os', op: 'eq', value: 'ios' }, f).match).toBe(true);
+    expect(test({ type: 'consent', category: 'marketing' }, f).match).toBe(true);
+    expect(test({ type: 'consent', category: 'personalization' }, f).match).toBe(false);
+    expect(test({ type: 'consent', category: 'personalization', granted: false }, f).match).toBe(
+      true,
+    );
+  });
+
+  it('segment references see earlier answers; re-entry waits for the cool-down', () => {
+    const segments = orderByDependencies([
+      { key: 'not-buyers', rule: { type: 'not', rule: { type: 'inSegment', segment: 'buyers' } } },
+      { key: 'buyers', rule: { type: 'performed', event: 'Purchase' }, reentryAfterMs: 7 * D },
+    ]);
+    expect(segments.map((s) => s.key)).toEqual(['buyers', 'not-buyers']);
+    const f = facts([ev('Purchase', H)]);
+    const fresh = decideProfile(f, segments, { current: new Set(), lastExitAt: new Map() }, NOW);
+    expect([...fresh.members]).toEqual(['buyers']);
+    const cooling = decideProfile(
+      f,
+      segments,
+      { current: new Set(), lastExitAt: new Map([['buyers', NOW - D]]) },
+      NOW,
+    );
+    expect([...cooling.members]).toEqual(['not-buyers']);
+    expect(cooling.nextCheckAt).toBe(NOW + 6 * D);
+  });
+
+  it('refuses reference cycles', () => {
+    expect(() =>
+      orderByDependencies([
+        { key: 'a', rule: { type: 'inSegment', segment: 'b' } },
+        { key: 'b', rule: { type: 'inSegment', segment: 'a' } },
+      ]),
+    ).toThrow(SegmentCycleError);
+  });
+});

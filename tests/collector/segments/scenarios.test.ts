@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DAY, HOUR, segmentCollector } from './scenario-helpers.js';
+
+type S = Awaited<ReturnType<typeof segmentCollector>>;
+let s: S;
+afterEach(() => s?.t.close());
+
+const add = (s: S, at: number, cart = 'c1', anonymousId = 'anon-1') =>
+  s.event({ event: 'AddToCart', at, anonymousId, properties: { cart_id: cart, value: 10 } });
+const buy = (s: S, at: number, cart = 'c1', anonymousId = 'anon-1') =>
+  s.event({ event: 'Purchase', at, anonymousId, properties: { cart_id: cart, value: 10 } });
+const visit = (s: S, at: number, anonymousId = 'anon-1', extra: Record<string, unknown> = {}) =>
+  s.event({ type: 'page', at, anonymousId, ...extra });
+
+describe('cart abandoners', () => {
+  it('a cart abandoned 2 h ago is in; one purchased 10 min later is not', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(add(s, now - 2 * HOUR, 'c1', 'anon-1'));
+    await s.send(
+      add(s, now - 2 * HOUR, 'c2', 'anon-2'),
+      buy(s, now - 2 * HOUR + 10 * 60_000, 'c2', 'anon-2'),
+    );
+    expect(await s.members('cart-abandoners')).toEqual(['a:anon-1']);
+  });
+
+  it('a purchase of another cart does not count', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(add(s, now - 3 * HOUR, 'c1'), buy(s, now - 2 * HOUR, 'other'));
+    expect(await s.members('cart-abandoners')).toEqual(['a:anon-1']);
+  });
+
+  it('enters when the wait window passes, exits on purchase and keeps the history', async () => {
+    s = await segmentCollector();
+    await s.send(add(s, s.now() - 30 * 60_000));
+    expect(await s.members('cart-abandoners')).toEqual([]);
+    s.advance(31 * 60_000);
+    await s.sweep();
+    expect(await s.members('cart-abandoners')).toEqual(['a:anon-1']);
+    const enteredAt = s.now();
+
+    s.advance(5 * 60_000);
+    await s.send(buy(s, s.now()));
+    expect(await s.members('cart-abandoners')).toEqual([]);
+    const history = await s.t.rows(
+      `SELECT m.* FROM segment_memberships m JOIN segments g ON g.id = m.segment_id
+       WHERE g.key = 'cart-abandoners'`,
+    );
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({
+      profile_id: 'a:anon-1',
+      entered_at: enteredAt,
+      exited_at: s.now(),
+      exit_reason: 'rule',
+    });
+
+    // A new abandoned cart within 7 days of the exit does not re-enter until the cool-down ends.
+    await s.send(add(s, s.now() - 2 * HOUR, 'c9'));
+    expect(await s.members('cart-abandoners')).toEqual([]);
+    s.advance(7 * DAY);
+    await s.sweep();
+    expect(await s.members('cart-abandoners')).toEqual(['a:anon-1']);
+  });
+
+  it('records a flip only on a real change', async () => {
+    s = await segmentCollector();
+    await s.send(add(s, s.now() - 2 * HOUR));
+    await s.send(visit(s, s.now()), visit(s, s.now() + 1));
+    await s.sweep();
+    const rows = await s.t.rows(
+      `SELECT count(*) AS n FROM segment_memberships m JOIN segments g ON g.id = m.segment_id
+       WHERE g.key = 'cart-abandoners'`,
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+});
+
+describe('visits', () => {
+  it('3 visits on 3 distinct days make a repeat visitor; 3 on one day do not', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(
+      visit(s, now - 3 * DAY, 'spread'),
+      visit(s, now - 2 * DAY, 'spread'),
+      visit(s, now - 1 * HOUR, 'spread'),
+      visit(s, now - 3 * HOUR, 'sameday'),
+      visit(s, now - 2 * HOUR, 'sameday'),
+      visit(s, now - 1 * HOUR, 'sameday'),
+    );
+    expect(await s.members('repeat-visitors')).toEqual(['a:spread']);
+    expect(await s.members('occasional')).toEqual(['a:sameday']);
+    expect((await s.members('new')).sort()).toEqual(['a:sameday', 'a:spread']);
+  });
+
+  it('time passing moves users into inactive, then dormant', async () => {
+    s = await segmentCollector();
+    await s.send(visit(s, s.now() - 10 * DAY));
+    expect(await s.members('inactive')).toEqual([]);
+    s.advance(5 * DAY);
+    await s.sweep();
+    expect(await s.members('inactive')).toEqual(['a:anon-1']);
+    expect(await s.members('new')).toEqual([]);
+    s.advance(16 * DAY);
+    await s.sweep();
+    expect(await s.members('inactive')).toEqual([]);
+    expect(await s.members('dormant')).toEqual(['a:anon-1']);
+  });
+
+  it('imported history counts by event time', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(...[1, 2, 3, 4, 5, 6].map((d) => visit(s, now - d * DAY + HOUR)));
+    expect(await s.members('daily-actives')).toEqual(['a:anon-1']);
+    expect(await s.members('regular')).toEqual(['a:anon-1']);
+  });
+});
+
+describe('identity', () => {
+  it('identify merges anonymous history into the user; two users are never merged', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(visit(s, now - 5 * DAY, 'anon-a'), visit(s, now - 4 * DAY, 'anon-a'));
+    expect(await s.members('repeat-visitors')).toEqual([]);
+    expect(await s.members('occasional')).toEqual(['a:anon-a']);
+
+    await s.send(
+      s.event({
+        type: 'identify',
+        at: now - HOUR,
+        anonymousId: 'anon-a',
+        userId: 'ada',
+        traits: { email: 'ada@example.com' },
+      }),
+      visit(s, now - HOUR, 'anon-a', { userId: 'ada' }),
+    );
+    expect(await s.members('repeat-visitors')).toEqual(['u:ada']);
+    expect(await s.members('occasional')).toEqual([]);
+    const merged = await s.t.rows(
+      "SELECT DISTINCT exit_reason FROM segment_memberships WHERE profile_id = 'a:anon-a'",
+    );
+    expect(merged.map((r) => r.exit_reason)).toEqual(['merged']);
+
+    // Another user on the same device keeps only their own history.
+    await s.send(visit(s, now - 10 * 60_000, 'anon-a', { userId: 'bob' }));
+    expect(await s.members('repeat-visitors')).toEqual(['u:ada']);
+    expect(await s.members('occasional')).toEqual(['u:bob']);
+  });
+});
+
+describe('context segments', () => {
+  it('device and language come from the latest context', async () => {
+    s = await segmentCollector();
+    const android =
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36';
+    await s.send(
+      visit(s, s.now() - HOUR, 'p1', { context: { userAgent: android, locale: 'de-DE' } }),
+      visit(s, s.now() - HOUR, 'p2', {
+        context: {
+          userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
+          locale: 'en-GB',
+        },
+      }),
+    );
+    expect(await s.members('device-android')).toEqual(['a:p1']);
+    expect(await s.members('language-de')).toEqual(['a:p1']);
+    expect(await s.members('device-desktop')).toEqual(['a:p2']);
+    expect(await s.members('language-en')).toEqual(['a:p2']);
+  });
+});
+
+describe('erasure', () => {
+  it('profile erasure removes memberships, history, next checks and identity links', async () => {
+    s = await segmentCollector();
+    await s.send(
+      visit(s, s.now() - 2 * DAY, 'anon-e'),
+      s.event({ type: 'identify', at: s.now() - HOUR, anonymousId: 'anon-e', userId: 'eve' }),
+      visit(s, s.now() - HOUR, 'other'),
+    );
+    const count = async (table: string) =>
+      (
+        await s.t.rows(
+          `SELECT count(*) AS n FROM ${table} WHERE ${table === 'profile_links' ? "user_id = 'eve'" : "profile_id IN ('u:eve', 'a:anon-e')"}`,
+        )
+      )[0]?.n;
+    expect(await count('segment_memberships')).toBeGreaterThan(0);
+    expect(await count('profile_links')).toBe(1);
+
+    const res = await s.t.admin('/api/v1/profiles/eve', { method: 'DELETE' });
+    const { erased } = await res.json();
+    expect(erased.segmentMemberships).toBeGreaterThan(0);
+    expect(erased.profileLinks).toBe(1);
+    for (const table of ['segment_memberships', 'segment_profiles', 'profile_links']) {
+      expect(await count(table)).toBe(0);
+    }
+    expect(await s.members('new')).toEqual(['a:other']);
+  });
+});
