@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONNECTION_PRAGMAS } from '../../collector/db/client.js';
 import { startWriteThread } from '../../collector/db/write-thread.js';
 import { createWriter, type EventRow } from '../../collector/ingest/writer.js';
-import { type TestCollector, testCollector } from './helpers.js';
+import { eventRow, type TestCollector, testCollector } from './helpers.js';
 
 let t: TestCollector;
 let thread: ReturnType<typeof startWriteThread>;
@@ -16,26 +16,12 @@ afterEach(async () => {
   await t.close();
 });
 
-const row = (messageId: string): EventRow => [
-  t.source.id,
-  messageId,
-  'track',
-  'E',
-  'a',
-  null,
-  null,
-  null,
-  1,
-  2,
-  '{"n":1}',
-  null,
-  null,
-  'desktop',
-  null,
-  null,
-  null,
-  '127.0.0.0',
-];
+const row = (messageId: string): EventRow => {
+  const r = eventRow(t.source.id, messageId, '{"n":1}');
+  r[13] = 'desktop';
+  r[17] = '127.0.0.0';
+  return r;
+};
 
 describe('write thread', () => {
   it('commits events and failed rows that the main connection then reads', async () => {
