@@ -7,6 +7,7 @@ import { profileRoutes } from './admin/profiles.js';
 import { sourceRoutes } from './admin/sources.js';
 import { consentRoutes } from './consent/routes.js';
 import { consentStatsRoutes } from './consent/stats.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
@@ -40,6 +41,13 @@ export function createApp(deps: AppDeps) {
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
   app.route('/', sdkScriptRoutes(deps.sdkDir));
   app.route('/demo', demoRoutes(deps));
+  // The dashboard reads and writes through the marketer API, signed in as the admin.
+  const fetchApi = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${deps.adminToken}`);
+    return app.request(path, { ...init, headers });
+  };
+  app.route('/app', dashboardRoutes(deps, fetchApi));
 
   const admin = new Hono();
   admin.use('*', adminAuth(deps.adminToken));

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
 
-function sameSecret(a: string, b: string): boolean {
+/** Constant-time comparison of two secrets. */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -4,6 +4,8 @@ export interface Product {
   price: number;
   emoji: string;
   description: string;
+  /** A product video, tracked with the content/video engagement events. */
+  video?: { contentId: string; title: string };
 }
 
 export const CURRENCY = 'EUR';
@@ -22,6 +24,7 @@ export const CATALOG: Product[] = [
     price: 89,
     emoji: '⚙️',
     description: 'Steel burrs, 40 grind settings.',
+    video: { contentId: 'video-grinder-demo', title: 'The hand grinder at work' },
   },
   {
     id: 'sku-mug',

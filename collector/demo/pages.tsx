@@ -124,7 +124,42 @@ export function ProductPage({ product }: { product: Product }) {
       <p id="wished" hidden>
         Saved to your wishlist.
       </p>
+      {product.video && <ProductVideo {...product.video} />}
     </article>
+  );
+}
+
+/** A product video with like / comment / share: shop.js sends the content events. */
+function ProductVideo(props: { contentId: string; title: string }) {
+  return (
+    <figure
+      class="product-video"
+      id="product-video"
+      data-content-id={props.contentId}
+      data-content-name={props.title}
+    >
+      <video src="/demo/product-video.webm" controls muted playsinline preload="metadata">
+        <track kind="captions" />
+      </video>
+      <figcaption>{props.title}</figcaption>
+      <div class="engage">
+        <button type="button" id="like-video" aria-pressed="false">
+          ♥ Like
+        </button>
+        <button type="button" id="share-video">
+          Share
+        </button>
+        <span id="share-done" hidden>
+          Link copied.
+        </span>
+      </div>
+      <form id="comment-form" class="comment">
+        <label>
+          Comment <input name="comment" maxlength={500} required />
+        </label>
+        <button type="submit">Post comment</button>
+      </form>
+    </figure>
   );
 }
 

@@ -17,13 +17,15 @@ import {
 
 const BREW_GUIDE = 'Bean & Burr brew guide\n\n18 g coffee, 36 g water, 28 seconds.\n';
 
-const asset = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
+const file = (name: string) => new URL(`./public/${name}`, import.meta.url);
+const asset = (name: string) => readFileSync(file(name), 'utf8');
 
 /** The demo shop: a small store using the script tag exactly as a site owner would. */
 export function demoRoutes({ sources }: AppDeps) {
   const app = new Hono();
   const shopJs = asset('shop.js');
   const shopCss = asset('shop.css');
+  const video = readFileSync(file('product-video.webm'));
   let writeKey: Promise<string> | undefined;
   const demoWriteKey = () =>
     (writeKey ??= ensureDemoSource(sources).then(({ source }) => source.writeKey));
@@ -58,6 +60,9 @@ export function demoRoutes({ sources }: AppDeps) {
   app.get('/privacy', async (c) => c.html(await page('Privacy', <PrivacyPage />)));
   app.get('/shop.js', (c) =>
     c.body(shopJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
+  );
+  app.get('/product-video.webm', (c) =>
+    c.body(video, 200, { 'Content-Type': 'video/webm', 'Cache-Control': 'public, max-age=3600' }),
   );
   app.get('/shop.css', (c) => c.body(shopCss, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
   return app;

@@ -153,6 +153,83 @@
 
   document.getElementById('privacy-settings').addEventListener('click', () => sg('consent.show'));
 
+  // Product video: the content/video engagement vocabulary (see README, shared/content-events.ts).
+  const figure = document.getElementById('product-video');
+  if (figure) {
+    const video = figure.querySelector('video');
+    const content = {
+      content_id: figure.dataset.contentId,
+      content_name: figure.dataset.contentName,
+      content_type: 'product_video',
+    };
+    const MILESTONES = [25, 50, 75];
+    let passed = new Set();
+    let started = false;
+    let watched = 0; // seconds played since the last Video* event
+    let last = 0;
+    const send = (event, extra = {}) => {
+      sg('track', event, {
+        ...content,
+        position: Math.round(video.currentTime * 10) / 10,
+        duration: Number.isFinite(video.duration) ? video.duration : undefined,
+        ...extra,
+      });
+    };
+    const flushWatched = () => {
+      const seconds = Math.round(watched * 10) / 10;
+      watched = 0;
+      return { watched_seconds: seconds };
+    };
+    video.addEventListener('play', () => {
+      last = video.currentTime;
+      if (started) return;
+      started = true;
+      passed = new Set();
+      send('VideoStart');
+    });
+    video.addEventListener('timeupdate', () => {
+      const delta = video.currentTime - last;
+      last = video.currentTime;
+      if (delta > 0 && delta < 2) watched += delta; // a jump is a seek, not watching
+      const percent = (video.currentTime / video.duration) * 100;
+      for (const m of MILESTONES) {
+        if (percent >= m && !passed.has(m)) {
+          passed.add(m);
+          send('VideoProgress', { percent: m, ...flushWatched() });
+        }
+      }
+    });
+    video.addEventListener('pause', () => {
+      if (!video.ended && watched > 0) send('VideoPause', flushWatched());
+    });
+    video.addEventListener('ended', () => {
+      send('VideoComplete', flushWatched());
+      started = false; // a replay is a new view
+    });
+    addEventListener('pagehide', () => {
+      if (watched >= 0.5) send('VideoPause', flushWatched());
+    });
+
+    const like = document.getElementById('like-video');
+    like.addEventListener('click', () => {
+      if (like.getAttribute('aria-pressed') === 'true') return;
+      like.setAttribute('aria-pressed', 'true');
+      sg('track', 'ContentLike', content);
+    });
+    document.getElementById('share-video').addEventListener('click', () => {
+      navigator.clipboard?.writeText(location.href).catch(() => {});
+      document.getElementById('share-done').hidden = false;
+      sg('track', 'ContentShare', { ...content, method: 'copy_link' });
+    });
+    document.getElementById('comment-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const input = e.target.elements.comment;
+      // The comment's length only: its text stays in the shop.
+      sg('track', 'ContentComment', { ...content, comment_length: input.value.length });
+      input.value = '';
+    });
+  }
+
   const orderEl = document.getElementById('order-id');
   if (orderEl) orderEl.textContent = new URLSearchParams(location.search).get('order') || '';
 

@@ -1,0 +1,130 @@
+import type { Client, InValue } from '@libsql/client';
+import { EVENT_COLUMNS, type EventItem, toEventItem } from './live.js';
+import { num } from './scope.js';
+
+export interface Profile {
+  /** The id that was looked up. */
+  id: string;
+  anonymousIds: string[];
+  userIds: string[];
+  /** Sources this profile has events in, most recent first. */
+  sourceIds: string[];
+  /** Traits from identify events, later ones overriding earlier ones. */
+  traits: Record<string, unknown>;
+  consent: {
+    basis: 'record' | 'event';
+    categories: Record<string, boolean>;
+    at: number;
+    decisionSource?: string;
+  } | null;
+  firstSeen: number;
+  lastSeen: number;
+  eventCount: number;
+  events: EventItem[];
+}
+
+const MAX_IDS = 100;
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+async function column(client: Client, sql: string, args: InValue[]) {
+  const r = await client.execute({ sql, args });
+  return r.rows.map((row) => String(row[0]));
+}
+
+/**
+ * Everything known about one visitor or user: the id is looked up as both an anonymous
+ * and a user id, and one identify hop links the two (the anonymous ids a user was seen
+ * with, and the user ids an anonymous id identified as).
+ */
+export async function profileReport(
+  client: Client,
+  id: string,
+  opts: { sourceId?: string; limit?: number } = {},
+): Promise<Profile | undefined> {
+  const src = opts.sourceId ? ' AND source_id = ?' : '';
+  const srcArgs = opts.sourceId ? [opts.sourceId] : [];
+  const userIds = await column(
+    client,
+    `SELECT DISTINCT user_id FROM events WHERE (user_id = ? OR anonymous_id = ?) AND user_id IS NOT NULL${src} LIMIT ${MAX_IDS}`,
+    [id, id, ...srcArgs],
+  );
+  const anonymousIds = await column(
+    client,
+    `SELECT DISTINCT anonymous_id FROM events WHERE (anonymous_id = ? OR user_id IN (${placeholders(userIds.length + 1)})) AND anonymous_id IS NOT NULL${src} LIMIT ${MAX_IDS}`,
+    [id, id, ...userIds, ...srcArgs],
+  );
+  if (userIds.length === 0 && anonymousIds.length === 0) return undefined;
+
+  const who = `(anonymous_id IN (${placeholders(anonymousIds.length + 1)}) OR user_id IN (${placeholders(userIds.length + 1)}))${src}`;
+  // A leading NULL keeps each IN list non-empty and matches nothing.
+  const whoArgs: InValue[] = [null, ...anonymousIds, null, ...userIds, ...srcArgs];
+
+  const stats = (
+    await client.execute({
+      sql: `SELECT min(timestamp) AS first, max(timestamp) AS last, count(*) AS n FROM events WHERE ${who}`,
+      args: whoArgs,
+    })
+  ).rows[0];
+  const sourceIds = await column(
+    client,
+    `SELECT source_id FROM events WHERE ${who} GROUP BY source_id ORDER BY max(timestamp) DESC`,
+    whoArgs,
+  );
+  const identifies = await client.execute({
+    sql: `SELECT traits FROM events WHERE ${who} AND type = 'identify' AND traits IS NOT NULL ORDER BY timestamp, seq`,
+    args: whoArgs,
+  });
+  const traits: Record<string, unknown> = {};
+  for (const r of identifies.rows) Object.assign(traits, JSON.parse(String(r.traits)));
+
+  const events = await client.execute({
+    sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${who} ORDER BY timestamp DESC, seq DESC LIMIT ?`,
+    args: [...whoArgs, opts.limit ?? 50],
+  });
+
+  return {
+    id,
+    anonymousIds,
+    userIds,
+    sourceIds,
+    traits,
+    consent: await latestConsent(client, who, whoArgs),
+    firstSeen: num(stats?.first),
+    lastSeen: num(stats?.last),
+    eventCount: num(stats?.n),
+    events: events.rows.map(toEventItem),
+  };
+}
+
+/** The latest consent record for these ids, else the consent stamped on their latest event. */
+async function latestConsent(
+  client: Client,
+  who: string,
+  args: InValue[],
+): Promise<Profile['consent']> {
+  const record = (
+    await client.execute({
+      sql: `SELECT categories, given_at, decision_source FROM consent_records WHERE ${who} ORDER BY given_at DESC, seq DESC LIMIT 1`,
+      args,
+    })
+  ).rows[0];
+  if (record) {
+    return {
+      basis: 'record',
+      categories: JSON.parse(String(record.categories)),
+      at: num(record.given_at),
+      decisionSource: String(record.decision_source),
+    };
+  }
+  const stamped = (
+    await client.execute({
+      sql: `SELECT json_extract(context, '$.consent.categoryPreferences') AS prefs, timestamp FROM events
+             WHERE ${who} AND json_type(context, '$.consent.categoryPreferences') = 'object'
+             ORDER BY timestamp DESC, seq DESC LIMIT 1`,
+      args,
+    })
+  ).rows[0];
+  return stamped
+    ? { basis: 'event', categories: JSON.parse(String(stamped.prefs)), at: num(stamped.timestamp) }
+    : null;
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeNext } from '../../collector/dashboard/auth.js';
+import { ADMIN_TOKEN, type TestCollector, testCollector } from './helpers.js';
+
+let t: TestCollector;
+beforeAll(async () => {
+  t = await testCollector();
+});
+afterAll(() => t?.close());
+
+const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  body: new URLSearchParams(fields).toString(),
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+});
+
+async function login(base = 'http://localhost') {
+  const res = await t.app.request(`${base}/app/login`, form({ token: ADMIN_TOKEN, next: '/app' }));
+  const cookie = res.headers.get('Set-Cookie') ?? '';
+  const session = cookie.split(';')[0] ?? '';
+  const page = await t.app.request(`${base}/app`, { headers: { Cookie: session } });
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  return { res, cookie, session, csrf };
+}
+
+describe('dashboard sign-in', () => {
+  it('redirects an unauthenticated /app request to the login page, keeping the path', async () => {
+    const res = await t.app.request('/app/live?source=x');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('Location')).toBe(
+      `/app/login?next=${encodeURIComponent('/app/live?source=x')}`,
+    );
+    const loginPage = await t.app.request('/app/login');
+    expect(loginPage.status).toBe(200);
+    expect(await loginPage.text()).toContain('name="token"');
+  });
+
+  it('keeps answering 401 JSON on the API without a Bearer token, even with a session', async () => {
+    const { session } = await login();
+    const res = await t.app.request('/api/v1/sources', { headers: { Cookie: session } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('refuses a wrong token and sets a strict HttpOnly session cookie for the right one', async () => {
+    const bad = await t.app.request('/app/login', form({ token: 'nope' }));
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('Set-Cookie')).toBeNull();
+    expect(await bad.text()).toContain('That token is not right.');
+
+    const { res, cookie, session } = await login();
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/app');
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/app/);
+    expect(cookie).not.toMatch(/Secure/);
+    const page = await t.app.request('/app', { headers: { Cookie: session } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+  });
+
+  it('marks the cookie Secure over https', async () => {
+    const { cookie } = await login('https://collector.example');
+    expect(cookie).toMatch(/Secure/);
+  });
+
+  it('rejects a cross-origin login post and an unknown cookie', async () => {
+    const res = await t.app.request(
+      '/app/login',
+      form({ token: ADMIN_TOKEN }, { Origin: 'https://evil.example' }),
+    );
+    expect(res.status).toBe(403);
+    const forged = await t.app.request('/app', { headers: { Cookie: 'sg_session=forged' } });
+    expect(forged.status).toBe(302);
+  });
+
+  it('requires the CSRF token to sign out, and signing out ends the session', async () => {
+    const { session, csrf } = await login();
+    expect(csrf).toHaveLength(43);
+    const noToken = await t.app.request('/app/logout', form({}, { Cookie: session }));
+    expect(noToken.status).toBe(403);
+    expect(await noToken.json()).toMatchObject({ error: { code: 'invalid_csrf_token' } });
+    const wrong = await t.app.request('/app/logout', form({ _csrf: 'x' }, { Cookie: session }));
+    expect(wrong.status).toBe(403);
+    const out = await t.app.request('/app/logout', form({ _csrf: csrf }, { Cookie: session }));
+    expect(out.status).toBe(303);
+    const after = await t.app.request('/app', { headers: { Cookie: session } });
+    expect(after.status).toBe(302);
+  });
+
+  it('follows only dashboard paths after login', () => {
+    expect(safeNext('/app/live?x=1')).toBe('/app/live?x=1');
+    expect(safeNext('/app')).toBe('/app');
+    expect(safeNext('https://evil.example/app')).toBe('/app');
+    expect(safeNext('//evil.example')).toBe('/app');
+    expect(safeNext('/apple')).toBe('/app');
+    expect(safeNext(undefined)).toBe('/app');
+  });
+});

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type TestCollector, testCollector, trackEvent } from './helpers.js';
+
+let t: TestCollector;
+let session = '';
+let csrf = '';
+beforeAll(async () => {
+  t = await testCollector();
+  const res = await t.app.request('/app/login', form({ token: ADMIN_TOKEN }));
+  session = (res.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
+  const page = await t.app.request('/app', { headers: { Cookie: session } });
+  csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+});
+afterAll(() => t?.close());
+
+function form(fields: Record<string, string>, cookie = '') {
+  return {
+    method: 'POST',
+    body: new URLSearchParams(fields).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+  };
+}
+const q = () => `?source=${t.source.id}`;
+const post = (path: string, fields: Record<string, string>) =>
+  t.app.request(path, form({ _csrf: csrf, ...fields }, session));
+
+describe('dashboard segment forms', () => {
+  it('previews, saves a segment through the API and refuses a bad one with its reason', async () => {
+    await t.post(
+      '/v1/batch',
+      { batch: [trackEvent({ anonymousId: 'v1' }), trackEvent({ anonymousId: 'v2' })] },
+      t.basic(),
+    );
+    const fields = {
+      name: 'Carters',
+      key: 'carters',
+      'c0.type': 'performed',
+      'c0.event': 'AddToCart',
+      'c0.count': 'atLeast',
+      'c0.n': '1',
+      'c0.window': 'ever',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'carters',
+    };
+    const preview = await post(`/app/segments/preview${q()}`, fields);
+    expect(await preview.json()).toMatchObject({ count: 2, total: 2 });
+
+    const saved = await post(`/app/segments/new${q()}`, { ...fields, action: 'save' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('Location')).toBe(`/app/segments/carters${q()}&saved=1`);
+    const api = await t.admin(`/api/v1/segments/carters?sourceId=${t.source.id}`);
+    expect(await api.json()).toMatchObject({
+      name: 'Carters',
+      rule: { type: 'performed', event: 'AddToCart', atLeast: 1 },
+      utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'carters' },
+    });
+
+    const bad = await post(`/app/segments/new${q()}`, {
+      ...fields,
+      key: 'carters',
+      action: 'save',
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('already exists');
+  });
+
+  it('needs the CSRF token to change anything', async () => {
+    const res = await t.app.request(
+      `/app/segments/carters/webhook${q()}`,
+      form({ url: 'https://hooks.example/x' }, session),
+    );
+    expect(res.status).toBe(403);
+  });
+
+  it('sets the webhook and exports members as CSV', async () => {
+    const res = await post(`/app/segments/carters/webhook${q()}`, {
+      url: 'https://hooks.example/x',
+    });
+    expect(res.status).toBe(303);
+    const api = await (await t.admin(`/api/v1/segments/carters?sourceId=${t.source.id}`)).json();
+    expect(api.webhook).toMatchObject({
+      url: 'https://hooks.example/x',
+      secret: expect.stringMatching(/^whsec_/),
+    });
+
+    await t.deps.segmentEngine.idle(); // the save queued a recompute
+    const r = await t.app.request(`/app/segments/carters/export${q()}&format=csv`, {
+      headers: { Cookie: session },
+    });
+    expect(r.headers.get('Content-Type')).toContain('text/csv');
+    const csv = await r.text();
+    expect(
+      csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(['a:v1', 'a:v2']);
+  });
+});
