@@ -10,7 +10,12 @@ const env = parseEnv();
 if (env.NODE_ENV === 'production' && !env.SEGMENTLY_ADMIN_TOKEN) {
   throw new Error('SEGMENTLY_ADMIN_TOKEN must be set in production');
 }
-const collector = await buildCollector({ env, log: jsonLogger, backgroundCheckpoints: true });
+const collector = await buildCollector({
+  env,
+  log: jsonLogger,
+  backgroundCheckpoints: true,
+  writeThread: true,
+});
 const { source: demo, created } = await ensureDemoSource(collector.deps.sources);
 
 let stopping = false;
