@@ -7,7 +7,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../collector/db/client.js';
+import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
+import { startWriteThread } from '../collector/db/write-thread.js';
 import { createWriter, type EventRow } from '../collector/ingest/writer.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -122,12 +123,15 @@ async function flushes(server: Server) {
 }
 
 /**
- * The storage ceiling: the collector's writer alone (same schema and statement, no HTTP),
- * committing groups of 640 rows — what 32 connections × 20 events hand it at once.
+ * The storage ceiling: the collector's writer alone (same schema, same write thread and
+ * statements as the server, no HTTP), committing groups of 640 rows — what 32 connections
+ * × 20 events hand it at once.
  */
 async function storageOnly(seconds: number): Promise<number> {
-  const database = await openDatabase(`file:${join(dir, 'storage-only.db')}`);
-  const writer = createWriter(database.client);
+  const path = join(dir, 'storage-only.db');
+  const database = await openDatabase(`file:${path}`);
+  const thread = startWriteThread(path, CONNECTION_PRAGMAS);
+  const writer = createWriter(thread.commit);
   const ts = Date.now();
   let n = 0;
   const row = (): EventRow => {
@@ -161,6 +165,7 @@ async function storageOnly(seconds: number): Promise<number> {
   }
   const rate = n / ((performance.now() - started) / 1000);
   await writer.close();
+  await thread.stop();
   database.close();
   return rate;
 }
@@ -191,7 +196,7 @@ try {
     );
   }
   console.log(
-    `storage only (writer, 640-row groups, no HTTP)       ${fmt(await storageOnly(5)).padStart(9)} rows/s`,
+    `storage only (write thread, 640-row groups, no HTTP)       ${fmt(await storageOnly(5)).padStart(9)} rows/s`,
   );
   // wrk cannot hold a fixed rate (no wrk2 here): post.lua's delay() paces every connection
   // to one request per DELAY_MS, so 64 connections offer ~half the measured maximum.

@@ -8,6 +8,10 @@ const only = process.argv[2];
 const files = readdirSync(new URL('.', import.meta.url))
   .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
   .sort();
+if (files.length === 0) {
+  console.error(`no bench/*.bench.ts matches "${only}"`);
+  process.exit(1);
+}
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file} ===`);

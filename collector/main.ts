@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { parseEnv } from './env.js';
+import { errorBody } from './errors.js';
 import { jsonLogger } from './log.js';
 import { ensureDemoSource } from './sources/demo-source.js';
 import { buildCollector } from './start.js';
@@ -9,13 +10,16 @@ const env = parseEnv();
 if (env.NODE_ENV === 'production' && !env.SEGMENTLY_ADMIN_TOKEN) {
   throw new Error('SEGMENTLY_ADMIN_TOKEN must be set in production');
 }
-const collector = await buildCollector({ env, log: jsonLogger, backgroundCheckpoints: true });
+const collector = await buildCollector({
+  env,
+  log: jsonLogger,
+  backgroundCheckpoints: true,
+  writeThread: true,
+});
 const { source: demo, created } = await ensureDemoSource(collector.deps.sources);
 
 let stopping = false;
-const SHUTTING_DOWN = JSON.stringify({
-  error: { code: 'shutting_down', message: 'The collector is restarting' },
-});
+const SHUTTING_DOWN = JSON.stringify(errorBody('shutting_down', 'The collector is restarting'));
 /** Once a shutdown began, requests on open keep-alive connections are refused and closed. */
 const fetch: typeof collector.app.fetch = (req, ...rest) =>
   stopping
@@ -30,6 +34,7 @@ const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const lines = [
     `Segmently collector listening on ${base}`,
     `  Demo shop:      ${base}/demo`,
+    `  Dashboard:      ${base}/app`,
     `  Database:       ${env.DATABASE_URL}`,
     `  Demo write key: ${demo.writeKey}${created ? ' (new source "Demo shop")' : ''}`,
     collector.generatedToken

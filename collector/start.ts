@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
-import { startCheckpointer } from './db/checkpointer.js';
-import { openDatabase } from './db/client.js';
+import { LATE_AUTOCHECKPOINT, startCheckpointer } from './db/checkpointer.js';
+import { CONNECTION_PRAGMAS, openDatabase } from './db/client.js';
+import { startWriteThread } from './db/write-thread.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
+import { commitOnClient } from './ingest/row-sql.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
@@ -29,6 +31,8 @@ export interface StartOptions {
   segmentSweepMs?: number;
   /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
   backgroundCheckpoints?: boolean;
+  /** Commit ingested events of a local file on a worker thread (the server does; tests need not). */
+  writeThread?: boolean;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -39,6 +43,7 @@ export async function buildCollector({
   now = Date.now,
   segmentSweepMs = 1000,
   backgroundCheckpoints = false,
+  writeThread = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
@@ -57,8 +62,15 @@ export async function buildCollector({
     sweepEveryMs: segmentSweepMs,
     webhooks: createWebhookSender({ client: database.client, now, log }),
   });
+  const thread =
+    writeThread && localFile
+      ? startWriteThread(env.DATABASE_URL.slice('file:'.length), [
+          ...CONNECTION_PRAGMAS,
+          ...(checkpointer ? [LATE_AUTOCHECKPOINT] : []),
+        ])
+      : undefined;
   const writer = createWriter(
-    database.client,
+    thread?.commit ?? commitOnClient(database.client),
     () => segmentEngine.onCommit(),
     writerMetrics(metrics),
   );
@@ -114,6 +126,7 @@ export async function buildCollector({
     async close() {
       stopRetention();
       await writer.close();
+      await thread?.stop();
       await segmentEngine.close();
       await deps.drops.flush();
       await checkpointer?.stop();

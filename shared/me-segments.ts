@@ -8,7 +8,8 @@
  * The SDK asks only when personalization or marketing consent is granted.
  *
  * 200: `MeSegmentsResponse`, `Cache-Control: private, max-age=60`,
- * `Access-Control-Allow-Origin` for the source's allowed origins (`*` when it has none).
+ * `Access-Control-Allow-Origin` for the source's allowed origins (as for ingest: a source
+ * without any answers only the collector's own pages, the same ones that may send it events).
  * It lists the segments the visitor is currently a member of and that have a UTM template,
  * in the marketer's priority order (first = the one `utm.tag(url)` uses); membership of a
  * segment without a template is not revealed. An unknown anonymous id gets `{segments: []}`.

@@ -2,9 +2,9 @@ import type { Child } from 'hono/jsx';
 import type { ContentReport } from '../reports/content.js';
 import type { SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
+import { DataTable } from './data-table.js';
 import type { Filters } from './filters.js';
 import { fmtInt, fmtPct } from './format.js';
-import { DataTable } from './table-head.js';
 
 export function fmtDuration(seconds: number) {
   const s = Math.round(seconds);

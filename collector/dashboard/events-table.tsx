@@ -1,6 +1,6 @@
 import type { EventItem, FailedItem } from '../reports/live.js';
+import { DataTable } from './data-table.js';
 import { fmtTime } from './format.js';
-import { DataTable } from './table-head.js';
 
 const MAX_JSON = 400;
 /** Properties as pretty-ish JSON text; JSX escapes it, so any markup in it stays text. */

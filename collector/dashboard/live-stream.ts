@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import type { Logger } from '../log.js';
 import { eventsAfter, failedEvents } from '../reports/live.js';
 
 const POLL_MS = 1000;
@@ -18,13 +19,23 @@ export function parseCursor(value: string | undefined) {
 /**
  * Server-sent events of newly stored events (`event`) and newly failed ones (`failed`),
  * polling the store so the dashboard stays a reader of it, never a hook into ingestion.
+ * A failure ends the stream through the one logger (Hono's default is console.error); the
+ * browser's EventSource reconnects from the last id.
  */
 export function liveStream(
   c: Context,
   client: Client,
-  opts: { sourceId?: string; start: { seq: number; failed: number } },
+  opts: { sourceId?: string; start: { seq: number; failed: number }; log: Logger },
 ) {
   return streamSSE(c, async (stream) => {
+    try {
+      await pump(stream);
+    } catch (err) {
+      opts.log('live stream failed', { error: String((err as Error)?.stack ?? err) });
+    }
+  });
+
+  async function pump(stream: SSEStreamingApi) {
     let aborted = false;
     stream.onAbort(() => {
       aborted = true;
@@ -47,5 +58,5 @@ export function liveStream(
       }
       if (events.length < BATCH && failed.length < BATCH) await stream.sleep(POLL_MS);
     }
-  });
+  }
 }

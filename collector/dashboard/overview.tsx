@@ -1,7 +1,7 @@
 import type { Overview, UtmRow } from '../reports/overview.js';
 import { DailyChart } from './charts.js';
+import { DataTable } from './data-table.js';
 import { fmtInt, fmtMoney, fmtPct } from './format.js';
-import { DataTable } from './table-head.js';
 
 function Kpi(props: { label: string; value: string; id: string; note?: string }) {
   return (

@@ -1,9 +1,9 @@
 import { CONSENT_CATEGORIES } from '../../shared/consent.js';
 import type { Profile } from '../reports/profile.js';
 import type { ProfileSegments } from './api-types.js';
+import { DataTable } from './data-table.js';
 import { EventsTable, jsonText } from './events-table.js';
 import { fmtInt, fmtTime } from './format.js';
-import { DataTable } from './table-head.js';
 
 export function ProfileSearch(props: { id: string; sourceId?: string }) {
   return (

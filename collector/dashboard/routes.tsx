@@ -103,6 +103,7 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch) {
     return liveStream(c, deps.database.client, {
       sourceId: c.req.query('source') || undefined,
       start,
+      log: deps.log,
     });
   });
 

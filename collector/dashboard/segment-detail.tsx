@@ -1,10 +1,10 @@
 import type { MemberRow } from '../reports/segment-members.js';
 import type { Delivery, Overlap, SegmentDetail, SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
+import { DataTable } from './data-table.js';
 import { fmtInt, fmtPct, fmtTime } from './format.js';
 import { sizeHistory } from './segment-trend.js';
 import { fmtChange, fmtIso, SegmentStatus } from './segments.js';
-import { DataTable } from './table-head.js';
 
 export const MEMBERS_PAGE = 25;
 

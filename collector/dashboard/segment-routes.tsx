@@ -27,6 +27,9 @@ export function errorLines(err: unknown): string[] {
   return issues.map((i) => `${(i.path ?? []).join('.') || 'segment'}: ${i.message ?? ''}`);
 }
 
+/** The marketer's input was refused (shown on the form); anything else is the app's fault. */
+const isInputError = (err: unknown) => err instanceof ApiError && err.status < 500;
+
 /** Segments pages: list, segment page, rule editor with live preview, exports, webhook. */
 export function segmentPages(deps: AppDeps, api: ApiClient) {
   const app = new Hono<DashboardEnv>();
@@ -108,7 +111,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     try {
       return JSON.parse(state.json) as Rule;
     } catch {
-      throw new Error('The rule is not valid JSON');
+      throw new ApiError(400, 'invalid_rule', 'The rule is not valid JSON');
     }
   }
 
@@ -189,7 +192,9 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
       if (action === 'form') {
         const draft = ruleToDraft(ruleOf(state));
         if (!draft)
-          throw new Error(
+          throw new ApiError(
+            400,
+            'rule_too_deep_for_form',
             'This rule nests all/any groups deeper than the form shows: keep editing it as JSON',
           );
         return renderEditor(c, { ...state, mode: 'form', draft });
@@ -211,6 +216,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
       else await api.patch(`/segments/${enc(state.key)}?${s.sq}`, body);
       return c.redirect(`/app/segments/${enc(state.key)}${s.q}&saved=1`, 303);
     } catch (err) {
+      if (!isInputError(err)) throw err;
       return renderEditor(c, { ...state, errors: errorLines(err) }, 400);
     }
   }
@@ -227,6 +233,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     try {
       return c.json(await preview(s.source.id, ruleOf(fromForm(form, true))));
     } catch (err) {
+      if (!isInputError(err)) throw err;
       return c.json({ errors: errorLines(err) }, 400);
     }
   });
@@ -261,6 +268,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
         });
         link = { url, tagged: r.url };
       } catch (err) {
+        if (!isInputError(err)) throw err;
         link = { url, error: errorLines(err).join('; ') };
       }
     }

@@ -1,6 +1,6 @@
 import type { SegmentView } from './api-types.js';
+import { DataTable } from './data-table.js';
 import { fmtInt } from './format.js';
-import { DataTable } from './table-head.js';
 
 export const fmtChange = (n: number) => (n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '±0');
 /** A time from the API; segments never fully recomputed are kept up to date incrementally. */

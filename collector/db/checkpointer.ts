@@ -8,8 +8,11 @@ import type { Client } from '@libsql/client';
  * waiting behind it. A worker checkpoints every `intervalMs`; the automatic checkpoint
  * stays as a safety net at a high threshold in case the worker falls behind.
  */
+/** The safety net's threshold, for every connection that commits. */
+export const LATE_AUTOCHECKPOINT = 'PRAGMA wal_autocheckpoint=20000';
+
 export async function startCheckpointer(client: Client, url: string, intervalMs = 200) {
-  await client.execute('PRAGMA wal_autocheckpoint=20000');
+  await client.execute(LATE_AUTOCHECKPOINT);
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
     workerData: { url, intervalMs },
   });

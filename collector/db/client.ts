@@ -16,6 +16,14 @@ export interface Database {
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
+/** Settings of each connection to a local file (WAL mode is the file's own, set once). */
+export const CONNECTION_PRAGMAS = [
+  'PRAGMA synchronous=NORMAL',
+  'PRAGMA busy_timeout=5000',
+  // 64 MiB of page cache (default 2 MiB): inserts touch pages all over four indexes.
+  'PRAGMA cache_size=-65536',
+];
+
 /**
  * Opens the database. A local file gets one connection (libsql otherwise opens up to 20
  * and a PRAGMA would land on only one of them) in WAL mode with synchronous=NORMAL.
@@ -29,10 +37,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   const client = createClient({ url, authToken, concurrency: isFile ? 1 : undefined });
   if (isFile) {
     await client.execute('PRAGMA journal_mode=WAL');
-    await client.execute('PRAGMA synchronous=NORMAL');
-    await client.execute('PRAGMA busy_timeout=5000');
-    // 64 MiB of page cache (default 2 MiB): inserts touch pages all over four indexes.
-    await client.execute('PRAGMA cache_size=-65536');
+    for (const pragma of CONNECTION_PRAGMAS) await client.execute(pragma);
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });

@@ -26,9 +26,8 @@ export function demoRoutes({ sources }: AppDeps) {
   const shopJs = asset('shop.js');
   const shopCss = asset('shop.css');
   const video = readFileSync(file('product-video.webm'));
-  let writeKey: Promise<string> | undefined;
-  const demoWriteKey = () =>
-    (writeKey ??= ensureDemoSource(sources).then(({ source }) => source.writeKey));
+  // Looked up per page, not kept: a rotated demo write key must reach the next page load.
+  const demoWriteKey = async () => (await ensureDemoSource(sources)).source.writeKey;
 
   const page = async (title: string, body: Child) =>
     `<!doctype html>${(

@@ -1,6 +1,7 @@
-import type { Client, InStatement } from '@libsql/client';
+/** Commits rows in one transaction; resolves once they are durable. */
+export type CommitRows = (events: EventRow[], failed: FailedRow[]) => Promise<void>;
 
-/** An events row as the writer inserts it, in column order (see INSERT_EVENTS). */
+/** An events row as the writer inserts it, in column order (see row-sql.ts). */
 export type EventRow = [
   sourceId: string,
   messageId: string,
@@ -31,18 +32,6 @@ export type FailedRow = [
   payload: string,
 ];
 
-const col = (i: number) => `value->>${i}`;
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (source_id, message_id, type, event, anonymous_id,
-  user_id, previous_id, group_id, timestamp, received_at, properties, traits, context,
-  device_type, os, browser, locale, ip_truncated)
-  SELECT ${Array.from({ length: 18 }, (_, i) => col(i)).join(', ')} FROM json_each(?)`;
-
-const INSERT_FAILED = `INSERT INTO failed_events (source_id, received_at, code, message, payload)
-  SELECT ${[0, 1, 2, 3, 4].map(col).join(', ')} FROM json_each(?)`;
-
-/** Rows per statement: one statement per ~2,000 rows was fastest (each execute re-prepares). */
-const CHUNK = 2000;
-
 interface Job {
   events: EventRow[];
   failed: FailedRow[];
@@ -61,22 +50,17 @@ export interface WriterObserver {
   depth(rows: number): void;
 }
 
-function statements(events: EventRow[], failed: FailedRow[]): InStatement[] {
-  const stmts: InStatement[] = [];
-  for (let i = 0; i < events.length; i += CHUNK) {
-    stmts.push({ sql: INSERT_EVENTS, args: [JSON.stringify(events.slice(i, i + CHUNK))] });
-  }
-  if (failed.length) stmts.push({ sql: INSERT_FAILED, args: [JSON.stringify(failed)] });
-  return stmts;
-}
-
 /**
  * The single writer. Concurrent requests hand their rows over and wait; whenever the
  * writer is idle it commits everything pending in one transaction (group commit), so a
  * request is answered only after its rows are durable and a busy server writes large batches.
  * `onCommit` runs after every commit that stored events; it must not throw.
  */
-export function createWriter(client: Client, onCommit?: () => void, observer?: WriterObserver) {
+export function createWriter(
+  commitRows: CommitRows,
+  onCommit?: () => void,
+  observer?: WriterObserver,
+) {
   let pending: Job[] = [];
   let pendingRows = 0;
   let running = false;
@@ -87,12 +71,9 @@ export function createWriter(client: Client, onCommit?: () => void, observer?: W
   async function commit(jobs: Job[]): Promise<void> {
     const events = jobs.length === 1 ? (jobs[0] as Job).events : jobs.flatMap((j) => j.events);
     const failed = jobs.length === 1 ? (jobs[0] as Job).failed : jobs.flatMap((j) => j.failed);
-    const stmts = statements(events, failed);
-    if (stmts.length === 0) return;
+    if (events.length === 0 && failed.length === 0) return;
     const started = performance.now();
-    // One statement is atomic on its own: skipping BEGIN/COMMIT saves two round trips.
-    if (stmts.length === 1) await client.execute(stmts[0] as InStatement);
-    else await client.batch(stmts, 'write');
+    await commitRows(events, failed);
     stats.flushes++;
     stats.rows += events.length;
     stats.lastFlushMs = performance.now() - started;

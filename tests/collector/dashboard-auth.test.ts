@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeNext } from '../../collector/dashboard/auth.js';
+import { formPost, signIn } from './dashboard-session.js';
 import { ADMIN_TOKEN, type TestCollector, testCollector } from './helpers.js';
 
 let t: TestCollector;
@@ -8,20 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
-  method: 'POST',
-  body: new URLSearchParams(fields).toString(),
-  headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
-});
-
-async function login(base = 'http://localhost') {
-  const res = await t.app.request(`${base}/app/login`, form({ token: ADMIN_TOKEN, next: '/app' }));
-  const cookie = res.headers.get('Set-Cookie') ?? '';
-  const session = cookie.split(';')[0] ?? '';
-  const page = await t.app.request(`${base}/app`, { headers: { Cookie: session } });
-  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  return { res, cookie, session, csrf };
-}
+const login = (base?: string) => signIn(t, base);
 
 describe('dashboard sign-in', () => {
   it('redirects an unauthenticated /app request to the login page, keeping the path', async () => {
@@ -43,7 +31,7 @@ describe('dashboard sign-in', () => {
   });
 
   it('refuses a wrong token and sets a strict HttpOnly session cookie for the right one', async () => {
-    const bad = await t.app.request('/app/login', form({ token: 'nope' }));
+    const bad = await t.app.request('/app/login', formPost({ token: 'nope' }));
     expect(bad.status).toBe(401);
     expect(bad.headers.get('Set-Cookie')).toBeNull();
     expect(await bad.text()).toContain('That token is not right.');
@@ -68,7 +56,7 @@ describe('dashboard sign-in', () => {
   it('rejects a cross-origin login post and an unknown cookie', async () => {
     const res = await t.app.request(
       '/app/login',
-      form({ token: ADMIN_TOKEN }, { Origin: 'https://evil.example' }),
+      formPost({ token: ADMIN_TOKEN }, { Origin: 'https://evil.example' }),
     );
     expect(res.status).toBe(403);
     const forged = await t.app.request('/app', { headers: { Cookie: 'sg_session=forged' } });
@@ -78,12 +66,12 @@ describe('dashboard sign-in', () => {
   it('requires the CSRF token to sign out, and signing out ends the session', async () => {
     const { session, csrf } = await login();
     expect(csrf).toHaveLength(43);
-    const noToken = await t.app.request('/app/logout', form({}, { Cookie: session }));
+    const noToken = await t.app.request('/app/logout', formPost({}, { Cookie: session }));
     expect(noToken.status).toBe(403);
     expect(await noToken.json()).toMatchObject({ error: { code: 'invalid_csrf_token' } });
-    const wrong = await t.app.request('/app/logout', form({ _csrf: 'x' }, { Cookie: session }));
+    const wrong = await t.app.request('/app/logout', formPost({ _csrf: 'x' }, { Cookie: session }));
     expect(wrong.status).toBe(403);
-    const out = await t.app.request('/app/logout', form({ _csrf: csrf }, { Cookie: session }));
+    const out = await t.app.request('/app/logout', formPost({ _csrf: csrf }, { Cookie: session }));
     expect(out.status).toBe(303);
     const after = await t.app.request('/app', { headers: { Cookie: session } });
     expect(after.status).toBe(302);

@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type TestCollector, testCollector, trackEvent } from './helpers.js';
+import { formPost, signIn } from './dashboard-session.js';
+import { type TestCollector, testCollector, trackEvent } from './helpers.js';
 
 let t: TestCollector;
 let session = '';
 let csrf = '';
 beforeAll(async () => {
   t = await testCollector();
-  const res = await t.app.request('/app/login', form({ token: ADMIN_TOKEN }));
-  session = (res.headers.get('Set-Cookie') ?? '').split(';')[0] ?? '';
-  const page = await t.app.request('/app', { headers: { Cookie: session } });
-  csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  ({ session, csrf } = await signIn(t));
 });
 afterAll(() => t?.close());
 
-function form(fields: Record<string, string>, cookie = '') {
-  return {
-    method: 'POST',
-    body: new URLSearchParams(fields).toString(),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
-  };
-}
 const q = () => `?source=${t.source.id}`;
 const post = (path: string, fields: Record<string, string>) =>
-  t.app.request(path, form({ _csrf: csrf, ...fields }, session));
+  t.app.request(path, formPost({ _csrf: csrf, ...fields }, { Cookie: session }));
 
 describe('dashboard segment forms', () => {
   it('previews, saves a segment through the API and refuses a bad one with its reason', async () => {
@@ -65,10 +56,20 @@ describe('dashboard segment forms', () => {
     expect(await bad.text()).toContain('already exists');
   });
 
+  it('answers a malformed JSON rule with a 400 and the reason, on the form and the live preview', async () => {
+    const fields = { name: 'Broken', key: 'broken', mode: 'json', json: '{"type": ' };
+    const saved = await post(`/app/segments/new${q()}`, { ...fields, action: 'save' });
+    expect(saved.status).toBe(400);
+    expect(await saved.text()).toContain('The rule is not valid JSON');
+    const preview = await post(`/app/segments/preview${q()}`, fields);
+    expect(preview.status).toBe(400);
+    expect(await preview.json()).toEqual({ errors: ['The rule is not valid JSON'] });
+  });
+
   it('needs the CSRF token to change anything', async () => {
     const res = await t.app.request(
       `/app/segments/carters/webhook${q()}`,
-      form({ url: 'https://hooks.example/x' }, session),
+      formPost({ url: 'https://hooks.example/x' }, { Cookie: session }),
     );
     expect(res.status).toBe(403);
   });

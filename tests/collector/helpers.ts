@@ -2,8 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../../collector/env.js';
+import type { EventRow } from '../../collector/ingest/writer.js';
 import { silentLogger } from '../../collector/log.js';
 import { buildCollector } from '../../collector/start.js';
+
+/** A stored-event row as the writer takes it: a track of anonymous visitor `a`. */
+export function eventRow(sourceId: string, messageId: string, properties = '{}'): EventRow {
+  const row: (string | number | null)[] = Array(18).fill(null);
+  row.splice(0, 5, sourceId, messageId, 'track', 'E', 'a');
+  row.splice(8, 3, 1, 1, properties);
+  return row as EventRow;
+}
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventRow, type Writer, WriterClosedError } from '../../collector/ingest/writer.js';
-import { type TestCollector, testCollector } from './helpers.js';
+import { eventRow, type TestCollector, testCollector } from './helpers.js';
 
 let t: TestCollector;
 let writer: Writer;
@@ -12,28 +12,8 @@ afterEach(() => t.close());
 
 let n = 0;
 function row(properties: unknown = { n }): EventRow {
-  const json = JSON.stringify(properties);
   n++;
-  return [
-    t.source.id,
-    `m-${n}`,
-    'track',
-    'E',
-    'a',
-    null,
-    null,
-    null,
-    1,
-    1,
-    json,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-  ];
+  return eventRow(t.source.id, `m-${n}`, JSON.stringify(properties));
 }
 
 /** A row the writer cannot encode (a BigInt has no JSON form): its commit fails. */

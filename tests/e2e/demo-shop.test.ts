@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { addProductToCart, checkOut } from './demo-shop-steps.js';
 import { collectorAndBrowser, eventually, newContext } from './harness.js';
 
 const shared = collectorAndBrowser();
@@ -14,14 +15,8 @@ describe('demo shop in Chromium', () => {
     await page.click('role=button[name="Accept all"]');
     expect(await page.evaluate('window.demoMarketingPixel')).toBe('loaded');
     await page.click('a[href="/demo/product/sku-grinder"]');
-    await page.click('#add-to-cart');
-    await page.waitForSelector('#added:not([hidden])');
-    await page.click('#cart-link');
-    await page.click('#checkout');
-    await page.waitForURL('**/demo/checkout');
-    await page.fill('input[name=email]', 'ada@example.com');
-    await page.click('#pay');
-    await page.waitForURL('**/demo/thanks**');
+    await addProductToCart(page);
+    await checkOut(page, 'ada@example.com');
 
     const rows = await eventually(async () => {
       const r = await shared.server.sql("SELECT * FROM events WHERE event = 'Purchase'");

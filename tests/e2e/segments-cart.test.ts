@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cartAbandonersRule } from '../../collector/segments/templates.js';
+import { addProductToCart, checkOut } from './demo-shop-steps.js';
 import { ADMIN_TOKEN, collectorAndBrowser, eventually, newContext } from './harness.js';
 
 const shared = collectorAndBrowser();
@@ -26,8 +27,7 @@ describe('cart abandoners in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${shared.server.url}/demo/product/sku-grinder`);
     await page.click('role=button[name="Accept all"]');
-    await page.click('#add-to-cart');
-    await page.waitForSelector('#added:not([hidden])');
+    await addProductToCart(page);
     await page.goto(`${shared.server.url}/demo`);
 
     const entered = await eventually(async () => {
@@ -40,12 +40,7 @@ describe('cart abandoners in Chromium', () => {
     );
     expect(entered?.[0]).toBe(`a:${rows[0]?.anonymous_id}`);
 
-    await page.click('#cart-link');
-    await page.click('#checkout');
-    await page.waitForURL('**/demo/checkout');
-    await page.fill('input[name=email]', 'ada@example.com');
-    await page.click('#pay');
-    await page.waitForURL('**/demo/thanks**');
+    await checkOut(page, 'ada@example.com');
 
     const left = await eventually(async () => (await members()).length === 0);
     expect(left).toBe(true);

@@ -9,8 +9,13 @@ const FORMATS = {
   audience: { type: 'text/plain; charset=utf-8', ext: 'txt' },
 } as const;
 
-const csvCell = (v: unknown) => {
-  const s = v === undefined || v === null ? '' : String(v);
+/**
+ * One CSV cell. Ids come from browsers, so a cell that a spreadsheet would run as a formula
+ * (leading = + - @, tab or CR) is prefixed with an apostrophe (OWASP's CSV-injection advice).
+ */
+export const csvCell = (v: unknown) => {
+  const raw = v === undefined || v === null ? '' : String(v);
+  const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 

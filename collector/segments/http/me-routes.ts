@@ -4,6 +4,7 @@ import { ME_SEGMENTS_PATH, type MeSegmentsResponse } from '../../../shared/me-se
 import type { AppDeps } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { authenticateSource } from '../../ingest/auth.js';
+import { originAllowed } from '../../ingest/cors.js';
 import type { Source } from '../../sources/store.js';
 import { profileOf } from '../identity.js';
 import { createSegmentQueries } from '../queries.js';
@@ -11,15 +12,11 @@ import { createSegmentQueries } from '../queries.js';
 const allows = (prefs: CategoryPreferences | undefined) =>
   prefs?.personalization === true || prefs?.marketing === true;
 
-/** The source's allowed origins; a source without any allows every origin (`*`). */
+/** CORS by the same rule as ingest: the source's allowed origins, and the collector's own pages. */
 function cors(c: Context, source: Source) {
   const origin = c.req.header('Origin');
   c.header('Vary', 'Origin');
-  if (source.allowedOrigins.length === 0) c.header('Access-Control-Allow-Origin', '*');
-  else if (
-    origin &&
-    (source.allowedOrigins.includes('*') || source.allowedOrigins.includes(origin))
-  ) {
+  if (origin && originAllowed(source.allowedOrigins, origin, c.req.header('Host'))) {
     c.header('Access-Control-Allow-Origin', origin);
   }
 }

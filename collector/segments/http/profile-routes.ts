@@ -52,7 +52,7 @@ export function segmentProfileRoutes(deps: AppDeps) {
         ? new Date((activity.at(-1) as { ts: number }).ts).toISOString()
         : null,
       recentEvents: facts.events
-        .slice(-q.events)
+        .slice(Math.max(0, facts.events.length - q.events))
         .reverse()
         .map((e) => ({
           event: e.name,

@@ -192,6 +192,10 @@ describe('segments API', () => {
     expect(p.segments).toContain('new');
     expect(p.history.some((h: { segment: string }) => h.segment === 'occasional')).toBe(true);
     expect(p.recentEvents[0].event).toBe('$identify');
+    const recent = async (n: number) =>
+      (await (await s.t.admin(`/api/v1/profiles/zoe?events=${n}`)).json()).recentEvents;
+    expect(await recent(1)).toHaveLength(1);
+    expect(await recent(0)).toEqual([]);
     expect((await s.t.admin('/api/v1/profiles/x1')).status).toBe(200);
     expect((await s.t.admin('/api/v1/profiles/nobody')).status).toBe(404);
   });
@@ -273,6 +277,24 @@ describe('GET /v1/me/segments', () => {
       args: [s.t.source.id, s.now(), s.now()],
     });
     expect(await (await me('yes')).json()).toEqual({ segments: [] });
+  });
+
+  it('allows the same origins as ingest: a source without allowed origins only its own pages', async () => {
+    s = await segmentCollector();
+    const closed = await s.t.deps.sources.create({ name: 'No browser origins' });
+    const ask = (origin: string) =>
+      s.t.app.request(
+        `http://collector.example/v1/me/segments?writeKey=${closed.writeKey}&anonymousId=yes`,
+        {
+          headers: { Origin: origin, Host: 'collector.example' },
+        },
+      );
+    expect(
+      (await ask('https://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    expect((await ask('http://collector.example')).headers.get('access-control-allow-origin')).toBe(
+      'http://collector.example',
+    );
   });
 });
 

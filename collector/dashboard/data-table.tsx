@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 export type Column = string | [string, 'num'];
 
 /** A table's header row; a column given as `[label, 'num']` is right-aligned for numbers. */
-export function TableHead({ columns }: { columns: Column[] }) {
+function TableHead({ columns }: { columns: Column[] }) {
   return (
     <thead>
       <tr>

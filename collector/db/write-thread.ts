@@ -1,0 +1,46 @@
+import { Worker } from 'node:worker_threads';
+import { INSERT_EVENT_ROW, INSERT_FAILED_ROW } from '../ingest/row-sql.js';
+import type { CommitRows } from '../ingest/writer.js';
+
+/**
+ * A connection of its own on a worker thread for the ingest writer of a local database
+ * file, with its inserts prepared once: the main thread keeps parsing and validating
+ * requests while a group commits. `commit` resolves once the rows are durable.
+ */
+export function startWriteThread(path: string, pragmas: string[]) {
+  const worker = new Worker(new URL('./write-worker.js', import.meta.url), {
+    workerData: { path, pragmas, insertEvent: INSERT_EVENT_ROW, insertFailed: INSERT_FAILED_ROW },
+  });
+  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let next = 0;
+  let failure: Error | undefined;
+  const fail = (err: Error) => {
+    failure ??= err;
+    for (const w of waiting.values()) w.reject(failure);
+    waiting.clear();
+  };
+  worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (error === undefined) w?.resolve();
+    else w?.reject(new Error(error));
+  });
+  worker.on('error', fail);
+  worker.on('exit', () => fail(new Error('write thread stopped')));
+
+  const commit: CommitRows = (events, failed) => {
+    if (failure) return Promise.reject(failure);
+    const id = next++;
+    worker.postMessage({ id, events, failed });
+    return new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
+  };
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  return {
+    commit,
+    /** Ends the thread once the commits handed over so far are done. */
+    async stop() {
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
