@@ -36,6 +36,12 @@ export interface EngineOptions {
   webhooks?: WebhookSender;
   /** Profiles evaluated per slice before yielding to the event loop. */
   sliceSize?: number;
+  /**
+   * Least time between two catch-ups after commits (default 250 ms). Under load many
+   * commits then share one catch-up, so a busy profile is evaluated once per interval
+   * instead of once per commit; membership still follows within well under a second.
+   */
+  catchUpEveryMs?: number;
 }
 
 interface SourceRules {
@@ -55,6 +61,9 @@ const yieldLoop = () => new Promise((resolve) => setImmediate(resolve));
 export function createSegmentEngine(opts: EngineOptions) {
   const { client, store, now, log } = opts;
   const sliceSize = opts.sliceSize ?? 2000;
+  const catchUpEveryMs = opts.catchUpEveryMs ?? 250;
+  let lastCatchUp = 0;
+  let scheduledCatchUp: Promise<void> = Promise.resolve();
   const identities = new Map<string, IdentityMap>();
   const rules = new Map<string, SourceRules>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -326,10 +335,19 @@ export function createSegmentEngine(opts: EngineOptions) {
     onCommit() {
       if (closed || catchUpQueued) return;
       catchUpQueued = true;
-      void enqueue(async () => {
-        catchUpQueued = false;
-        await catchUpNow();
-      });
+      // Wall-clock pacing, not the engine clock: this spaces work, it decides no membership.
+      const wait = Math.max(0, lastCatchUp + catchUpEveryMs - performance.now());
+      scheduledCatchUp = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          if (closed) return resolve();
+          const run = enqueue(async () => {
+            catchUpQueued = false;
+            lastCatchUp = performance.now();
+            await catchUpNow();
+          });
+          run.then(resolve, resolve);
+        }, wait).unref(),
+      );
     },
     catchUp: () => enqueue(catchUpNow),
     deliverWebhooks: () => opts.webhooks?.deliverDue() ?? Promise.resolve(0),
@@ -350,7 +368,11 @@ export function createSegmentEngine(opts: EngineOptions) {
       rules.delete(sourceId);
     },
     /** Resolves when everything queued so far has run. */
-    idle: () => enqueue(async () => undefined),
+    /** Resolves once every task queued so far, and any catch-up a commit scheduled, is done. */
+    idle: async () => {
+      await scheduledCatchUp;
+      await enqueue(async () => undefined);
+    },
     start() {
       if (opts.sweepEveryMs) {
         timer = setInterval(() => {
