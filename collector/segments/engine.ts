@@ -42,6 +42,13 @@ export interface EngineOptions {
    * instead of once per commit; membership still follows within well under a second.
    */
   catchUpEveryMs?: number;
+  /**
+   * Under load, the pause after a commit-triggered catch-up is at least this many times
+   * the catch-up's own duration (default 2): re-evaluating a profile reloads its history,
+   * which costs more main-thread time than ingesting its event, so unpaced catch-ups took
+   * most of the thread from ingestion. Membership then lags further only while the load lasts.
+   */
+  catchUpPauseRatio?: number;
 }
 
 interface SourceRules {
@@ -62,7 +69,9 @@ export function createSegmentEngine(opts: EngineOptions) {
   const { client, store, now, log } = opts;
   const sliceSize = opts.sliceSize ?? 2000;
   const catchUpEveryMs = opts.catchUpEveryMs ?? 250;
+  const catchUpPauseRatio = opts.catchUpPauseRatio ?? 2;
   let lastCatchUp = 0;
+  let lastCatchUpMs = 0;
   let scheduledCatchUp: Promise<void> = Promise.resolve();
   const identities = new Map<string, IdentityMap>();
   const rules = new Map<string, SourceRules>();
@@ -202,25 +211,31 @@ export function createSegmentEngine(opts: EngineOptions) {
     return Number(r.rows[0]?.[0] ?? 0);
   }
 
-  async function catchUpNow(): Promise<number> {
+  /** Evaluates profiles of events past the watermark, at most `limit` events' worth. */
+  async function catchUpNow(limit = Number.POSITIVE_INFINITY): Promise<number> {
     let processed = 0;
-    for (;;) {
+    while (processed < limit) {
       const from = await watermark();
+      // Packed like load-facts.ts: a batch read row by row through the driver cost more
+      // main-thread time than evaluating it. Ids are never empty, so '' stands for NULL.
       const r = await client.execute({
-        sql: `SELECT seq, source_id, user_id, anonymous_id, previous_id, type FROM events
-          WHERE seq > ? ORDER BY seq LIMIT ${BATCH}`,
+        sql: `SELECT group_concat(concat(source_id, x'1f', user_id, x'1f', anonymous_id, x'1f',
+            previous_id, x'1f', type, x'1f'), ''), max(seq), count(*)
+          FROM (SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ${BATCH})`,
         args: [from],
       });
-      if (r.rows.length === 0) return processed;
+      const count = Number(r.rows[0]?.[2] ?? 0);
+      if (count === 0) return processed;
+      const f = String(r.rows[0]?.[0]).split('\x1f');
       const bySource = new Map<string, Parameters<typeof linkIdentities>[1]>();
-      for (const row of r.rows) {
-        const sourceId = String(row.source_id);
+      for (let i = 0; i + 5 <= f.length; i += 5) {
+        const sourceId = f[i] as string;
         const list = bySource.get(sourceId) ?? [];
         list.push({
-          userId: (row.user_id as string | null) ?? null,
-          anonymousId: (row.anonymous_id as string | null) ?? null,
-          previousId: (row.previous_id as string | null) ?? null,
-          type: String(row.type),
+          userId: f[i + 1] || null,
+          anonymousId: f[i + 2] || null,
+          previousId: f[i + 3] || null,
+          type: f[i + 4] as string,
         });
         bySource.set(sourceId, list);
       }
@@ -234,14 +249,15 @@ export function createSegmentEngine(opts: EngineOptions) {
         }
         await evaluateProfiles(sourceId, [...touched]);
       }
-      const last = Number(r.rows[r.rows.length - 1]?.seq);
+      const last = Number(r.rows[0]?.[1]);
       await client.execute({
         sql: `INSERT INTO engine_state (name, value) VALUES (?, ?)
           ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
         args: [WATERMARK, last],
       });
-      processed += r.rows.length;
+      processed += count;
     }
+    return processed;
   }
 
   async function sweepNow(): Promise<number> {
@@ -323,6 +339,29 @@ export function createSegmentEngine(opts: EngineOptions) {
     return { count, total: ids.length, sample };
   }
 
+  /** Catch-up after commits: paced (see catchUpEveryMs, catchUpPauseRatio), one batch a run. */
+  function scheduleCatchUp() {
+    if (closed || catchUpQueued) return;
+    catchUpQueued = true;
+    // Wall-clock pacing, not the engine clock: this spaces work, it decides no membership.
+    const gap = Math.max(catchUpEveryMs, (1 + catchUpPauseRatio) * lastCatchUpMs);
+    const wait = Math.max(0, lastCatchUp + gap - performance.now());
+    scheduledCatchUp = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        if (closed) return resolve();
+        const run = enqueue(async () => {
+          catchUpQueued = false;
+          lastCatchUp = performance.now();
+          const processed = await catchUpNow(BATCH);
+          lastCatchUpMs = performance.now() - lastCatchUp;
+          // A full batch may have left more behind it, which no further commit may announce.
+          if (processed >= BATCH) scheduleCatchUp();
+        });
+        run.then(resolve, resolve);
+      }, wait).unref(),
+    );
+  }
+
   return {
     preview,
     /** A deleted segment's memberships, history and webhooks go with it. */
@@ -332,23 +371,7 @@ export function createSegmentEngine(opts: EngineOptions) {
         rules.delete(sourceId);
       }),
     /** Called by the ingest writer after each commit. */
-    onCommit() {
-      if (closed || catchUpQueued) return;
-      catchUpQueued = true;
-      // Wall-clock pacing, not the engine clock: this spaces work, it decides no membership.
-      const wait = Math.max(0, lastCatchUp + catchUpEveryMs - performance.now());
-      scheduledCatchUp = new Promise<void>((resolve) =>
-        setTimeout(() => {
-          if (closed) return resolve();
-          const run = enqueue(async () => {
-            catchUpQueued = false;
-            lastCatchUp = performance.now();
-            await catchUpNow();
-          });
-          run.then(resolve, resolve);
-        }, wait).unref(),
-      );
-    },
+    onCommit: scheduleCatchUp,
     catchUp: () => enqueue(catchUpNow),
     deliverWebhooks: () => opts.webhooks?.deliverDue() ?? Promise.resolve(0),
     sweep: () => enqueue(sweepNow),
@@ -367,10 +390,13 @@ export function createSegmentEngine(opts: EngineOptions) {
     rulesChanged(sourceId: string) {
       rules.delete(sourceId);
     },
-    /** Resolves when everything queued so far has run. */
     /** Resolves once every task queued so far, and any catch-up a commit scheduled, is done. */
     idle: async () => {
-      await scheduledCatchUp;
+      // A full batch schedules the next run before its own promise resolves.
+      for (let seen: Promise<void> | undefined; seen !== scheduledCatchUp; ) {
+        seen = scheduledCatchUp;
+        await seen;
+      }
       await enqueue(async () => undefined);
     },
     start() {
