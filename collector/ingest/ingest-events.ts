@@ -80,7 +80,8 @@ export function createIngest({
         batchContext && isRecord(raw)
           ? { ...raw, context: { ...batchContext, ...(raw.context as JsonRecord) } }
           : raw;
-      const size = measure ? Buffer.byteLength(payloadOf(raw)) : 0;
+      const payload = measure ? payloadOf(raw) : undefined;
+      const size = payload === undefined ? 0 : Buffer.byteLength(payload);
       const checked = checkEvent(withContext, size);
       if (checked.ok) {
         accepted++;
@@ -96,7 +97,9 @@ export function createIngest({
         rejectedTotal.inc({ code: checked.reject.code });
         rejected.push({ index, ...checked.reject });
         const { code, message } = checked.reject;
-        if (recordFailures) failed.push([sourceId, receivedAt, code, message, payloadOf(raw)]);
+        if (recordFailures) {
+          failed.push([sourceId, receivedAt, code, message, payload ?? payloadOf(raw)]);
+        }
       }
     });
     try {
