@@ -2,7 +2,8 @@
 // event → membership latency while ingestion runs, each printed next to a baseline measured
 // in the same run (a plain SQL scan of the same events; the ingest acknowledgement).
 // Device and locale columns are filled as ingest's enrichment would from the user agent.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../collector/env.js';
@@ -109,7 +110,19 @@ const [scanMs, scanCpu] = await cpuTime(() =>
 );
 const segmentCount = (await collector.deps.segments.ofSource(source.id)).length;
 const [coldMs, coldCpu, profiles] = await cpuTime(() => engine.recompute(source.id));
+// BENCH_CPU_PROFILE=<file>: a .cpuprofile of the second recompute only.
+const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const [warmMs, warmCpu] = await cpuTime(() => engine.recompute(source.id));
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(process.env.BENCH_CPU_PROFILE as string, JSON.stringify(profile));
+  profiler.disconnect();
+}
 const sizes = await client.execute({
   sql: `SELECT s.key, count(m.id) FROM segments s LEFT JOIN segment_memberships m
     ON m.segment_id = s.id AND m.exited_at IS NULL WHERE s.source_id = ? GROUP BY s.key ORDER BY s.key`,

@@ -158,14 +158,13 @@ export function webhookPayload(flip: Flip, sourceId: string, at: number) {
   };
 }
 
-/** Writes flips, next checks and webhook deliveries of one evaluation pass atomically. */
-export async function writeFlips(
-  client: Client,
+/** Flips, next checks and webhook deliveries of one evaluation pass, for one transaction. */
+export function flipStatements(
   sourceId: string,
   flips: Flip[],
   checks: [profileId: string, nextCheckAt: number | null][],
   now: number,
-): Promise<void> {
+): InStatement[] {
   const stmts: InStatement[] = [];
   const exits = new Map<string, [string, string][]>();
   for (const f of flips) {
@@ -212,8 +211,25 @@ export async function writeFlips(
       args: [sourceId, now, JSON.stringify(checks.slice(i, i + 5000))],
     });
   }
-  if (stmts.length) await client.batch(stmts, 'write');
+  return stmts;
 }
+
+/** Forgets the engine's next check of profiles merged into a user. */
+export const forgetProfilesStatement = (sourceId: string, profileIds: string[]): InStatement => ({
+  sql: 'DELETE FROM segment_profiles WHERE source_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  args: [sourceId, JSON.stringify(profileIds)],
+});
+
+/** Asks the sweep to evaluate profiles again at `at` (their facts changed outside catch-up). */
+export const recheckStatement = (
+  sourceId: string,
+  profileIds: string[],
+  at: number,
+): InStatement => ({
+  sql: `UPDATE segment_profiles SET next_check_at = ? WHERE source_id = ?
+    AND profile_id IN (SELECT value FROM json_each(?))`,
+  args: [at, sourceId, JSON.stringify(profileIds)],
+});
 
 export async function deleteSegmentData(client: Client, segmentId: string): Promise<void> {
   await client.batch(
