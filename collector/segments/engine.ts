@@ -24,9 +24,8 @@ import {
   forgetProfilesStatement,
   loadSourceStates,
   loadStates,
+  type MembershipStates,
   recheckStatement,
-  type StoredState,
-  stateOf,
 } from './membership-store.js';
 import {
   type Coverage,
@@ -88,24 +87,18 @@ function decideAll(
   segments: CompiledRow[],
   ids: string[],
   factsOf: (profileId: string) => ProfileFacts,
-  states: Map<string, StoredState>,
+  states: MembershipStates,
   at: number,
 ) {
   const flips: Flip[] = [];
   const checks: [string, number | null][] = [];
   for (const profileId of ids) {
-    const state = stateOf(states, profileId);
+    const state = states.stateOf(profileId);
     const decision = decideProfile(factsOf(profileId), segments, state, at);
-    const { entered, exited } = diffMemberships(state.current, decision.members);
-    for (const key of entered) {
-      const segment = segments.find((s) => s.key === key) as CompiledRow;
+    const { entered, exited } = diffMemberships(segments, state.current, decision.members);
+    for (const segment of entered)
       flips.push({ segment, profileId, kind: 'enter', reason: 'rule' });
-    }
-    for (const key of exited) {
-      const segment = segments.find((s) => s.key === key);
-      if (!segment) continue;
-      flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
-    }
+    for (const segment of exited) flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
     // Unseen profiles have undefined here, so they are always written.
     if (state.nextCheckAt !== decision.nextCheckAt) checks.push([profileId, decision.nextCheckAt]);
   }
@@ -350,7 +343,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       const states = await loadStates(client, sourceId, [...slice, ...anons], segments);
       const at = now();
       const flips: Flip[] = anons.flatMap((profileId) =>
-        [...stateOf(states, profileId).current].flatMap((key) => {
+        states.stateOf(profileId).current.flatMap((key) => {
           const segment = segments.find((s) => s.key === key);
           return segment ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged' }] : [];
         }),
@@ -423,6 +416,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     const coverage = await summariesOf(sourceId);
     const { segments } = await rulesOf(sourceId);
     const states = await loadSourceStates(client, sourceId, segments, now());
+    const known = states.profileIds();
     let total = await summaryCount(client, sourceId);
     const progress = (done: number) =>
       Promise.all(
@@ -450,7 +444,7 @@ export function createSegmentEngine(opts: EngineOptions) {
         ...writeSummaries(sourceId, rewritten),
       ];
       if (stmts.length) await client.batch(stmts, 'write');
-      for (const id of ids) states.delete(id);
+      for (const id of ids) known.delete(id);
       done += ids.length;
     };
     for (let after = 0; ; ) {
@@ -462,7 +456,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       await yieldLoop();
     }
     // Profiles the engine knows with no summary left (retention emptied it): no events.
-    const orphans = [...states.keys()];
+    const orphans = [...known];
     total = done + orphans.length;
     for (let i = 0; i < orphans.length; i += SCAN_CHUNK) {
       await decideChunk(orphans.slice(i, i + SCAN_CHUNK), new Map());
@@ -488,9 +482,9 @@ export function createSegmentEngine(opts: EngineOptions) {
       const ids = [...summaries.keys()];
       const states = await loadStates(client, sourceId, ids, segments);
       for (const id of ids) {
-        const current = stateOf(states, id).current;
+        const { current } = states.stateOf(id);
         const facts = toFacts(summaries.get(id) as Summary);
-        if (!new Evaluation(facts, at, (k) => current.has(k)).test(rule)) continue;
+        if (!new Evaluation(facts, at, (k) => current.includes(k)).test(rule)) continue;
         count++;
         if (sample.length < sampleSize) sample.push(id);
       }

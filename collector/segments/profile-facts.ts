@@ -217,12 +217,15 @@ function contextOf(json: string): ContextFacts {
   return c;
 }
 
+const NO_TRAITS: Record<string, unknown> = Object.freeze({});
+
 /** What the evaluator reads: events by time, traits merged oldest first, latest context. */
 export function toFacts(s: Summary): ProfileFacts {
   sortByTime(s.events);
-  let traits: Record<string, unknown> = {};
+  let traits = NO_TRAITS;
   for (const e of s.events) {
-    if (e.rawTraits) traits = Object.assign(traits, JSON.parse(e.rawTraits));
+    if (e.rawTraits)
+      traits = Object.assign(traits === NO_TRAITS ? {} : traits, JSON.parse(e.rawTraits));
   }
   return { events: s.events, traits, context: contextOf(s.context) };
 }
