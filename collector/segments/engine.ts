@@ -179,9 +179,29 @@ export function createSegmentEngine(opts: EngineOptions) {
   }
 
   /**
-   * The coverage of a source's summaries, after rebuilding them from events if they were
-   * never built or miss props (or traits) its rules now read. The rebuild forgets the old
-   * summaries first and records its coverage last, so a crash halfway means another rebuild.
+   * Rebuilds a source's summaries from events. It forgets the old summaries first and
+   * records its coverage last, so a crash halfway means another rebuild.
+   */
+  async function rebuildSource(sourceId: string, coverage: Coverage) {
+    built.delete(sourceId);
+    await client.batch(clearStatements(sourceId), 'write');
+    const any = await client.execute({
+      sql: 'SELECT 1 FROM events WHERE source_id = ? AND seq <= ? LIMIT 1',
+      args: [sourceId, await watermark()],
+    });
+    const all = any.rows.length ? [...(await rebuild(sourceId, coverage))] : [];
+    for (let i = 0; i < all.length; i += SCAN_CHUNK) {
+      await client.batch(summaryStatements(sourceId, all.slice(i, i + SCAN_CHUNK)), 'write');
+      await yieldLoop();
+    }
+    await client.execute(coverageStatement(sourceId, coverage, now()));
+    built.set(sourceId, coverage);
+    return all.length;
+  }
+
+  /**
+   * The coverage of a source's summaries, after rebuilding them if they were never built
+   * or miss props (or traits) its rules now read.
    */
   async function summariesOf(sourceId: string): Promise<Coverage> {
     const { coverage } = await rulesOf(sourceId);
@@ -191,21 +211,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       if (have) built.set(sourceId, have);
     }
     if (have && covers(have, coverage)) return have;
-    built.delete(sourceId);
-    await client.batch(clearStatements(sourceId), 'write');
-    const any = await client.execute({
-      sql: 'SELECT 1 FROM events WHERE source_id = ? AND seq <= ? LIMIT 1',
-      args: [sourceId, await watermark()],
-    });
-    if (any.rows.length) {
-      const all = [...(await rebuild(sourceId, coverage))];
-      for (let i = 0; i < all.length; i += SCAN_CHUNK) {
-        await client.batch(summaryStatements(sourceId, all.slice(i, i + SCAN_CHUNK)), 'write');
-        await yieldLoop();
-      }
-    }
-    await client.execute(coverageStatement(sourceId, coverage, now()));
-    built.set(sourceId, coverage);
+    await rebuildSource(sourceId, coverage);
     return coverage;
   }
 
@@ -569,6 +575,9 @@ export function createSegmentEngine(opts: EngineOptions) {
     /** Count and sample of profiles an unsaved rule would select now. */
     preview: (sourceId: string, rule: Rule, sampleSize: number) =>
       enqueue(() => previewNow(sourceId, rule, sampleSize)),
+    /** Rebuilds a source's facts summaries from its events; returns how many profiles. */
+    rebuildFacts: (sourceId: string) =>
+      enqueue(async () => rebuildSource(sourceId, (await rulesOf(sourceId)).coverage)),
     /** Retention: drops summarised events older than `cutoff` (events themselves are gone). */
     pruneFacts: (sourceId: string, cutoff: number) => enqueue(() => pruneNow(sourceId, cutoff)),
     /**
