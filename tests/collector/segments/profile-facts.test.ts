@@ -24,7 +24,16 @@ async function summaries() {
     const events: string[][] = [];
     for (let i = 0; i + 4 <= f.length; i += 4) events.push(f.slice(i, i + 4));
     events.sort((a, b) => Number(a[1]) - Number(b[1]) || String(a).localeCompare(String(b)));
-    return { ...r, packed: undefined, events };
+    return {
+      profile_id: String(r.profile_id),
+      event_count: Number(r.event_count),
+      first_ts: r.first_ts,
+      latest_ts: r.latest_ts,
+      latest_seq: r.latest_seq,
+      stale: Number(r.stale),
+      context: r.context,
+      events,
+    };
   });
 }
 
@@ -86,19 +95,21 @@ describe('profile facts summaries', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const anon = () => `anon-${random(6)}`;
+    const anon = () => `anon-${random(10)}`;
     const user = () => `user-${random(3)}`;
     const at = () => now - random(40 * DAY);
+    // Identity links are rare, so most come after the anonymous profile has a summary.
     const next = () => {
-      const kind = random(10);
-      if (kind < 4) return visit(at(), anon());
-      if (kind < 7) {
+      const kind = random(20);
+      if (kind < 9) return visit(at(), anon());
+      if (kind < 17) {
         const event = ['AddToCart', 'Purchase', 'ViewContent'][random(3)] as string;
         return track(event, at(), anon(), { cart_id: `c${random(4)}` });
       }
-      if (kind < 8)
+      if (kind < 18) {
         return s.event({ type: 'identify', at: at(), anonymousId: anon(), userId: user() });
-      if (kind < 9) return alias(user(), anon(), at());
+      }
+      if (kind < 19) return alias(user(), anon(), at());
       return visit(at(), anon(), { userId: user() });
     };
     for (let round = 0; round < 6; round++) {
