@@ -91,9 +91,10 @@ describe('profile facts summaries', () => {
     s = await segmentCollector();
     const now = s.now();
     let seed = 7;
+    // A small LCG; its high bits (its low ones cycle fast).
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
+      return Math.floor((seed / 2 ** 31) * n);
     };
     const anon = () => `anon-${random(10)}`;
     const user = () => `user-${random(3)}`;
