@@ -228,6 +228,8 @@ export function flipStatements(
       args: [now, now, JSON.stringify(hooks)],
     });
   }
+  // In key order: the upserts then walk the table's pages in order.
+  checks.sort(([a], [b]) => (a < b ? -1 : 1));
   for (let i = 0; i < checks.length; i += 5000) {
     stmts.push({
       sql: `INSERT INTO segment_profiles (source_id, profile_id, next_check_at, evaluated_at)
