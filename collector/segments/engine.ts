@@ -82,7 +82,19 @@ const EVALUATE_SLICE = 1000;
 const SCAN_CHUNK = 5000;
 const yieldLoop = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Flips and changed next checks of loaded profiles (no I/O). */
+/**
+ * Whether a profile's stored next check must be rewritten. A check earlier than needed only
+ * costs a spare evaluation (which then stores the right one), so a still-future check stays
+ * when the new one is later or none: a new event mostly pushes the next check later, and
+ * skipping that write (a random row and index update per profile) halves a catch-up's writes.
+ * Unseen profiles (undefined) are always written.
+ */
+function checkMoves(stored: number | null | undefined, next: number | null, now: number) {
+  if (typeof stored !== 'number' || stored <= now) return stored !== next;
+  return next !== null && next < stored;
+}
+
+/** Flips and next checks to store of loaded profiles (no I/O). */
 function decideAll(
   segments: CompiledRow[],
   ids: string[],
@@ -99,8 +111,9 @@ function decideAll(
     for (const segment of entered)
       flips.push({ segment, profileId, kind: 'enter', reason: 'rule' });
     for (const segment of exited) flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
-    // Unseen profiles have undefined here, so they are always written.
-    if (state.nextCheckAt !== decision.nextCheckAt) checks.push([profileId, decision.nextCheckAt]);
+    if (checkMoves(state.nextCheckAt, decision.nextCheckAt, at)) {
+      checks.push([profileId, decision.nextCheckAt]);
+    }
   }
   return { flips, checks };
 }
