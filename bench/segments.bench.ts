@@ -27,7 +27,16 @@ const env = parseEnv({
   DATABASE_URL: `file:${join(dir, 'bench.db')}`,
   SEGMENTLY_ADMIN_TOKEN: 'bench-admin-token-0123456789',
 });
-const collector = await buildCollector({ env, log: silentLogger, segmentSweepMs: 0 });
+// BENCH_WRITE_THREAD=1: commits on the write thread with background checkpoints, as the
+// server (main.ts) runs; ingestion then leaves the main thread and outpaces the engine.
+const serverLike = Boolean(process.env.BENCH_WRITE_THREAD);
+const collector = await buildCollector({
+  env,
+  log: silentLogger,
+  segmentSweepMs: 0,
+  backgroundCheckpoints: serverLike,
+  writeThread: serverLike,
+});
 const { client } = collector.deps.database;
 const engine = collector.deps.segmentEngine;
 const source = await collector.deps.sources.create({ name: 'Bench' });
