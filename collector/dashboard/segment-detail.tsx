@@ -120,6 +120,9 @@ export function SegmentDetailPage(p: DetailProps) {
         <a class="button secondary" href={exportHref('audience')} download>
           Hashed audience file
         </a>
+        <a class="button secondary" href={exportHref('audience&platform=tiktok')} download>
+          Hashed audience file (TikTok)
+        </a>
       </div>
       <div class="grid">
         <section class="card">

@@ -297,7 +297,11 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
   app.get('/:key/export', async (c) => {
     const s = await scope(c);
     const format = c.req.query('format') ?? 'csv';
-    return api.raw(`/segments/${enc(c.req.param('key'))}/export?format=${enc(format)}&${s.sq}`);
+    const platform = c.req.query('platform');
+    const audience = platform ? `&platform=${enc(platform)}` : '';
+    return api.raw(
+      `/segments/${enc(c.req.param('key'))}/export?format=${enc(format)}${audience}&${s.sq}`,
+    );
   });
 
   app.post('/:key/webhook', async (c) => {

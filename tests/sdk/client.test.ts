@@ -100,7 +100,7 @@ describe('createSegmently', () => {
     expect(identify?.traits).toEqual({
       plan: 'pro',
       email_sha256: createHash('sha256').update('ada@example.com').digest('hex'),
-      phone_sha256: createHash('sha256').update('+12133734253').digest('hex'),
+      phone_sha256: createHash('sha256').update('12133734253').digest('hex'),
     });
     expect(identify?.userId).toBe('u1');
     expect(after?.userId).toBe('u1');

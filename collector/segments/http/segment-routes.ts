@@ -139,7 +139,7 @@ export function segmentRoutes(deps: AppDeps) {
   app.get('/:key/export', async (c) => {
     const q = parseWith(ExportQuery, c.req.query());
     const row = await resolveSegment(deps, c.req.param('key'), q.sourceId);
-    return exportResponse(queries, row, q.format);
+    return exportResponse(queries, row, q.format, q);
   });
 
   app.get('/:key/webhooks', async (c) => {
