@@ -16,6 +16,8 @@ export interface AppDeps {
   segments: SegmentStore;
   segmentEngine: SegmentEngine;
   adminToken: string;
+  /** METRICS_TOKEN: when set, `/metrics` wants it as a Bearer token; open otherwise. */
+  metricsToken?: string;
   /** Folder holding the built SDK (segmently.js and its chunks). */
   sdkDir: string;
   log: Logger;

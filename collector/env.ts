@@ -7,6 +7,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().default('file:./data/segmently.db'),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   SEGMENTLY_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** Public origin printed at start and used in links, e.g. https://collect.example.com */
   PUBLIC_URL: z.url().optional(),
   /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */

@@ -97,6 +97,7 @@ export async function buildCollector({
     segments,
     segmentEngine,
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
+    metricsToken: env.METRICS_TOKEN,
     sdkDir,
     log,
     metrics,
