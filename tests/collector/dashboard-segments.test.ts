@@ -100,4 +100,19 @@ describe('dashboard segment forms', () => {
         .sort(),
     ).toEqual(['a:v1', 'a:v2']);
   });
+
+  it('links to and passes through the TikTok audience export', async () => {
+    const page = await t.app.request(`/app/segments/carters${q()}`, {
+      headers: { Cookie: session },
+    });
+    expect(await page.text()).toContain('format=audience&amp;platform=tiktok');
+    const r = await t.app.request(
+      `/app/segments/carters/export${q()}&format=audience&platform=tiktok`,
+      {
+        headers: { Cookie: session },
+      },
+    );
+    expect(r.status).toBe(200);
+    expect(r.headers.get('Content-Disposition')).toContain('carters-tiktok.txt');
+  });
 });
