@@ -60,7 +60,12 @@ export async function buildCollector({
     now,
     log,
     sweepEveryMs: segmentSweepMs,
-    webhooks: createWebhookSender({ client: database.client, now, log }),
+    webhooks: createWebhookSender({
+      client: database.client,
+      now,
+      log,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    }),
   });
   const thread =
     writeThread && localFile
@@ -111,6 +116,7 @@ export async function buildCollector({
         burst: env.RATE_LIMIT_SOURCE_BURST,
       },
     },
+    allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
     suppressions: await loadSuppressions(database.db),
   };
   const app = createApp(deps);

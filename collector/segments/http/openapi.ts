@@ -181,7 +181,8 @@ export function openApiDocument() {
       },
       '/api/v1/segments/{key}/webhooks': {
         get: {
-          summary: 'Webhook delivery log',
+          summary:
+            'Webhook delivery log (status: pending, delivered, failed, or refused by the URL guard)',
           parameters: [key, sourceId],
           responses: { 200: ok('{deliveries}') },
         },

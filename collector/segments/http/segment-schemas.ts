@@ -6,6 +6,9 @@ export const SegmentCreateSchema = SegmentDefinitionSchema.extend({
   sourceId: z.string().optional(),
   webhookUrl: z
     .url({ protocol: /^https?$/ })
+    .describe(
+      'https URL for enter/exit webhooks. http and loopback, private, link-local or unique-local addresses (literal or resolved) are refused with 400 webhook_url_not_allowed unless the collector runs with WEBHOOK_ALLOW_PRIVATE=true',
+    )
     .nullable()
     .optional(),
 });
