@@ -117,7 +117,7 @@ export const guardedLookup: LookupFunction = (host, options, callback) => {
       if (range) return callback(refusal(host, address, range), '', 0);
     }
     const [first] = addresses;
-    if (options.all) callback(null, addresses as never, 0);
+    if (options.all) callback(null, addresses);
     else if (first) callback(null, first.address, first.family);
     else callback(Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' }), '', 0);
   });
