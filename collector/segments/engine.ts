@@ -266,27 +266,40 @@ export function createSegmentEngine(opts: EngineOptions) {
     return { summaries, changed, anons };
   }
 
-  /** Evaluates profiles from their summaries and writes flips (and rebuilt summaries). */
-  async function evaluateProfiles(sourceId: string, profileIds: string[]) {
+  /**
+   * Evaluates profiles from their summaries (those of `loaded`, else stored ones) and
+   * writes their flips, next checks and any summary rebuilt on the way, in one transaction.
+   */
+  async function decideProfiles(
+    sourceId: string,
+    ids: string[],
+    states: MembershipStates,
+    loaded?: Map<string, Summary>,
+  ) {
     const coverage = await summariesOf(sourceId);
+    const { segments } = await rulesOf(sourceId);
+    const { summaries, changed } = await loadSummaries(sourceId, ids, coverage, undefined, loaded);
+    const at = now();
+    const facts = (id: string) => toFacts(summaries.get(id) as Summary);
+    const { flips, checks } = decideAll(segments, ids, facts, states, at);
+    const rewritten = [...changed].map((id): [string, Summary] => [
+      id,
+      summaries.get(id) as Summary,
+    ]);
+    const stmts = [
+      ...flipStatements(sourceId, flips, checks, at),
+      ...writeSummaries(sourceId, rewritten),
+    ];
+    if (stmts.length) await client.batch(stmts, 'write');
+  }
+
+  /** Evaluates the given profiles slice by slice (the sweep). */
+  async function evaluateProfiles(sourceId: string, profileIds: string[]) {
     const { segments } = await rulesOf(sourceId);
     for (let i = 0; i < profileIds.length; i += EVALUATE_SLICE) {
       if (i > 0) await yieldLoop();
       const slice = profileIds.slice(i, i + EVALUATE_SLICE);
-      const { summaries, changed } = await loadSummaries(sourceId, slice, coverage);
-      const states = await loadStates(client, sourceId, slice, segments);
-      const at = now();
-      const facts = (id: string) => toFacts(summaries.get(id) as Summary);
-      const { flips, checks } = decideAll(segments, slice, facts, states, at);
-      const rewritten = [...changed].map((id): [string, Summary] => [
-        id,
-        summaries.get(id) as Summary,
-      ]);
-      const stmts = [
-        ...flipStatements(sourceId, flips, checks, at),
-        ...writeSummaries(sourceId, rewritten),
-      ];
-      if (stmts.length) await client.batch(stmts, 'write');
+      await decideProfiles(sourceId, slice, await loadStates(client, sourceId, slice, segments));
     }
   }
 
@@ -433,7 +446,7 @@ export function createSegmentEngine(opts: EngineOptions) {
   /** Every profile of a source, chunk by chunk from its summaries, reporting progress. */
   async function recomputeNow(sourceId: string, segmentIds: string[] = []) {
     rules.delete(sourceId);
-    const coverage = await summariesOf(sourceId);
+    await summariesOf(sourceId);
     const { segments } = await rulesOf(sourceId);
     const states = await loadSourceStates(client, sourceId, segments, now());
     const known = states.profileIds();
@@ -445,25 +458,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     await progress(0);
     let done = 0;
     const decideChunk = async (ids: string[], loaded: Map<string, Summary>) => {
-      const { summaries, changed } = await loadSummaries(
-        sourceId,
-        ids,
-        coverage,
-        undefined,
-        loaded,
-      );
-      const at = now();
-      const facts = (id: string) => toFacts(summaries.get(id) as Summary);
-      const { flips, checks } = decideAll(segments, ids, facts, states, at);
-      const rewritten = [...changed].map((id): [string, Summary] => [
-        id,
-        summaries.get(id) as Summary,
-      ]);
-      const stmts = [
-        ...flipStatements(sourceId, flips, checks, at),
-        ...writeSummaries(sourceId, rewritten),
-      ];
-      if (stmts.length) await client.batch(stmts, 'write');
+      await decideProfiles(sourceId, ids, states, loaded);
       for (const id of ids) known.delete(id);
       done += ids.length;
     };

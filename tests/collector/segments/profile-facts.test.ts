@@ -8,6 +8,14 @@ afterEach(() => s?.t.close());
 
 const visit = (at: number, anonymousId: string, extra: Record<string, unknown> = {}) =>
   s.event({ type: 'page', at, anonymousId, ...extra });
+const identify = (anonymousId: string, userId: string, at: number) =>
+  s.event({
+    type: 'identify',
+    at,
+    anonymousId,
+    userId,
+    traits: { email: `${userId}@example.com` },
+  });
 /** An alias names the earlier (anonymous) id only as previousId. */
 const alias = (userId: string, previousId: string, at: number) =>
   s.event({ type: 'alias', at, userId, previousId, anonymousId: undefined });
@@ -51,13 +59,7 @@ describe('profile facts summaries', () => {
       visit(now - 4 * DAY, 'anon-b'),
     );
     await s.send(
-      s.event({
-        type: 'identify',
-        at: now - HOUR,
-        anonymousId: 'anon-a',
-        userId: 'ada',
-        traits: { email: 'ada@example.com' },
-      }),
+      identify('anon-a', 'ada', now - HOUR),
       // Imported history: older than what the profile already has.
       visit(now - 20 * DAY, 'anon-a', { userId: 'ada', context: { locale: 'fr-FR' } }),
       track('Purchase', now - 30 * 60_000, 'anon-b', { cart_id: 'c9', value: 1 }),
@@ -108,7 +110,7 @@ describe('profile facts summaries', () => {
         return track(event, at(), anon(), { cart_id: `c${random(4)}` });
       }
       if (kind < 18) {
-        return s.event({ type: 'identify', at: at(), anonymousId: anon(), userId: user() });
+        return identify(anon(), user(), at());
       }
       if (kind < 19) return alias(user(), anon(), at());
       return visit(at(), anon(), { userId: user() });
