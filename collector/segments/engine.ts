@@ -581,9 +581,12 @@ export function createSegmentEngine(opts: EngineOptions) {
   }
 
   return {
-    /** Count and sample of profiles an unsaved rule would select now. */
+    /** Count and sample of profiles an unsaved rule would select now, all stored events in. */
     preview: (sourceId: string, rule: Rule, sampleSize: number) =>
-      enqueue(() => previewNow(sourceId, rule, sampleSize)),
+      enqueue(async () => {
+        await catchUpNow();
+        return previewNow(sourceId, rule, sampleSize);
+      }),
     /** Rebuilds a source's facts summaries from its events; returns how many profiles. */
     rebuildFacts: (sourceId: string) =>
       enqueue(async () => rebuildSource(sourceId, (await rulesOf(sourceId)).coverage)),
