@@ -79,7 +79,7 @@ const BATCH = 5000;
 /** Profiles whose summaries load and evaluate in one go, with a yield between slices. */
 const EVALUATE_SLICE = 1000;
 /** Summaries per read of a full recompute. */
-const SCAN_CHUNK = 5000;
+const SCAN_CHUNK = 2000;
 const yieldLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
