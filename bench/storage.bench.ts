@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { LATE_AUTOCHECKPOINT, startCheckpointer } from '../collector/db/checkpointer.js';
 import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
-import { GROUPS_IN_FLIGHT, startWriteThread } from '../collector/db/write-thread.js';
+import { startWriteThread } from '../collector/db/write-thread.js';
 import { INSERT_EVENT_ROW } from '../collector/ingest/row-sql.js';
 import { createWriter, type EventRow } from '../collector/ingest/writer.js';
 
@@ -87,7 +87,7 @@ async function product(seconds: number) {
   const database = await openDatabase(`file:${path}`);
   const checkpointer = await startCheckpointer(database.client, `file:${path}`);
   const thread = startWriteThread(path, [...CONNECTION_PRAGMAS, LATE_AUTOCHECKPOINT]);
-  const writer = createWriter(thread.commit, undefined, undefined, GROUPS_IN_FLIGHT);
+  const writer = createWriter(thread.commit);
   const cpu = process.cpuUsage();
   const started = performance.now();
   const end = started + seconds * 1000;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { LATE_AUTOCHECKPOINT, startCheckpointer } from './db/checkpointer.js';
 import { CONNECTION_PRAGMAS, openDatabase } from './db/client.js';
-import { GROUPS_IN_FLIGHT, startWriteThread } from './db/write-thread.js';
+import { startWriteThread } from './db/write-thread.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
@@ -73,7 +73,6 @@ export async function buildCollector({
     thread?.commit ?? commitOnClient(database.client),
     () => segmentEngine.onCommit(),
     writerMetrics(metrics),
-    thread ? GROUPS_IN_FLIGHT : 1,
   );
   const sources = createSourceStore(database.db);
   // Every source gets the built-in segments, existing ones at start, new ones on creation.

@@ -11,12 +11,6 @@ import type { CommitRows } from '../ingest/writer.js';
 const ROWS_PER_INSERT = 16;
 
 /**
- * Groups handed to the thread at once: the next group is serialised and queued while one
- * commits, so the thread does not idle waiting for the main thread to see an ack.
- */
-export const GROUPS_IN_FLIGHT = 2;
-
-/**
  * A connection of its own on a worker thread for the ingest writer of a local database
  * file, with its inserts prepared once: the main thread keeps parsing and validating
  * requests while a group commits. `commit` resolves once the rows are durable.

@@ -60,20 +60,13 @@ export function createWriter(
   commitRows: CommitRows,
   onCommit?: () => void,
   observer?: WriterObserver,
-  /** Groups committing at once: a write thread takes the next group while one commits. */
-  inFlight = 1,
 ) {
   let pending: Job[] = [];
   let pendingRows = 0;
-  /** Groups handed to `commitRows` and not settled yet; `settled` resolves after the last one. */
-  let committing = 0;
-  let settled: Promise<void> = Promise.resolve();
-  /** A pump is scheduled: writes of the same turn of the event loop join one group. */
-  let scheduled = false;
+  let running = false;
   let closed = false;
   let idle: (() => void) | undefined;
   const stats: WriterStats = { flushes: 0, rows: 0, lastFlushMs: 0 };
-  const busy = () => scheduled || committing > 0 || pending.length > 0;
 
   async function commit(jobs: Job[]): Promise<void> {
     const events = jobs.length === 1 ? (jobs[0] as Job).events : jobs.flatMap((j) => j.events);
@@ -92,39 +85,33 @@ export function createWriter(
     if (jobs.some((j) => j.events.length)) onCommit?.();
   }
 
-  /** Commits a group, then settles it once every group handed over before it has settled. */
-  async function commitGroup(jobs: Job[], before: Promise<void>): Promise<void> {
-    const result = await commit(jobs).then(
-      () => ({ ok: true as const }),
-      (error: unknown) => ({ ok: false as const, error }),
-    );
-    await before;
-    if (result.ok) return settle(jobs);
-    if (jobs.length === 1) return (jobs[0] as Job).done(result.error);
-    // One request's rows must not sink the others of its group: retry each alone.
-    for (const job of jobs) {
-      await commit([job]).then(
-        () => settle([job]),
-        (e: unknown) => job.done(e),
-      );
-    }
-  }
-
-  // Hands pending rows over as one group while fewer than `inFlight` groups are committing.
-  function pump() {
-    scheduled = false;
-    while (pending.length > 0 && committing < inFlight) {
+  // `running` is set when a drain is scheduled, so concurrent writes schedule only one.
+  async function drain(): Promise<void> {
+    while (pending.length > 0) {
       const jobs = pending;
       pending = [];
       pendingRows = 0;
       observer?.depth(0);
-      committing++;
-      settled = commitGroup(jobs, settled).finally(() => {
-        committing--;
-        pump();
-      });
+      let committed = false;
+      try {
+        await commit(jobs);
+        committed = true;
+      } catch (err) {
+        if (jobs.length === 1) (jobs[0] as Job).done(err);
+        else {
+          // One request's rows must not sink the others of its group: retry each alone.
+          for (const job of jobs) {
+            await commit([job]).then(
+              () => settle([job]),
+              (e: unknown) => job.done(e),
+            );
+          }
+        }
+      }
+      if (committed) settle(jobs);
     }
-    if (committing === 0 && pending.length === 0) idle?.();
+    running = false;
+    idle?.();
   }
 
   return {
@@ -140,15 +127,15 @@ export function createWriter(
         pending.push({ events, failed, done: (err) => (err ? reject(err) : resolve()) });
         pendingRows += events.length + failed.length;
         observer?.depth(pendingRows);
-        if (!scheduled && committing < inFlight) {
-          scheduled = true;
-          setImmediate(pump);
+        if (!running) {
+          running = true;
+          setImmediate(drain);
         }
       });
     },
     /** Resolves once every row handed over so far is committed (or failed). */
     flush(): Promise<void> {
-      if (!busy()) return Promise.resolve();
+      if (!running) return Promise.resolve();
       return new Promise((resolve) =>
         pending.push({ events: [], failed: [], done: () => resolve() }),
       );
@@ -156,7 +143,7 @@ export function createWriter(
     /** Stops accepting rows and waits for everything pending to be committed. */
     async close(): Promise<void> {
       closed = true;
-      if (busy()) await new Promise<void>((resolve) => (idle = resolve));
+      if (running) await new Promise<void>((resolve) => (idle = resolve));
     },
   };
 }
