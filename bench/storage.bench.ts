@@ -13,38 +13,14 @@ import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
 import { startWriteThread } from '../collector/db/write-thread.js';
 import { INSERT_EVENT_ROW } from '../collector/ingest/row-sql.js';
 import { createWriter, type EventRow } from '../collector/ingest/writer.js';
+import { eventRows } from './event-rows.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const PRODUCERS = 32;
 const PER_WRITE = 20;
 const dir = mkdtempSync(join(tmpdir(), 'segmently-storage-'));
 
-let n = 0;
-const ts = Date.now();
-function row(): EventRow {
-  n++;
-  return [
-    'a1b2c3d4-e5f6-4789-8abc-0123456789ab',
-    `0190${n.toString(16).padStart(8, '0')}-0000-7000-8000-000000000000`,
-    'track',
-    'Perf Probe',
-    `p${n % 50_000}`,
-    null,
-    null,
-    null,
-    ts,
-    ts,
-    '{"value":1,"sku":"sku-1"}',
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    '127.0.0.0',
-  ];
-}
-const rows = (count: number) => Array.from({ length: count }, row);
+const rows = eventRows('a1b2c3d4-e5f6-4789-8abc-0123456789ab');
 
 /** CPU time of every thread of this process since `since`, in µs. */
 const cpuMicros = (since: NodeJS.CpuUsage) => {
