@@ -216,8 +216,10 @@ export const profileFacts = sqliteTable(
     latestSeq: integer('latest_seq'),
     /** Set when erasure removed events folded into this summary: rebuild from events. */
     stale: integer('stale', { mode: 'boolean' }).notNull().default(false),
-    /** Context facts (device, language, campaign, consent) of the latest event, JSON. */
+    /** Latest known context facts (device, language, campaign, consent), JSON. */
     context: text('context'),
+    /** Per group of context fields, [event time, seq] of the event its value came from. */
+    contextAt: text('context_at'),
     /** The events, oldest first, packed as profile-facts.ts writes them. */
     packed: text('packed').notNull(),
   },

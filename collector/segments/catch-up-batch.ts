@@ -1,7 +1,6 @@
 import type { Client } from '@libsql/client';
-import { CONTEXT_FACTS_SQL } from './context-facts.js';
+import { CONTEXT_FACTS_SQL, contextFactsOf } from './context-facts.js';
 import { FACT_NAME_SQL } from './facts.js';
-import { contextJson } from './load-facts.js';
 import {
   addEvent,
   type Coverage,
@@ -69,11 +68,9 @@ export async function readBatch(client: Client, after: number, limit: number) {
 
 /** Appends a profile's batch events to its summary, keeping what `coverage` says. */
 export function appendEvents(s: Summary, events: BatchEvent[], coverage: Coverage) {
-  let latest: BatchEvent | undefined;
   for (const e of events) {
     const props = e.props && keepsProps(coverage, e.name) ? e.props : '';
     const traits = coverage.traits ? e.traits : '';
-    if (addEvent(s, new SummaryEvent(e.name, e.ts, props, traits), e.seq)) latest = e;
+    addEvent(s, new SummaryEvent(e.name, e.ts, props, traits), e.seq, contextFactsOf(e.context));
   }
-  if (latest) s.context = contextJson(latest.context);
 }

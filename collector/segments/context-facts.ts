@@ -7,8 +7,8 @@ const obj = (v: unknown) =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
 /**
- * What the fact loader selects of a profile's latest event: ingest's device and locale
- * columns, and the campaign and consent parts of its context.
+ * What the fact loader selects of each event: ingest's device and locale columns, and the
+ * campaign and consent parts of its context.
  */
 export const CONTEXT_FACTS_SQL = `json_object('deviceType', device_type, 'os', os, 'browser', browser,
   'locale', locale, 'campaign', context->'$.campaign', 'consent', context->'$.consent')`;
@@ -33,5 +33,18 @@ export function contextFacts(selected: unknown): ContextFacts {
   set('utmCampaign', campaign?.name);
   const prefs = obj(obj(c.consent)?.categoryPreferences);
   if (prefs) facts.consent = prefs as CategoryPreferences;
+  return facts;
+}
+
+const selections = new Map<string, ContextFacts>();
+
+/** contextFacts of a CONTEXT_FACTS_SQL selection's JSON; cached (few distinct), never mutated. */
+export function contextFactsOf(selected: string): ContextFacts {
+  let facts = selections.get(selected);
+  if (!facts) {
+    if (selections.size >= 10_000) selections.clear();
+    facts = Object.freeze(contextFacts(selected ? JSON.parse(selected) : null));
+    selections.set(selected, facts);
+  }
   return facts;
 }

@@ -188,7 +188,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     const upTo = await watermark();
     if (profileIds) await collectProfileFacts(client, sourceId, profileIds, collector, upTo);
     else await collectAllFacts(client, sourceId, collector, upTo);
-    return collector.finish(client);
+    return collector.profiles;
   }
 
   /**
@@ -310,7 +310,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       traits: true,
     });
     await collectProfileFacts(client, sourceId, profileIds, collector);
-    const summaries = await collector.finish(client);
+    const summaries = collector.profiles;
     return new Map([...summaries].map(([id, s]) => [id, toFacts(s)]));
   }
 

@@ -10,7 +10,7 @@ import {
 
 /** One packed string per query, as parseSummaries reads it. */
 const PACKED_ROW = `concat(profile_id, x'1f', stale, x'1f', event_count, x'1f', latest_ts, x'1f',
-  latest_seq, x'1f', context, x'1f', packed)`;
+  latest_seq, x'1f', context, x'1f', context_at, x'1f', packed)`;
 
 /** Stored summaries of the given profiles (absent ones are not in the map). */
 export async function readSummaries(
@@ -80,13 +80,14 @@ export function summaryStatements(
       .map(([id, s]) => [id, ...summaryValues(s)]);
     stmts.push({
       sql: `INSERT INTO profile_facts (source_id, profile_id, event_count, first_ts, latest_ts,
-          latest_seq, stale, context, packed)
-        SELECT ?, value->>0, value->>1, value->>2, value->>3, value->>4, 0, value->>5, value->>6
+          latest_seq, stale, context, context_at, packed)
+        SELECT ?, value->>0, value->>1, value->>2, value->>3, value->>4, 0, value->>5, value->>6,
+          value->>7
         FROM json_each(?) WHERE true
         ON CONFLICT (source_id, profile_id) DO UPDATE SET event_count = excluded.event_count,
           first_ts = excluded.first_ts, latest_ts = excluded.latest_ts,
           latest_seq = excluded.latest_seq, stale = 0, context = excluded.context,
-          packed = excluded.packed`,
+          context_at = excluded.context_at, packed = excluded.packed`,
       args: [sourceId, JSON.stringify(rows)],
     });
   }

@@ -1,5 +1,5 @@
 import type { Client } from '@libsql/client';
-import { CONTEXT_FACTS_SQL, contextFacts } from './context-facts.js';
+import { CONTEXT_FACTS_SQL, contextFactsOf } from './context-facts.js';
 import { FACT_NAME_SQL } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
 import {
@@ -11,9 +11,8 @@ import {
   US,
 } from './profile-facts.js';
 
-const RS = '\x1e';
 /** Fields per packed event record, see packedSelect. */
-const FIELDS = 7;
+const FIELDS = 8;
 
 const sqlList = (names: Iterable<string>) =>
   [...names].map((n) => `'${n.replaceAll("'", "''")}'`).join(',');
@@ -34,7 +33,8 @@ function packedSelect(coverage: Coverage, from: string): string {
   const traits = coverage.traits ? "CASE WHEN type = 'identify' THEN traits END" : 'NULL';
   // concat() turns NULL into '' and is one call instead of a chain of || and coalesce.
   return `SELECT group_concat(concat(seq, x'1f', user_id, x'1f', anonymous_id, x'1f',
-    ${FACT_NAME_SQL}, x'1f', timestamp, x'1f', ${propsSql(coverage)}, x'1f', ${traits}, x'1f'), ''),
+    ${FACT_NAME_SQL}, x'1f', timestamp, x'1f', ${propsSql(coverage)}, x'1f', ${traits}, x'1f',
+    ${CONTEXT_FACTS_SQL}, x'1f'), ''),
     count(*) FROM (${from})`;
 }
 
@@ -77,43 +77,9 @@ export class FactsCollector {
         f[i + 5] as string,
         f[i + 6] as string,
       );
-      addEvent(p, event, Number(f[i]));
+      addEvent(p, event, Number(f[i]), contextFactsOf(f[i + 7] as string));
     }
   }
-
-  /** The summaries, with the context facts of each profile's latest event. */
-  async finish(client: Client): Promise<Map<string, Summary>> {
-    const seqs = [...this.profiles.values()].map((p) => p.latestSeq);
-    const contexts = new Map<number, string>();
-    for (let i = 0; i < seqs.length; i += 5000) {
-      const r = await client.execute({
-        sql: `SELECT group_concat(seq || x'1f' || ${CONTEXT_FACTS_SQL}, x'1e') FROM events
-          WHERE seq IN (SELECT value FROM json_each(?))`,
-        args: [JSON.stringify(seqs.slice(i, i + 5000))],
-      });
-      const packed = r.rows[0]?.[0];
-      if (typeof packed !== 'string') continue;
-      for (const record of packed.split(RS)) {
-        const cut = record.indexOf(US);
-        contexts.set(Number(record.slice(0, cut)), contextJson(record.slice(cut + 1)));
-      }
-    }
-    for (const p of this.profiles.values()) p.context = contexts.get(p.latestSeq) ?? '{}';
-    return this.profiles;
-  }
-}
-
-const storedContexts = new Map<string, string>();
-
-/** The stored form of a CONTEXT_FACTS_SQL selection: its context facts as JSON. */
-export function contextJson(selected: string): string {
-  let json = storedContexts.get(selected);
-  if (json === undefined) {
-    if (storedContexts.size >= 10_000) storedContexts.clear();
-    json = JSON.stringify(contextFacts(selected ? JSON.parse(selected) : null));
-    storedContexts.set(selected, json);
-  }
-  return json;
 }
 
 const CHUNK = 20_000;

@@ -1,10 +1,11 @@
 import type { Rule } from '../../shared/segment-rules.js';
 import type { ContextFacts, FactEvent, ProfileFacts } from './facts.js';
+import { KnownContext } from './known-context.js';
 import { eventMatchesOf, leavesOf } from './rule-leaves.js';
 
 /**
  * A profile's facts summary (table profile_facts): its events as rules see them, oldest
- * first, and the context facts of its latest event. The engine appends each catch-up's
+ * first, and its latest known context facts (known-context.ts). The engine appends each catch-up's
  * events to it, so neither catch-up nor recompute re-reads a profile's raw history.
  *
  * Packing: every field of every event ended by \x1f (name, time, props JSON, traits JSON;
@@ -92,8 +93,8 @@ export class SummaryEvent implements FactEvent {
 
 export interface Summary {
   events: SummaryEvent[];
-  /** ContextFacts JSON of the latest event (by time, then seq); '' with no events. */
-  context: string;
+  /** Latest known value of each context field (by event time, then seq). */
+  context: KnownContext;
   latestTs: number;
   latestSeq: number;
   /** Erasure removed events folded into it: rebuild from events before use. */
@@ -102,33 +103,32 @@ export interface Summary {
 
 export const emptySummary = (): Summary => ({
   events: [],
-  context: '',
+  context: new KnownContext(),
   latestTs: Number.NEGATIVE_INFINITY,
   latestSeq: 0,
   stale: false,
 });
 
-/** Adds an event; true when it is the profile's latest, whose context the caller sets. */
-export function addEvent(s: Summary, e: SummaryEvent, seq: number): boolean {
+/** Adds an event with its context facts. */
+export function addEvent(s: Summary, e: SummaryEvent, seq: number, context: ContextFacts) {
   s.events.push(e);
+  s.context.add(context, e.ts, seq);
   if (e.ts > s.latestTs || (e.ts === s.latestTs && seq > s.latestSeq)) {
     s.latestTs = e.ts;
     s.latestSeq = seq;
-    return true;
   }
-  return false;
 }
 
-/** `into` takes `from`'s events and, if later, its context (an anonymous visitor's merge). */
+/** `into` takes `from`'s events and its later context facts (an anonymous visitor's merge). */
 export function mergeSummary(into: Summary, from: Summary) {
   for (const e of from.events) into.events.push(e);
+  into.context.merge(from.context);
   if (
     from.latestTs > into.latestTs ||
     (from.latestTs === into.latestTs && from.latestSeq > into.latestSeq)
   ) {
     into.latestTs = from.latestTs;
     into.latestSeq = from.latestSeq;
-    into.context = from.context;
   }
 }
 
@@ -146,7 +146,7 @@ export function pruneBefore(s: Summary, cutoff: number): boolean {
   const kept = s.events.filter((e) => e.ts >= cutoff);
   if (kept.length === s.events.length) return false;
   s.events = kept;
-  if (kept.length === 0) s.context = '';
+  s.context.pruneBefore(cutoff);
   return true;
 }
 
@@ -166,24 +166,25 @@ export function summaryValues(s: Summary) {
     first ? first.ts : null,
     first ? s.latestTs : null,
     first ? s.latestSeq : null,
-    s.context || null,
+    s.context.json || null,
+    s.context.stampsText || null,
     packed,
   ];
 }
 
 /**
  * Summaries from one packed string of rows, each `profile_id, stale, event_count, latest_ts,
- * latest_seq, context` then its packed events, every field ended by \x1f.
+ * latest_seq, context, context_at` then its packed events, every field ended by \x1f.
  */
 export function parseSummaries(packed: string, into = new Map<string, Summary>()) {
   if (!packed) return into;
   const f = packed.split(US);
   let i = 0;
-  while (i + 6 <= f.length) {
+  while (i + 7 <= f.length) {
     const id = f[i] as string;
     const count = Number(f[i + 2]);
     const events: SummaryEvent[] = new Array(count);
-    let at = i + 6;
+    let at = i + 7;
     for (let n = 0; n < count; n++, at += FIELDS) {
       events[n] = new SummaryEvent(
         f[at] as string,
@@ -194,7 +195,7 @@ export function parseSummaries(packed: string, into = new Map<string, Summary>()
     }
     into.set(id, {
       events,
-      context: f[i + 5] as string,
+      context: new KnownContext(f[i + 5] as string, f[i + 6] as string),
       latestTs: f[i + 3] ? Number(f[i + 3]) : Number.NEGATIVE_INFINITY,
       latestSeq: Number(f[i + 4]),
       stale: f[i + 1] === '1',
@@ -219,7 +220,7 @@ function contextOf(json: string): ContextFacts {
 
 const NO_TRAITS: Record<string, unknown> = Object.freeze({});
 
-/** What the evaluator reads: events by time, traits merged oldest first, latest context. */
+/** What the evaluator reads: events by time, traits merged oldest first, known context. */
 export function toFacts(s: Summary): ProfileFacts {
   sortByTime(s.events);
   let traits = NO_TRAITS;
@@ -227,5 +228,5 @@ export function toFacts(s: Summary): ProfileFacts {
     if (e.rawTraits)
       traits = Object.assign(traits === NO_TRAITS ? {} : traits, JSON.parse(e.rawTraits));
   }
-  return { events: s.events, traits, context: contextOf(s.context) };
+  return { events: s.events, traits, context: contextOf(s.context.json) };
 }

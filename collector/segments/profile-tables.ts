@@ -33,7 +33,7 @@ const USERS = linkedOutside('anonymous_id');
 const ANONS = linkedOutside('user_id');
 
 const EMPTIED = `stale = 1, event_count = 0, first_ts = NULL, latest_ts = NULL, latest_seq = NULL,
-  context = NULL, packed = ''`;
+  context = NULL, context_at = NULL, packed = ''`;
 
 /**
  * Facts summaries (derived from events; exported too). Erasure deletes the scope's own and
