@@ -19,13 +19,23 @@ const identify = (anonymousId: string, userId: string, at: number) =>
 /** An alias names the earlier (anonymous) id only as previousId. */
 const alias = (userId: string, previousId: string, at: number) =>
   s.event({ type: 'alias', at, userId, previousId, anonymousId: undefined });
-const track = (event: string, at: number, anonymousId: string, properties = {}) =>
-  s.event({ event, at, anonymousId, properties });
+const track = (
+  event: string,
+  at: number,
+  anonymousId: string,
+  properties = {},
+  extra: Record<string, unknown> = {},
+) => s.event({ event, at, anonymousId, properties, ...extra });
+const UA = {
+  android:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36',
+  ios: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+};
 
 /** Stored summaries, events in a canonical order (equal times may be stored either way). */
 async function summaries() {
   const rows = await s.t.rows(
-    'SELECT profile_id, event_count, first_ts, latest_ts, latest_seq, stale, context, packed FROM profile_facts ORDER BY profile_id',
+    'SELECT profile_id, event_count, first_ts, latest_ts, latest_seq, stale, context, context_at, packed FROM profile_facts ORDER BY profile_id',
   );
   return rows.map((r) => {
     const f = String(r.packed).split('\x1f');
@@ -40,6 +50,7 @@ async function summaries() {
       latest_seq: r.latest_seq,
       stale: Number(r.stale),
       context: r.context,
+      context_at: r.context_at,
       events,
     };
   });
@@ -53,7 +64,10 @@ describe('profile facts summaries', () => {
     s = await segmentCollector();
     const now = s.now();
     await s.send(
-      visit(now - 5 * DAY, 'anon-a', { context: { locale: 'de-DE' } }),
+      visit(now - 5 * DAY, 'anon-a', {
+        context: { locale: 'de-DE', userAgent: UA.android, campaign: { source: 'news' } },
+      }),
+      // A server-side event: no user agent, no locale.
       track('AddToCart', now - 3 * HOUR, 'anon-a', { cart_id: 'c1', value: 5 }),
       track('ViewContent', now - 2 * HOUR, 'anon-a', { sku: 'not kept' }),
       visit(now - 4 * DAY, 'anon-b'),
@@ -61,7 +75,10 @@ describe('profile facts summaries', () => {
     await s.send(
       identify('anon-a', 'ada', now - HOUR),
       // Imported history: older than what the profile already has.
-      visit(now - 20 * DAY, 'anon-a', { userId: 'ada', context: { locale: 'fr-FR' } }),
+      visit(now - 20 * DAY, 'anon-a', {
+        userId: 'ada',
+        context: { locale: 'fr-FR', userAgent: UA.ios, campaign: { source: 'ads', name: 'x' } },
+      }),
       track('Purchase', now - 30 * 60_000, 'anon-b', { cart_id: 'c9', value: 1 }),
     );
     await s.send(
@@ -83,7 +100,14 @@ describe('profile facts summaries', () => {
       '{"cart_id":"c1","value":5}',
       '{"cart_id":"c9","value":1}',
     ]);
-    expect(JSON.parse(String(ada?.context))).toMatchObject({ language: 'es' });
+    expect(JSON.parse(String(ada?.context))).toEqual({
+      deviceType: 'mobile',
+      os: 'android',
+      browser: 'chrome',
+      locale: 'es-ES',
+      language: 'es',
+      utmSource: 'news',
+    });
 
     expect(await s.t.deps.segmentEngine.rebuildFacts(s.t.source.id)).toBe(3);
     expect(await summaries()).toEqual(incremental);
@@ -98,30 +122,78 @@ describe('profile facts summaries', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return Math.floor((seed / 2 ** 31) * n);
     };
-    const anon = () => `anon-${random(10)}`;
+    const anon = () => `anon-${random(20)}`;
     const user = () => `user-${random(3)}`;
     const at = () => now - random(40 * DAY);
+    // Most events carry no context (server-side); times are random, so many are back-dated.
+    const context = (): Record<string, unknown> => {
+      const pick = random(12);
+      if (pick < 6) return {};
+      const contexts = [
+        { userAgent: UA.android, locale: 'de-DE' },
+        { userAgent: UA.ios },
+        { locale: 'fr-FR' },
+        { campaign: { source: 'news', medium: 'email', name: `n${random(3)}` } },
+        { campaign: { source: 'ads' } },
+        { consent: { categoryPreferences: { analytics: true, marketing: random(2) === 1 } } },
+      ];
+      return { context: contexts[pick - 6] };
+    };
     // Identity links are rare, so most come after the anonymous profile has a summary.
     const next = () => {
       const kind = random(20);
-      if (kind < 9) return visit(at(), anon());
+      if (kind < 9) return visit(at(), anon(), context());
       if (kind < 17) {
         const event = ['AddToCart', 'Purchase', 'ViewContent'][random(3)] as string;
-        return track(event, at(), anon(), { cart_id: `c${random(4)}` });
+        return track(event, at(), anon(), { cart_id: `c${random(4)}` }, context());
       }
       if (kind < 18) {
         return identify(anon(), user(), at());
       }
       if (kind < 19) return alias(user(), anon(), at());
-      return visit(at(), anon(), { userId: user() });
+      return visit(at(), anon(), { userId: user(), ...context() });
     };
-    for (let round = 0; round < 6; round++) {
-      await s.send(...Array.from({ length: 1 + random(25) }, next));
+    const sent: Record<string, unknown>[] = [];
+    for (let round = 0; round < 8; round++) {
+      const batch = Array.from({ length: 1 + random(40) }, next);
+      sent.push(...batch);
+      await s.send(...batch);
     }
     const incremental = await summaries();
+    // An unlinked visitor's locale, campaign source and consent are those of their latest
+    // event (by time) carrying each.
+    type Context = { locale?: string; campaign?: { source: string }; consent?: unknown };
+    const latest = (anonymousId: string, get: (c: Context) => unknown) =>
+      sent
+        .filter((e) => e.anonymousId === anonymousId && !e.userId)
+        .filter((e) => get((e.context ?? {}) as Context) !== undefined)
+        .sort((a, b) => Date.parse(String(a.timestamp)) - Date.parse(String(b.timestamp)))
+        .map((e) => get(e.context as Context))
+        .at(-1);
+    const anonymous = incremental.filter((r) => r.profile_id.startsWith('a:'));
+    expect(anonymous.length).toBeGreaterThan(1);
+    for (const row of anonymous) {
+      const id = row.profile_id.slice(2);
+      const context = JSON.parse(String(row.context ?? '{}'));
+      expect({
+        locale: context.locale,
+        utmSource: context.utmSource,
+        consent: context.consent,
+      }).toEqual({
+        locale: latest(id, (c) => c.locale),
+        utmSource: latest(id, (c) => c.campaign?.source),
+        consent: latest(id, (c) => (c.consent as { categoryPreferences?: unknown })?.categoryPreferences),
+      });
+    }
     const links = await s.t.rows('SELECT anonymous_id FROM profile_links');
     expect(links.length).toBeGreaterThan(1);
     expect(incremental.filter((r) => r.profile_id.startsWith('u:')).length).toBeGreaterThan(1);
+    // Profiles whose context mixes fields of different events.
+    const mixed = incremental.filter((r) => {
+      const at = Object.values(JSON.parse(String(r.context_at ?? '{}'))) as [number, number][];
+      return new Set(at.map(([, seq]) => seq)).size > 1;
+    });
+    expect(mixed.length).toBeGreaterThan(1);
     await s.t.deps.segmentEngine.rebuildFacts(s.t.source.id);
     expect(await summaries()).toEqual(incremental);
   });

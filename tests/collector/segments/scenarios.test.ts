@@ -167,6 +167,44 @@ describe('context segments', () => {
     expect(await s.members('device-desktop')).toEqual(['a:p2']);
     expect(await s.members('language-en')).toEqual(['a:p2']);
   });
+
+  it('a server-side event without a user agent keeps the latest known device; a new one moves it', async () => {
+    s = await segmentCollector();
+    const ua = {
+      android:
+        'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36',
+      ios: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    };
+    const history = async (key: string) =>
+      s.t.rows(
+        `SELECT m.entered_at, m.exited_at FROM segment_memberships m JOIN segments g ON g.id = m.segment_id
+         WHERE g.key = '${key}' AND m.profile_id = 'a:p1'`,
+      );
+    await s.send(
+      visit(s, s.now() - HOUR, 'p1', { context: { userAgent: ua.android, locale: 'de-DE' } }),
+    );
+    expect(await s.members('device-android')).toEqual(['a:p1']);
+
+    // A server library's event: no user agent, no locale.
+    await s.send(s.event({ event: 'Purchase', at: s.now() - 30 * 60_000, anonymousId: 'p1' }));
+    expect(await s.members('device-android')).toEqual(['a:p1']);
+    expect(await s.members('language-de')).toEqual(['a:p1']);
+    expect(await history('device-android')).toEqual([
+      expect.objectContaining({ exited_at: null }),
+    ]);
+
+    // Imported history from another device does not override the newer one.
+    await s.send(visit(s, s.now() - 2 * DAY, 'p1', { context: { userAgent: ua.ios } }));
+    expect(await s.members('device-android')).toEqual(['a:p1']);
+
+    await s.send(visit(s, s.now() - 60_000, 'p1', { context: { userAgent: ua.ios } }));
+    expect(await s.members('device-ios')).toEqual(['a:p1']);
+    expect(await s.members('device-android')).toEqual([]);
+    expect(await s.members('language-de')).toEqual(['a:p1']);
+    expect(await history('device-android')).toEqual([
+      expect.objectContaining({ exited_at: expect.any(Number) }),
+    ]);
+  });
 });
 
 describe('erasure', () => {
