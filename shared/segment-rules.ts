@@ -127,7 +127,10 @@ export const CONTEXT_FIELDS = [
 ] as const;
 export type ContextField = (typeof CONTEXT_FIELDS)[number];
 
-/** A field of the profile's latest context (device type: mobile | tablet | desktop). */
+/**
+ * The profile's latest known value of a context field: that of its latest event (by event
+ * time) carrying the field (device type: mobile | tablet | desktop).
+ */
 export interface ContextRule {
   type: 'context';
   field: ContextField;
@@ -135,7 +138,7 @@ export interface ContextRule {
   value?: Scalar | Scalar[];
 }
 
-/** The latest consent the profile sent grants (or, with `granted: false`, denies) a category. */
+/** The latest consent the profile's events carried grants (or, with `granted: false`, denies) a category. */
 export interface ConsentRule {
   type: 'consent';
   category: ConsentCategory;

@@ -24,7 +24,8 @@ const GROUP_NAMES = Object.keys(GROUPS) as Group[];
 /** Canonical field order, so equal contexts are equal JSON (summaries equal a rebuild). */
 const FIELD_ORDER = GROUP_NAMES.flatMap((g) => GROUPS[g]) as Field[];
 
-const later = (a: Stamp, b: Stamp | undefined) => !b || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+const later = (a: Stamp, b: Stamp | undefined) =>
+  !b || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 
 /**
  * A profile's latest known context: per group of fields, the value of the latest event (by

@@ -73,7 +73,12 @@ describe('known context', () => {
   });
 
   it('pruning forgets values of events before the cutoff, and empty is the unset form', () => {
-    const k = stored(fold([[android, 10, 1], [german, 30, 2]]));
+    const k = stored(
+      fold([
+        [android, 10, 1],
+        [german, 30, 2],
+      ]),
+    );
     k.pruneBefore(20);
     expect(factsOf(k)).toEqual(german);
     k.pruneBefore(40);

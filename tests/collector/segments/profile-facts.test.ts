@@ -182,7 +182,10 @@ describe('profile facts summaries', () => {
       }).toEqual({
         locale: latest(id, (c) => c.locale),
         utmSource: latest(id, (c) => c.campaign?.source),
-        consent: latest(id, (c) => (c.consent as { categoryPreferences?: unknown })?.categoryPreferences),
+        consent: latest(
+          id,
+          (c) => (c.consent as { categoryPreferences?: unknown })?.categoryPreferences,
+        ),
       });
     }
     const links = await s.t.rows('SELECT anonymous_id FROM profile_links');

@@ -189,9 +189,7 @@ describe('context segments', () => {
     await s.send(s.event({ event: 'Purchase', at: s.now() - 30 * 60_000, anonymousId: 'p1' }));
     expect(await s.members('device-android')).toEqual(['a:p1']);
     expect(await s.members('language-de')).toEqual(['a:p1']);
-    expect(await history('device-android')).toEqual([
-      expect.objectContaining({ exited_at: null }),
-    ]);
+    expect(await history('device-android')).toEqual([expect.objectContaining({ exited_at: null })]);
 
     // Imported history from another device does not override the newer one.
     await s.send(visit(s, s.now() - 2 * DAY, 'p1', { context: { userAgent: ua.ios } }));
