@@ -24,8 +24,19 @@ const GROUP_NAMES = Object.keys(GROUPS) as Group[];
 /** Canonical field order, so equal contexts are equal JSON (summaries equal a rebuild). */
 const FIELD_ORDER = GROUP_NAMES.flatMap((g) => GROUPS[g]) as Field[];
 
-const later = (a: Stamp, b: Stamp | undefined) =>
-  !b || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+const later = (ts: number, seq: number, b: Stamp | undefined) =>
+  !b || ts > b[0] || (ts === b[0] && seq > b[1]);
+
+/** The groups an event's facts carry; facts come from a cache, so this is once per context. */
+const carriedBy = new WeakMap<ContextFacts, Group[]>();
+function carried(event: ContextFacts): Group[] {
+  let groups = carriedBy.get(event);
+  if (!groups) {
+    groups = GROUP_NAMES.filter((g) => GROUPS[g].some((f) => event[f] !== undefined));
+    carriedBy.set(event, groups);
+  }
+  return groups;
+}
 
 /**
  * A profile's latest known context: per group of fields, the value of the latest event (by
@@ -53,22 +64,18 @@ export class KnownContext {
   }
 
   /** Folds in one group's value (fields absent from `from` are cleared) if it is later. */
-  private take(group: Group, from: Readonly<Record<string, unknown>>, at: Stamp) {
+  private take(group: Group, from: Readonly<Record<string, unknown>>, ts: number, seq: number) {
     const facts = this.open();
-    if (!later(at, this.stamps[group])) return;
-    this.stamps[group] = at;
-    for (const field of GROUPS[group]) {
-      if (from[field] === undefined) delete facts[field];
-      else facts[field] = from[field];
-    }
+    if (!later(ts, seq, this.stamps[group])) return;
+    this.stamps[group] = [ts, seq];
+    // Assigning undefined, not deleting: serialize skips it, and the object stays fast.
+    for (const field of GROUPS[group]) facts[field] = from[field];
     this.dirty = true;
   }
 
   /** Folds in one event's context facts. */
   add(event: ContextFacts, ts: number, seq: number) {
-    for (const group of GROUP_NAMES) {
-      if (GROUPS[group].some((f) => event[f] !== undefined)) this.take(group, event, [ts, seq]);
-    }
+    for (const group of carried(event)) this.take(group, event, ts, seq);
   }
 
   /** Takes every group `other` knows later (an anonymous profile merging into its user). */
@@ -76,7 +83,7 @@ export class KnownContext {
     const from = other.open();
     for (const group of GROUP_NAMES) {
       const at = other.stamps[group];
-      if (at) this.take(group, from, at);
+      if (at) this.take(group, from, at[0], at[1]);
     }
   }
 
@@ -86,8 +93,8 @@ export class KnownContext {
     for (const group of GROUP_NAMES) {
       const at = this.stamps[group];
       if (!at || at[0] >= cutoff) continue;
-      delete this.stamps[group];
-      for (const field of GROUPS[group]) delete facts[field];
+      this.stamps[group] = undefined;
+      for (const field of GROUPS[group]) facts[field] = undefined;
       this.dirty = true;
     }
   }

@@ -5,8 +5,8 @@ import { eventMatchesOf, leavesOf } from './rule-leaves.js';
 
 /**
  * A profile's facts summary (table profile_facts): its events as rules see them, oldest
- * first, and its latest known context facts (known-context.ts). The engine appends each catch-up's
- * events to it, so neither catch-up nor recompute re-reads a profile's raw history.
+ * first, and its latest known context facts (known-context.ts). The engine appends each
+ * catch-up's events to it, so neither catch-up nor recompute re-reads a profile's raw history.
  *
  * Packing: every field of every event ended by \x1f (name, time, props JSON, traits JSON;
  * '' for props and traits not kept). Reading packed strings is far cheaper than reading
