@@ -23,7 +23,7 @@ export interface BatchEvent {
   props: string;
   /** Identify traits JSON ('' none). */
   traits: string;
-  /** CONTEXT_FACTS_SQL selection, JSON. */
+  /** CONTEXT_FACTS_SQL selection. */
   context: string;
 }
 
