@@ -61,8 +61,8 @@ const cpuTime = async <T>(fn: () => Promise<T>): Promise<[number, number, T]> =>
 const loadAvg = () => `load ${loadavg()[0]?.toFixed(1)}`;
 
 // Each profile is active over a two-week stretch ending somewhere in the last 60 days:
-// (the CAST: a JS number binds as REAL, which made ids 'anon-1.0' that no load event hits)
-// a mix of new, regular, inactive and dormant visitors; a quarter of them identify.
+// a mix of new, regular, inactive and dormant visitors; a quarter of them identify. (The
+// CAST: a JS number binds as REAL, making ids like 'anon-1.0' that no load event hits.)
 const [genMs] = await time(() =>
   client.execute({
     sql: `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1),
