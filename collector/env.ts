@@ -11,11 +11,15 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Public origin printed at start and used in links, e.g. https://collect.example.com */
   PUBLIC_URL: z.url().optional(),
-  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  /**
+   * Take the client IP from X-Forwarded-For, as the given number of proxies in front wrote it
+   * (only behind proxies that append to it): `true` = 1, `false` = 0.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'Expected true, false or a number of proxies')
     .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   /** Token bucket per source, in events: refill per second and bucket size. 0 = no limit. */
   RATE_LIMIT_SOURCE_EVENTS_PER_SEC: z.coerce.number().min(0).default(20_000),
   RATE_LIMIT_SOURCE_BURST: z.coerce.number().min(1).default(200_000),

@@ -64,6 +64,10 @@ describe('POST /app/login throttling', () => {
 
     expect((await attempt(ADMIN_TOKEN, '198.51.100.1')).status).toBe(303); // another network
 
+    // A client writing a fresh X-Forwarded-For each time stays the address the proxy saw.
+    const forged = await attempt(ADMIN_TOKEN, '192.0.2.55, 203.0.113.7');
+    expect(forged.status).toBe(429);
+
     clock += 30_000;
     expect((await attempt(ADMIN_TOKEN, '203.0.113.7')).status).toBe(303);
     // The success reset the count: four more mistakes are answered 401, not 429.

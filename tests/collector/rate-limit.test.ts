@@ -53,6 +53,8 @@ describe('rate limits on ingest', () => {
       details: { scope: 'ip' },
     });
     expect((await from('198.51.100.2')).status).toBe(200);
+    // A made-up address in front of the one the proxy appended changes nothing.
+    expect((await from('192.0.2.1, 198.51.100.1')).status).toBe(429);
     now += 1_000;
     expect((await from('198.51.100.1')).status).toBe(200);
     expect(await t.rows()).toHaveLength(4);
