@@ -186,8 +186,9 @@ export function createSegmentEngine(opts: EngineOptions) {
   async function rebuild(sourceId: string, coverage: Coverage, profileIds?: string[]) {
     const collector = new FactsCollector(await identitiesOf(sourceId), coverage);
     const upTo = await watermark();
-    if (profileIds) await collectProfileFacts(client, sourceId, profileIds, collector, upTo);
-    else await collectAllFacts(client, sourceId, collector, upTo);
+    if (profileIds) {
+      await collectProfileFacts(client, sourceId, profileIds, collector, { maxSeq: upTo });
+    } else await collectAllFacts(client, sourceId, collector, upTo);
     return collector.finish(client);
   }
 
@@ -303,13 +304,16 @@ export function createSegmentEngine(opts: EngineOptions) {
     }
   }
 
-  /** Facts of profiles from their events (all props and traits: the profile API). */
+  /**
+   * Facts of profiles from their events (all props and traits, every event whatever its
+   * consent category: the profile API, which shows what is stored).
+   */
   async function factsOf(sourceId: string, profileIds: string[]) {
     const collector = new FactsCollector(await identitiesOf(sourceId), {
       props: true,
       traits: true,
     });
-    await collectProfileFacts(client, sourceId, profileIds, collector);
+    await collectProfileFacts(client, sourceId, profileIds, collector, { everyEvent: true });
     const summaries = await collector.finish(client);
     return new Map([...summaries].map(([id, s]) => [id, toFacts(s)]));
   }
