@@ -57,7 +57,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       persistLocally(analytics());
       const heldAs = identity.anonymousId;
       identity.consentChanged(withdrawn('analytics'));
-      // Only on a withdrawal: before any grant the queue's IndexedDB must stay unopened.
+      // Only a withdrawal can make queued events disallowed: otherwise the queue is not read.
       if (CONSENT_CATEGORIES.some(withdrawn)) void queue.drop((e) => !admission.allowed(e));
       // Held events were made before the decision; a grant may have replaced a spent id.
       admission.release((e) => identity.adopt(e, heldAs));
