@@ -4,22 +4,7 @@ import { suppressions } from '../db/schema.js';
 
 export const ALL_SOURCES = '*';
 
-const HASH_CACHE_SIZE = 10_000;
-const hashes = new Map<string, string>();
-
-/**
- * SHA-256 of an id, remembered for the ids seen last: once anything is suppressed, every
- * event's ids are hashed (~1 µs each) and a visitor sends many events.
- */
-function hashOf(id: string): string {
-  let hash = hashes.get(id);
-  if (hash === undefined) {
-    hash = createHash('sha256').update(id).digest('base64url');
-    if (hashes.size >= HASH_CACHE_SIZE) hashes.delete(hashes.keys().next().value as string);
-    hashes.set(id, hash);
-  }
-  return hash;
-}
+const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
 
 /**
  * Ids whose data was erased: later events carrying them are dropped. Only a SHA-256 of
