@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { adminAuth } from './admin/auth.js';
+import { adminAuth, bearerAuth } from './admin/auth.js';
 import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
 import { failedEventRoutes } from './admin/failed-events.js';
@@ -31,6 +31,7 @@ export function createApp(deps: AppDeps) {
     await deps.database.client.execute('SELECT 1');
     return c.json({ status: 'ok' });
   });
+  if (deps.metricsToken) app.use('/metrics', bearerAuth(deps.metricsToken, 'metrics'));
   app.get('/metrics', (c) =>
     c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );

@@ -16,6 +16,8 @@ export interface AppDeps {
   segments: SegmentStore;
   segmentEngine: SegmentEngine;
   adminToken: string;
+  /** METRICS_TOKEN: when set, `/metrics` wants it as a Bearer token; open otherwise. */
+  metricsToken?: string;
   /** Folder holding the built SDK (segmently.js and its chunks). */
   sdkDir: string;
   log: Logger;
@@ -26,6 +28,8 @@ export interface AppDeps {
   /** The one clock (epoch ms); tests move time by passing their own. */
   now: () => number;
   ingest: IngestOptions;
+  /** WEBHOOK_ALLOW_PRIVATE: webhook URLs may use http and target non-public addresses. */
+  allowPrivateWebhooks: boolean;
   /** Ids erased on request, whose later events are dropped. */
   suppressions: Suppressions;
 }

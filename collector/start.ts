@@ -60,7 +60,12 @@ export async function buildCollector({
     now,
     log,
     sweepEveryMs: segmentSweepMs,
-    webhooks: createWebhookSender({ client: database.client, now, log }),
+    webhooks: createWebhookSender({
+      client: database.client,
+      now,
+      log,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    }),
   });
   const thread =
     writeThread && localFile
@@ -97,6 +102,7 @@ export async function buildCollector({
     segments,
     segmentEngine,
     adminToken: env.SEGMENTLY_ADMIN_TOKEN ?? (generatedToken as string),
+    metricsToken: env.METRICS_TOKEN,
     sdkDir,
     log,
     metrics,
@@ -110,6 +116,7 @@ export async function buildCollector({
         burst: env.RATE_LIMIT_SOURCE_BURST,
       },
     },
+    allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
     suppressions: await loadSuppressions(database.db),
   };
   const app = createApp(deps);

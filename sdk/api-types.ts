@@ -1,3 +1,4 @@
+import type { ConsentCategory } from '../shared/consent.js';
 import type { StandardEvent, StandardProperties } from '../shared/events.js';
 import type { JsonObject } from '../shared/wire.js';
 import type { ConsentApi } from './consent/core.js';
@@ -35,6 +36,12 @@ export interface EventOptions {
   context?: JsonObject;
   /** Your own idempotency key; the collector stores one event per messageId. */
   messageId?: string;
+  /**
+   * The consent category the event needs (default `analytics`): it is collected only while
+   * that category is granted (`necessary` always, even before a decision) and carries it as
+   * `context.consent.category`. An unknown name drops the event and counts it in `dropped`.
+   */
+  category?: ConsentCategory;
 }
 
 export interface IdentifyOptions extends EventOptions {
@@ -63,7 +70,7 @@ export interface Segmently {
   utm: { tag(url: string, segmentKey?: string): string };
   readonly anonymousId: string;
   readonly userId: string | undefined;
-  /** Events this page gave up on (too many failed attempts or too old). */
+  /** Events this page gave up on (too many failed attempts, too old, or an unknown `category`). */
   readonly dropped: number;
   readonly consent: ConsentApi;
 }

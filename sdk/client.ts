@@ -1,4 +1,4 @@
-import { isGranted } from '../shared/consent.js';
+import { CONSENT_CATEGORIES, type ConsentCategory, isGranted } from '../shared/consent.js';
 import { toStandardEvent } from '../shared/events.js';
 import type { EventType, WireEvent } from '../shared/wire.js';
 import type {
@@ -52,10 +52,12 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     writeKey,
     anonymousId: () => identity.anonymousId,
     onChange(before) {
-      const withdrawn = !analytics() && isGranted(before, 'analytics');
+      const now = consent.api.get();
+      const withdrawn = (c: ConsentCategory) => isGranted(before, c) && !isGranted(now, c);
       persistLocally(analytics());
-      identity.consentChanged(withdrawn);
-      if (withdrawn) void queue.drop((e) => !admission.allowed(e));
+      identity.consentChanged(withdrawn('analytics'));
+      // Only on a withdrawal: before any grant the queue's IndexedDB must stay unopened.
+      if (CONSENT_CATEGORIES.some(withdrawn)) void queue.drop((e) => !admission.allowed(e));
       admission.release();
       utm.retag();
     },
@@ -74,7 +76,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   function emit(
     type: EventType,
     fields: Partial<WireEvent>,
-    { timestamp, context, messageId }: EventOptions = {},
+    { timestamp, context, messageId, category }: EventOptions = {},
     hashing?: Promise<Properties>,
   ): void {
     const { userId } = identity;
@@ -87,8 +89,8 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: eventContext(touches, context),
     };
-    if (hashing) void hashing.then((traits) => admission.admit({ ...event, traits }));
-    else admission.admit(event);
+    if (hashing) void hashing.then((traits) => admission.admit({ ...event, traits }, category));
+    else admission.admit(event, category);
   }
 
   const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
@@ -143,7 +145,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       return identity.userId;
     },
     get dropped() {
-      return queue.dropped;
+      return queue.dropped + admission.dropped;
     },
     consent: consent.api,
   } as Segmently;

@@ -2,6 +2,7 @@ import {
   type CategoryPreferences,
   type ConsentContext,
   consentDenial,
+  isConsentCategory,
   isGranted,
 } from '../shared/consent.js';
 import type { WireEvent } from '../shared/wire.js';
@@ -13,6 +14,14 @@ import type { WireEvent } from '../shared/wire.js';
  */
 export function mayCollect(event: WireEvent): boolean {
   return !consentDenial(event.context?.consent);
+}
+
+/**
+ * An event option naming no consent category is a mistake in the site's code, not a
+ * visitor's choice: such events are dropped and counted (never thrown into the page).
+ */
+export function unknownCategory(category: unknown): boolean {
+  return category !== undefined && !isConsentCategory(category);
 }
 
 /** An already queued event checked against the consent in force now (after a withdrawal). */

@@ -1,37 +1,30 @@
+import { isSha256Hex, normalizeEmail, normalizePhone } from '../shared/pii.js';
 import { toHex, utf8 } from './bytes.js';
 
-/** E-mail as TikTok and Meta match it: trimmed and lower-cased. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+/** Lower-case hex SHA-256 via WebCrypto (secure contexts only; rejects elsewhere). */
+const sha256 = async (text: string): Promise<string> =>
+  toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(text))));
+
+/** A value that is already a hash is kept; one that normalises to nothing gives undefined. */
+async function hashOf(value: string, normalized: string | undefined) {
+  if (isSha256Hex(value)) return value;
+  return normalized === undefined ? undefined : sha256(normalized);
+}
 
 /**
- * Phone in E.164 (`+` country code and digits, no symbols, no trunk zero), as TikTok
- * requires; Meta wants the same digits without the `+`. A national number (no `+` or `00`)
- * gets `countryCode` (e.g. `49`) in front once its leading zeros are gone.
+ * SHA-256 in the default audience platform's form (see shared/pii.ts): the collector's default
+ * audience export puts these hashes and its own hashes of the same raw values on the same line.
+ * A hash cannot be re-formatted for another platform afterwards.
  */
-export function normalizePhone(phone: string, countryCode = ''): string {
-  const raw = phone.trim();
-  let digits = raw.replace(/\D/g, '');
-  if (raw.startsWith('00')) digits = digits.slice(2);
-  else if (!raw.startsWith('+'))
-    digits = countryCode.replace(/\D/g, '') + digits.replace(/^0+/, '');
-  return `+${digits}`;
-}
-
-const isSha256 = (s: string) => /^[a-f0-9]{64}$/.test(s);
-
-/** Lower-case hex SHA-256 via WebCrypto (secure contexts only; rejects elsewhere). */
-export async function sha256(text: string): Promise<string> {
-  if (isSha256(text)) return text;
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(text))));
-}
-
-export const hashEmail = (email: string): Promise<string> => sha256(normalizeEmail(email));
-export const hashPhone = (phone: string, countryCode?: string): Promise<string> =>
-  sha256(normalizePhone(phone, countryCode));
+export const hashEmail = (email: string): Promise<string | undefined> =>
+  hashOf(email, normalizeEmail(email));
+export const hashPhone = (phone: string, countryCode?: string): Promise<string | undefined> =>
+  hashOf(phone, normalizePhone(phone, countryCode));
 
 /**
  * Replaces `email` and `phone` traits with `email_sha256` / `phone_sha256`. The raw values
- * never stay in the result, even where hashing is impossible (no WebCrypto outside https).
+ * never stay in the result, even where hashing is impossible (no WebCrypto outside https) or
+ * the value is no e-mail address / phone number.
  */
 export async function hashTraits(
   traits: Record<string, unknown>,

@@ -7,6 +7,8 @@ export {
   type StandardProperties,
 } from '../shared/events.js';
 export type { MeSegment, MeSegmentsResponse, UtmTemplate } from '../shared/me-segments.js';
+export type { AudiencePlatform } from '../shared/pii.js';
+export { normalizeEmail, normalizePhone } from '../shared/pii.js';
 export type { Campaign, WireEvent } from '../shared/wire.js';
 export type {
   EventOptions,
@@ -19,4 +21,4 @@ export type {
 export { createSegmently } from './client.js';
 export type { ConsentApi } from './consent/core.js';
 export type { BannerTexts, ConsentOptions } from './consent/options.js';
-export { hashEmail, hashPhone, normalizeEmail, normalizePhone } from './hash.js';
+export { hashEmail, hashPhone } from './hash.js';

@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { sameSecret } from '../admin/auth.js';
 import { assertSameOrigin, endSession, safeNext, startSession } from './auth.js';
 import { html, Shell } from './layout.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { SessionStore } from './sessions.js';
 
 function LoginPage(props: { next: string; error?: string }) {
@@ -25,8 +26,20 @@ function LoginPage(props: { next: string; error?: string }) {
   );
 }
 
-/** Login with the admin token → server-side session cookie; logout ends the session. */
-export function loginRoutes(opts: { adminToken: string; sessions: SessionStore; ttlMs: number }) {
+interface LoginOptions {
+  adminToken: string;
+  sessions: SessionStore;
+  ttlMs: number;
+  throttle: LoginThrottle;
+  /** Who is signing in, for the throttle (the truncated client IP). */
+  clientKey: (c: Context) => string;
+}
+
+/**
+ * Login with the admin token → server-side session cookie; logout ends the session. Repeated
+ * failures from one client get 429 + Retry-After, checked before the token is.
+ */
+export function loginRoutes(opts: LoginOptions) {
   const app = new Hono();
 
   app.get('/login', (c) => c.html(html(<LoginPage next={safeNext(c.req.query('next'))} />)));
@@ -36,9 +49,18 @@ export function loginRoutes(opts: { adminToken: string; sessions: SessionStore; 
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
+    const client = opts.clientKey(c);
+    const wait = opts.throttle.retryAfter(client);
+    if (wait > 0) {
+      const error = `Too many failed sign-ins: try again in ${wait} s.`;
+      c.header('Retry-After', String(wait));
+      return c.html(html(<LoginPage next={next} error={error} />), 429);
+    }
     if (!token || !sameSecret(token, opts.adminToken)) {
+      opts.throttle.failed(client);
       return c.html(html(<LoginPage next={next} error="That token is not right." />), 401);
     }
+    opts.throttle.succeeded(client);
     startSession(c, opts.sessions, opts.ttlMs);
     return c.redirect(next, 303);
   });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
+import { clientIp, truncateIp } from '../ingest/client-ip.js';
 import { contentReport } from '../reports/content.js';
 import { failedEvents, liveCursor, newestEvents } from '../reports/live.js';
 import { overviewReport } from '../reports/overview.js';
@@ -13,6 +14,7 @@ import { html, Shell } from './layout.js';
 import { LivePage } from './live.js';
 import { formatCursor, liveStream, parseCursor } from './live-stream.js';
 import { loginRoutes, logoutRoute } from './login.js';
+import { createLoginThrottle } from './login-throttle.js';
 import { OverviewPage } from './overview.js';
 import { pageContext } from './page-context.js';
 import { ProfileSearch, ProfileView } from './profiles.js';
@@ -47,7 +49,16 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch) {
     }
   });
   app.route('/assets', assetRoutes());
-  app.route('/', loginRoutes({ adminToken: deps.adminToken, sessions, ttlMs: SESSION_TTL_MS }));
+  app.route(
+    '/',
+    loginRoutes({
+      adminToken: deps.adminToken,
+      sessions,
+      ttlMs: SESSION_TTL_MS,
+      throttle: createLoginThrottle({ now: deps.now }),
+      clientKey: (c) => truncateIp(clientIp(c, deps.ingest.trustProxy)) ?? 'unknown',
+    }),
+  );
 
   app.use('*', requireSession(sessions));
   app.route('/', logoutRoute(sessions));

@@ -17,6 +17,8 @@ export interface DetailProps {
   others: SegmentView[];
   overlap?: Overlap;
   link?: { url: string; tagged?: string; error?: string };
+  /** A webhook URL the API refused, shown on the form with the reason. */
+  webhookError?: { url: string; error: string };
   deliveries: Delivery[];
   notice?: string;
 }
@@ -120,6 +122,9 @@ export function SegmentDetailPage(p: DetailProps) {
         <a class="button secondary" href={exportHref('audience')} download>
           Hashed audience file
         </a>
+        <a class="button secondary" href={exportHref('audience&platform=tiktok')} download>
+          Hashed audience file (TikTok)
+        </a>
       </div>
       <div class="grid">
         <section class="card">
@@ -222,13 +227,18 @@ export function SegmentDetailPage(p: DetailProps) {
             <input
               type="url"
               name="url"
-              value={s.webhook?.url ?? ''}
+              value={p.webhookError?.url ?? s.webhook?.url ?? ''}
               size={40}
               placeholder="https://hooks.example/segmently"
             />
           </label>
           <button type="submit">Save webhook</button>
         </form>
+        {p.webhookError && (
+          <p class="error" role="alert">
+            {p.webhookError.error}
+          </p>
+        )}
         {s.webhook?.secret && (
           <p class="note">
             Signing secret (HMAC-SHA256 of the body, header X-Segmently-Signature):{' '}
@@ -257,7 +267,7 @@ export function SegmentDetailPage(p: DetailProps) {
                 <td class="mono">{d.profileId}</td>
                 <td>
                   <span
-                    class={`badge ${d.status === 'delivered' ? 'good' : d.status === 'failed' ? 'bad' : ''}`}
+                    class={`badge ${d.status === 'delivered' ? 'good' : d.status === 'pending' ? '' : 'bad'}`}
                   >
                     {d.lastStatus ? `${d.status} (${d.lastStatus})` : d.status}
                   </span>

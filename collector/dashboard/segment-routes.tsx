@@ -10,7 +10,7 @@ import type { DashboardEnv } from './auth.js';
 import { html, Shell } from './layout.js';
 import { pageContext } from './page-context.js';
 import { applyAction, draftToRule, emptyCondition, formToDraft, ruleToDraft } from './rule-form.js';
-import { MEMBERS_PAGE, SegmentDetailPage } from './segment-detail.js';
+import { type DetailProps, MEMBERS_PAGE, SegmentDetailPage } from './segment-detail.js';
 import { type EditorState, SegmentEditorPage, UTM_FIELDS } from './segment-editor.js';
 import { sizeHistory } from './segment-trend.js';
 import { SegmentList } from './segments.js';
@@ -240,9 +240,13 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
 
   // --- segment page ----------------------------------------------------------------------
 
-  app.get('/:key', async (c) => {
+  /** The segment page; after a refused webhook URL, with the reason on its form (400). */
+  async function segmentPage(
+    c: Context<DashboardEnv>,
+    key: string,
+    webhookError?: DetailProps['webhookError'],
+  ) {
     const s = await scope(c);
-    const key = c.req.param('key');
     const segment = await api.get<SegmentDetail>(`/segments/${enc(key)}?${s.sq}`);
     const { segments } = await api.get<{ segments: SegmentView[] }>(`/segments?${s.sq}`);
     const others = segments.filter((x) => x.key !== key);
@@ -286,18 +290,26 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
             others={others}
             overlap={overlap}
             link={link}
+            webhookError={webhookError}
             deliveries={deliveries}
             notice={c.req.query('saved') ? 'Saved. Membership is being recomputed.' : undefined}
           />
         </Shell>,
       ),
+      webhookError ? 400 : 200,
     );
-  });
+  }
+
+  app.get('/:key', (c) => segmentPage(c, c.req.param('key')));
 
   app.get('/:key/export', async (c) => {
     const s = await scope(c);
     const format = c.req.query('format') ?? 'csv';
-    return api.raw(`/segments/${enc(c.req.param('key'))}/export?format=${enc(format)}&${s.sq}`);
+    const platform = c.req.query('platform');
+    const audience = platform ? `&platform=${enc(platform)}` : '';
+    return api.raw(
+      `/segments/${enc(c.req.param('key'))}/export?format=${enc(format)}${audience}&${s.sq}`,
+    );
   });
 
   app.post('/:key/webhook', async (c) => {
@@ -305,7 +317,12 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     const key = c.req.param('key');
     const form = await c.req.parseBody();
     const url = typeof form.url === 'string' ? form.url.trim() : '';
-    await api.patch(`/segments/${enc(key)}?${s.sq}`, { webhookUrl: url || null });
+    try {
+      await api.patch(`/segments/${enc(key)}?${s.sq}`, { webhookUrl: url || null });
+    } catch (err) {
+      if (!isInputError(err)) throw err;
+      return segmentPage(c, key, { url, error: errorLines(err).join('; ') });
+    }
     return c.redirect(`/app/segments/${enc(key)}${s.q}#webhook-h`, 303);
   });
 

@@ -1,37 +1,44 @@
 import { createHash } from 'node:crypto';
+import {
+  type AudiencePlatform,
+  DEFAULT_AUDIENCE_PLATFORM,
+  isSha256Hex,
+  normalizeEmail,
+  normalizePhone,
+} from '../../shared/pii.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** E-mail as the ad platforms normalise it: trimmed, lower-cased. */
-export function normaliseEmail(email: string): string | undefined {
-  const e = email.trim().toLowerCase();
-  return e.includes('@') ? e : undefined;
-}
-
-/** Phone as E.164 digits without "+" (country code kept, "00" prefix dropped). */
-export function normalisePhone(phone: string): string | undefined {
-  const digits = phone.trim().replace(/^00/, '').replace(/\D/g, '');
-  return digits.length >= 7 ? digits : undefined;
+export interface AudienceOptions {
+  platform?: AudiencePlatform;
+  /** Country calling code for phones stored without one (as the SDK's `phoneCountryCode`). */
+  countryCode?: string;
 }
 
 /**
- * SHA-256 hashes for a TikTok/Meta custom audience from a profile's traits. Values that
- * are already hashes (the SDK hashes in the browser when asked) pass through.
+ * SHA-256 hashes for a custom audience from a profile's traits, normalised for `platform`
+ * (shared/pii.ts). `email_sha256` / `phone_sha256` hashed by the SDK pass through: they are in
+ * the default platform's form and cannot be re-formatted (for TikTok, an e-mail hash of an
+ * address with a `+tag` will not match; phones are the same for both platforms).
  */
-export function audienceHashes(traits: Record<string, unknown>): string[] {
+export function audienceHashes(
+  traits: Record<string, unknown>,
+  { platform = DEFAULT_AUDIENCE_PLATFORM, countryCode }: AudienceOptions = {},
+): string[] {
   const out = new Set<string>();
   const take = (value: unknown, normalise: (s: string) => string | undefined) => {
     if (typeof value !== 'string' || !value) return;
-    if (HEX64.test(value)) out.add(value);
+    if (isSha256Hex(value)) out.add(value);
     else {
       const n = normalise(value);
       if (n) out.add(sha256(n));
     }
   };
-  take(traits.email, normaliseEmail);
-  take(traits.email_sha256, normaliseEmail);
-  take(traits.phone, normalisePhone);
-  take(traits.phone_sha256, normalisePhone);
+  const email = (s: string) => normalizeEmail(s, platform);
+  const phone = (s: string) => normalizePhone(s, countryCode);
+  take(traits.email, email);
+  take(traits.email_sha256, email);
+  take(traits.phone, phone);
+  take(traits.phone_sha256, phone);
   return [...out];
 }

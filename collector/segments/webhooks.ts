@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import type { Client } from '@libsql/client';
 import type { Logger } from '../log.js';
+import { postJson } from './webhook-post.js';
+import {
+  guardedLookup,
+  staticRefusal,
+  WEBHOOK_URL_NOT_ALLOWED,
+  WebhookUrlRefused,
+} from './webhook-url-guard.js';
 
 export const SIGNATURE_HEADER = 'X-Segmently-Signature';
 export const TIMESTAMP_HEADER = 'X-Segmently-Timestamp';
@@ -22,40 +29,51 @@ export interface WebhookOptions {
   baseDelayMs?: number;
   maxAttempts?: number;
   timeoutMs?: number;
+  /** WEBHOOK_ALLOW_PRIVATE: deliver to http and to loopback/private addresses too. */
+  allowPrivate?: boolean;
 }
 
-/** Sends due enter/exit deliveries; failures are retried with backoff, then marked failed. */
+/**
+ * Sends due enter/exit deliveries; failures are retried with backoff, then marked failed.
+ * A URL the guard refuses (webhook-url-guard.ts, checked again here because DNS changes) is
+ * never contacted: the delivery is logged as `refused`, with the reason, and not retried.
+ */
 export function createWebhookSender(opts: WebhookOptions) {
   const { client, now, log } = opts;
   const baseDelayMs = opts.baseDelayMs ?? 5000;
   const maxAttempts = opts.maxAttempts ?? 8;
+  const allowPrivate = opts.allowPrivate ?? false;
   let running: Promise<number> | undefined;
 
   async function attempt(id: number, url: string, secret: string, body: string, attempts: number) {
     const timestamp = String(Math.floor(now() / 1000));
     let status: number | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        body,
+      const refusal = staticRefusal(url, allowPrivate);
+      if (refusal) throw refusal;
+      status = await postJson(url, body, {
         headers: {
           'Content-Type': 'application/json',
           [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
           [TIMESTAMP_HEADER]: timestamp,
         },
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+        timeoutMs: opts.timeoutMs ?? 5000,
+        lookup: allowPrivate ? undefined : guardedLookup,
       });
-      status = res.status;
-      await res.body?.cancel();
-      if (!res.ok) error = `HTTP ${res.status}`;
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
-      error = String((err as Error)?.message ?? err);
+      refused = err instanceof WebhookUrlRefused;
+      error = err instanceof Error ? err.message : String(err);
+      if (refused) error = `${WEBHOOK_URL_NOT_ALLOWED}: ${error}`;
     }
     const tries = attempts + 1;
     const at = now();
-    const outcome = !error ? 'delivered' : tries >= maxAttempts ? 'failed' : 'pending';
-    if (error) log('webhook delivery failed', { id, url, error, attempts: tries });
+    let outcome = 'delivered';
+    if (refused) outcome = 'refused';
+    else if (error) outcome = tries >= maxAttempts ? 'failed' : 'pending';
+    if (error) log(`webhook delivery ${outcome}`, { id, url, error, attempts: tries });
     await client.execute({
       sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?,
         delivered_at = ?, next_attempt_at = ? WHERE id = ?`,

@@ -1,23 +1,33 @@
+import type { ConsentCategory } from '../../shared/consent.js';
 import type { WireEvent } from '../../shared/wire.js';
-import { mayCollect, mayStillSend } from '../gate.js';
+import { mayCollect, mayStillSend, unknownCategory } from '../gate.js';
 import { debugLog } from '../log.js';
 import type { ConsentCore } from './core.js';
 
 const HELD_MAX = 100;
 
 /**
- * Stamps `context.consent` on each event and asks the gate. Before a decision events are
- * dropped, or with `hold` kept in memory (never stored, never sent) and admitted or dropped
- * once the decision is known.
+ * Stamps `context.consent` (with the event's `category` when it needs one other than
+ * analytics) on each event and asks the gate. Before a decision events are dropped, or with
+ * `hold` kept in memory (never stored, never sent) and admitted or dropped once the decision
+ * is known; `necessary` events need no decision.
  */
 export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => void, hold = false) {
-  const held: WireEvent[] = [];
-  const admit = (event: WireEvent) => {
-    if (!consent.decided()) {
-      if (hold && held.length < HELD_MAX) held.push(event);
+  const held: [WireEvent, ConsentCategory | undefined][] = [];
+  let dropped = 0;
+  const admit = (event: WireEvent, category?: ConsentCategory) => {
+    if (unknownCategory(category)) {
+      dropped++;
+      return debugLog('unknown consent category', category, event);
+    }
+    if (!consent.decided() && category !== 'necessary') {
+      if (hold && held.length < HELD_MAX) held.push([event, category]);
       return;
     }
-    event.context = { ...event.context, consent: consent.context() };
+    event.context = {
+      ...event.context,
+      consent: { ...consent.context(), ...(category && { category }) },
+    };
     if (mayCollect(event)) push(event);
     else debugLog('not collected', event);
   };
@@ -25,7 +35,11 @@ export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => vo
     admit,
     /** After a decision: admits what was held. */
     release: () => {
-      for (const event of held.splice(0)) admit(event);
+      for (const [event, category] of held.splice(0)) admit(event, category);
+    },
+    /** Events dropped for naming an unknown category, since this page loaded. */
+    get dropped() {
+      return dropped;
     },
     /** For events already queued: does the current consent still allow them? */
     allowed: (event: WireEvent) => mayStillSend(event, consent.context()),

@@ -108,22 +108,23 @@ describe('consent re-enforcement at ingest', () => {
         consent({ marketing: true, analytics: true }, { category: 'marketing', gpc: true }),
       ),
       trackEvent(), // a server library: no consent context, the sender answers for it
+      trackEvent(consent({ analytics: true, ads: true }, { category: 'ads' })), // no such category
     ];
     const res = await t.post('/v1/batch', { batch }, t.basic());
-    expect(await res.json()).toEqual({ accepted: 6, rejected: [] });
+    expect(await res.json()).toEqual({ accepted: 7, rejected: [] });
     const stored = await t.rows();
     expect(stored.map((r) => r.message_id)).toEqual([batch[0]?.messageId, batch[5]?.messageId]);
 
     const drops = await t.admin(`/api/v1/drops?sourceId=${t.source.id}`);
     expect(await drops.json()).toEqual({
       drops: [
-        { sourceId: t.source.id, day: '2026-11-25', reason: 'consent_denied', count: 2 },
+        { sourceId: t.source.id, day: '2026-11-25', reason: 'consent_denied', count: 3 },
         { sourceId: t.source.id, day: '2026-11-25', reason: 'consent_gpc', count: 1 },
         { sourceId: t.source.id, day: '2026-11-25', reason: 'consent_missing', count: 1 },
       ],
     });
     expect(t.deps.metrics.render()).toMatch(
-      /segmently_events_dropped_total\{reason="consent_denied"\} 2/,
+      /segmently_events_dropped_total\{reason="consent_denied"\} 3/,
     );
   });
 

@@ -74,6 +74,18 @@ describe('dashboard segment forms', () => {
     expect(res.status).toBe(403);
   });
 
+  it('shows a refused webhook URL on the form and keeps the saved one', async () => {
+    const res = await post(`/app/segments/carters/webhook${q()}`, {
+      url: 'https://169.254.169.254/latest/meta-data/',
+    });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('role="alert">webhookUrl not allowed: 169.254.169.254 is a link-local');
+    expect(page).toContain('value="https://169.254.169.254/latest/meta-data/"');
+    const api = await (await t.admin(`/api/v1/segments/carters?sourceId=${t.source.id}`)).json();
+    expect(api.webhook).toBeNull();
+  });
+
   it('sets the webhook and exports members as CSV', async () => {
     const res = await post(`/app/segments/carters/webhook${q()}`, {
       url: 'https://hooks.example/x',
@@ -99,5 +111,20 @@ describe('dashboard segment forms', () => {
         .map((l) => l.split(',')[0])
         .sort(),
     ).toEqual(['a:v1', 'a:v2']);
+  });
+
+  it('links to and passes through the TikTok audience export', async () => {
+    const page = await t.app.request(`/app/segments/carters${q()}`, {
+      headers: { Cookie: session },
+    });
+    expect(await page.text()).toContain('format=audience&amp;platform=tiktok');
+    const r = await t.app.request(
+      `/app/segments/carters/export${q()}&format=audience&platform=tiktok`,
+      {
+        headers: { Cookie: session },
+      },
+    );
+    expect(r.status).toBe(200);
+    expect(r.headers.get('Content-Disposition')).toContain('carters-tiktok.txt');
   });
 });

@@ -204,6 +204,42 @@ describe('consent gating in Chromium', () => {
     await context.close();
   });
 
+  it('a marketing-category event never leaves the browser until marketing is granted', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, {
+      attrs: 'data-consent-banner="false"',
+    });
+    const sentNames: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'POST' || !r.url().includes('/v1/batch')) return;
+      for (const e of parse(r.postData()).batch) sentNames.push(e.event ?? e.type);
+    });
+    await sg(page, 'consent.set({ analytics: true, marketing: false })');
+    await sg(page, "track('CampaignView', {}, { category: 'marketing' })");
+    await sg(page, "track('PlainView')");
+    await sg(page, 'flush()');
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    await arrived(anonymousId);
+    await settle(page);
+    expect(sentNames).toEqual(['PlainView']);
+
+    await sg(page, 'consent.set({ marketing: true })');
+    await sg(page, "track('CampaignView', {}, { category: 'marketing' })");
+    await sg(page, 'flush()');
+    const rows = await eventually(async () => {
+      const all = await eventsOf(anonymousId);
+      return all.length === 2 ? all : undefined;
+    });
+    expect(rows?.map((r) => r.event)).toEqual(['PlainView', 'CampaignView']);
+    expect(parse(rows?.[0]?.context).consent).not.toHaveProperty('category');
+    expect(parse(rows?.[1]?.context).consent).toMatchObject({
+      category: 'marketing',
+      categoryPreferences: { analytics: true, marketing: true },
+    });
+    expect(sentNames).toEqual(['PlainView', 'CampaignView']);
+    await context.close();
+  });
+
   it('GPC denies marketing without asking (opt-out region) and is recorded as such', async () => {
     const context = await newContext(shared.browser);
     await context.addInitScript(() =>

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SegmentlyOptions } from '../../sdk/api-types.js';
 import { createSegmently } from '../../sdk/client.js';
 import '../../sdk/event-check-chunk.js'; // the debug chunk, as if already fetched
 import { setDebug } from '../../sdk/log.js';
@@ -100,7 +101,7 @@ describe('createSegmently', () => {
     expect(identify?.traits).toEqual({
       plan: 'pro',
       email_sha256: createHash('sha256').update('ada@example.com').digest('hex'),
-      phone_sha256: createHash('sha256').update('+12133734253').digest('hex'),
+      phone_sha256: createHash('sha256').update('12133734253').digest('hex'),
     });
     expect(identify?.userId).toBe('u1');
     expect(after?.userId).toBe('u1');
@@ -188,5 +189,79 @@ describe('first-party state follows analytics consent', () => {
     expect(sgmKeys()).toEqual(['sgm_consent']);
     await sg.flush();
     expect(sent().map((e) => e.event ?? e.type)).not.toContain('Before');
+  });
+});
+
+describe('per-event consent category', () => {
+  const withConsent = (consent: SegmentlyOptions['consent'], storage = memoryStorage()) =>
+    createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage,
+      flushInterval: 60_000,
+      consent: { banner: false, ...consent },
+    });
+  const names = () => sent().map((e) => e.event ?? e.type);
+
+  it('collects an event only while its category is granted, and stamps the category', async () => {
+    const sg = withConsent({});
+    sg.consent.set({ analytics: true, marketing: false });
+    sg.track('Plain');
+    sg.track('Ad', {}, { category: 'marketing' });
+    sg.page('Offer', {}, { category: 'marketing' });
+    sg.identify('u1', { plan: 'pro' }, { category: 'marketing' });
+    await sg.flush();
+    expect(names()).toEqual(['Plain']);
+    expect(sent()[0]?.context?.consent).not.toHaveProperty('category');
+
+    sg.consent.set({ marketing: true });
+    sg.track('Ad', {}, { category: 'marketing' });
+    sg.page('Offer', {}, { category: 'marketing' });
+    await sg.flush();
+    expect(names()).toEqual(['Plain', 'Ad', 'page']);
+    for (const e of sent().slice(1))
+      expect(e.context?.consent).toMatchObject({
+        category: 'marketing',
+        categoryPreferences: { analytics: true, marketing: true },
+      });
+    expect(sg.dropped).toBe(0); // a denial is the visitor's choice, not a drop
+  });
+
+  it('analytics denied does not stop a granted category; necessary needs no decision', async () => {
+    const sg = withConsent({});
+    sg.track('BeforeDecision');
+    sg.track('Login failed', {}, { category: 'necessary' });
+    sg.consent.set({ analytics: false, functional: true });
+    sg.track('Plain');
+    sg.track('Chat opened', {}, { category: 'functional' });
+    await sg.flush();
+    expect(names()).toEqual(['Login failed', 'Chat opened']);
+  });
+
+  it('drops and counts an unknown category, never throwing; held events keep theirs', async () => {
+    const sg = withConsent({ hold: true });
+    sg.track('Held', {}, { category: 'marketing' });
+    sg.track('HeldPlain');
+    const track = sg.track as (...a: unknown[]) => void;
+    expect(() => track('Typo', {}, { category: 'marketting' })).not.toThrow();
+    expect(() => track('Odd', {}, { category: 7 })).not.toThrow();
+    expect(sg.dropped).toBe(2);
+    sg.consent.set({ analytics: true });
+    await sg.flush();
+    expect(names()).toEqual(['HeldPlain']);
+  });
+
+  it('withdrawing a category purges its queued events and keeps the others', async () => {
+    const storage = memoryStorage();
+    const sg = withConsent({}, storage);
+    sg.consent.acceptAll();
+    sg.track('Plain');
+    sg.track('Ad', {}, { category: 'marketing' });
+    await vi.waitFor(async () => expect(await storage.entries('q:')).toHaveLength(2));
+    sg.consent.set({ marketing: false });
+    await vi.waitFor(async () => expect(await storage.entries('q:')).toHaveLength(1));
+    await sg.flush();
+    expect(names()).toEqual(['Plain']);
   });
 });

@@ -3,7 +3,7 @@ import { textsFor } from '../../sdk/consent/banner/texts.js';
 import { consentModeState } from '../../sdk/consent/google-consent-mode.js';
 import { consentFromDataset, isOptOut } from '../../sdk/consent/options.js';
 import { gppPreferences, tcfPreferences } from '../../sdk/consent/signals.js';
-import { mayCollect, mayStillSend } from '../../sdk/gate.js';
+import { mayCollect, mayStillSend, unknownCategory } from '../../sdk/gate.js';
 import { consentDenial } from '../../shared/consent.js';
 import type { WireEvent } from '../../shared/wire.js';
 
@@ -36,6 +36,31 @@ describe('consent decision (shared by the SDK gate and the collector)', () => {
     expect(mayCollect(granted)).toBe(true);
     expect(mayStillSend(granted, { categoryPreferences: { analytics: false } })).toBe(false);
     expect(mayStillSend(granted, { categoryPreferences: { analytics: true } })).toBe(true);
+  });
+
+  it('checks the category an event names, before and after it was queued', () => {
+    const marketing = event({
+      consent: { categoryPreferences: { analytics: true }, category: 'marketing' },
+    });
+    expect(mayCollect(marketing)).toBe(false);
+    const now = (analytics: boolean, marketing: boolean) => ({
+      categoryPreferences: { analytics, marketing },
+    });
+    expect(mayStillSend(marketing, now(false, true))).toBe(true);
+    expect(mayStillSend(marketing, now(true, false))).toBe(false);
+    const necessary = event({ consent: { categoryPreferences: {}, category: 'necessary' } });
+    expect(mayCollect(necessary)).toBe(true);
+    expect(mayStillSend(necessary, now(false, false))).toBe(true);
+  });
+
+  it('treats a name that is no category as a mistake (SDK) and as denied (both sides)', () => {
+    for (const name of ['marketting', '', 'Marketing', 7, null])
+      expect(unknownCategory(name)).toBe(true);
+    for (const name of [undefined, 'necessary', 'marketing', 'personalization'])
+      expect(unknownCategory(name)).toBe(false);
+    const forged = { categoryPreferences: { ads: true }, category: 'ads' } as never;
+    expect(consentDenial(forged)).toBe('consent_denied');
+    expect(mayCollect(event({ consent: forged }))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { audienceHashes } from '../audience.js';
+import { type AudienceOptions, audienceHashes } from '../audience.js';
 import type { SegmentQueries } from '../queries.js';
 import type { SegmentRow } from '../segment-store.js';
 
@@ -22,12 +22,13 @@ export const csvCell = (v: unknown) => {
 /**
  * Streams a segment's current members page by page (each page a short query, so a large
  * export never holds the database for long): CSV, NDJSON, or a custom-audience file with
- * one SHA-256 of a normalised e-mail or phone per line.
+ * one SHA-256 of an e-mail or phone normalised for `audience.platform` per line.
  */
 export function exportResponse(
   queries: SegmentQueries,
   segment: SegmentRow,
   format: keyof typeof FORMATS,
+  audience: AudienceOptions = {},
 ): Response {
   const encoder = new TextEncoder();
   let cursor = 0;
@@ -44,7 +45,7 @@ export function exportResponse(
           page.map((m) => m.profileId),
         );
         for (const m of page)
-          for (const h of audienceHashes(traits.get(m.profileId) ?? {})) out += `${h}\n`;
+          for (const h of audienceHashes(traits.get(m.profileId) ?? {}, audience)) out += `${h}\n`;
       } else {
         for (const { cursor: _, ...m } of page) {
           out +=
@@ -59,10 +60,11 @@ export function exportResponse(
     },
   });
   const { type, ext } = FORMATS[format];
+  const suffix = format === 'audience' && audience.platform === 'tiktok' ? '-tiktok' : '';
   return new Response(stream, {
     headers: {
       'Content-Type': type,
-      'Content-Disposition': `attachment; filename="${segment.key}.${ext}"`,
+      'Content-Disposition': `attachment; filename="${segment.key}${suffix}.${ext}"`,
     },
   });
 }

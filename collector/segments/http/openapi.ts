@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIENCE_PLATFORMS, DEFAULT_AUDIENCE_PLATFORM } from '../../../shared/pii.js';
 import { RuleSchema, UtmSchema } from '../rule-schema.js';
 import {
   LinkSchema,
@@ -152,6 +153,23 @@ export function openApiDocument() {
               in: 'query',
               schema: { type: 'string', enum: ['csv', 'ndjson', 'audience'] },
             },
+            {
+              name: 'platform',
+              in: 'query',
+              description:
+                'audience: normalise for Meta (default) or TikTok; SDK-hashed traits pass through as hashed',
+              schema: {
+                type: 'string',
+                enum: [...AUDIENCE_PLATFORMS],
+                default: DEFAULT_AUDIENCE_PLATFORM,
+              },
+            },
+            {
+              name: 'countryCode',
+              in: 'query',
+              description: 'audience: country calling code for phones stored without one, e.g. 49',
+              schema: { type: 'string' },
+            },
           ],
           responses: {
             200: {
@@ -163,7 +181,8 @@ export function openApiDocument() {
       },
       '/api/v1/segments/{key}/webhooks': {
         get: {
-          summary: 'Webhook delivery log',
+          summary:
+            'Webhook delivery log (status: pending, delivered, failed, or refused by the URL guard)',
           parameters: [key, sourceId],
           responses: { 200: ok('{deliveries}') },
         },

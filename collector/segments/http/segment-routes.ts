@@ -8,6 +8,7 @@ import { orderByDependencies, SegmentCycleError } from '../dependencies.js';
 import { createSegmentQueries } from '../queries.js';
 import { referencedSegments } from '../rule-leaves.js';
 import { compile } from '../segment-store.js';
+import { WEBHOOK_URL_NOT_ALLOWED, webhookUrlRefusal } from '../webhook-url-guard.js';
 import { exportResponse } from './export.js';
 import { resolveSegment, resolveSource } from './resolve.js';
 import {
@@ -44,6 +45,18 @@ export function segmentRoutes(deps: AppDeps) {
     }
   }
 
+  /** Webhooks may not target the collector's own network (SSRF) unless the operator allows it. */
+  async function checkWebhookUrl(url: string | null | undefined) {
+    const refused = url ? await webhookUrlRefusal(url, deps.allowPrivateWebhooks) : undefined;
+    if (refused) {
+      throw new ApiError(
+        400,
+        WEBHOOK_URL_NOT_ALLOWED,
+        `webhookUrl not allowed: ${refused.message}`,
+      );
+    }
+  }
+
   const recompute = (sourceId: string, segmentId: string) => {
     segmentEngine.rulesChanged(sourceId);
     void segmentEngine.recompute(sourceId, [segmentId]);
@@ -63,6 +76,7 @@ export function segmentRoutes(deps: AppDeps) {
       throw new ApiError(409, 'segment_exists', `Segment "${input.key}" already exists`);
     }
     await checkReferences(source.id, input.key, input.rule);
+    await checkWebhookUrl(input.webhookUrl);
     const row = await segments.create(source.id, input);
     recompute(source.id, row.id);
     return c.json(segmentView(row, 0), 201);
@@ -103,6 +117,7 @@ export function segmentRoutes(deps: AppDeps) {
     const row = await resolveSegment(deps, c.req.param('key'), sourceId);
     const patch = await parseJson(c, SegmentPatchSchema);
     if (patch.rule) await checkReferences(row.sourceId, row.key, patch.rule);
+    await checkWebhookUrl(patch.webhookUrl);
     const updated = await segments.update(row.id, patch);
     if (!updated) throw new ApiError(404, 'segment_not_found', 'Segment was deleted');
     if (patch.rule || patch.reentryAfter !== undefined) recompute(row.sourceId, row.id);
@@ -139,7 +154,7 @@ export function segmentRoutes(deps: AppDeps) {
   app.get('/:key/export', async (c) => {
     const q = parseWith(ExportQuery, c.req.query());
     const row = await resolveSegment(deps, c.req.param('key'), q.sourceId);
-    return exportResponse(queries, row, q.format);
+    return exportResponse(queries, row, q.format, q);
   });
 
   app.get('/:key/webhooks', async (c) => {

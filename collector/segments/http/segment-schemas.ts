@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { AUDIENCE_PLATFORMS, DEFAULT_AUDIENCE_PLATFORM } from '../../../shared/pii.js';
 import { RuleSchema, SegmentDefinitionSchema } from '../rule-schema.js';
 
 export const SegmentCreateSchema = SegmentDefinitionSchema.extend({
   sourceId: z.string().optional(),
   webhookUrl: z
     .url({ protocol: /^https?$/ })
+    .describe(
+      'https URL for enter/exit webhooks. http and loopback, private, link-local or unique-local addresses (literal or resolved) are refused with 400 webhook_url_not_allowed unless the collector runs with WEBHOOK_ALLOW_PRIVATE=true',
+    )
     .nullable()
     .optional(),
 });
@@ -26,6 +30,13 @@ export const MembersQuery = z.object({
 export const ExportQuery = z.object({
   sourceId: z.string().optional(),
   format: z.enum(['csv', 'ndjson', 'audience']).default('csv'),
+  /** Audience files only: whose normalisation rules (shared/pii.ts). */
+  platform: z.enum(AUDIENCE_PLATFORMS).default(DEFAULT_AUDIENCE_PLATFORM),
+  /** Audience files only: country calling code for phones stored without one. */
+  countryCode: z
+    .string()
+    .regex(/^\+?[1-9]\d{0,2}$/, 'a country calling code such as 49')
+    .optional(),
 });
 
 export const LinkSchema = z.strictObject({

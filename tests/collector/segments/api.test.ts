@@ -300,7 +300,8 @@ describe('GET /v1/me/segments', () => {
 
 describe('webhooks', () => {
   it('POSTs signed enter/exit events, retries with backoff and logs deliveries', async () => {
-    s = await segmentCollector();
+    // The receiver is on loopback over http: allowed only with the operator's opt-in.
+    s = await segmentCollector(undefined, { WEBHOOK_ALLOW_PRIVATE: 'true' });
     const received: { headers: IncomingMessage['headers']; body: string }[] = [];
     let failFirst = true;
     const server = createServer((req, res) => {
@@ -352,6 +353,102 @@ describe('webhooks', () => {
       );
       log = (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json()).deliveries;
       expect(log[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 204 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses internal and http webhook URLs on save (400 webhook_url_not_allowed)', async () => {
+    s = await segmentCollector();
+    const refused = async (res: Response) => {
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { error: { code: string; message: string } }).error;
+    };
+    for (const [url, reason] of [
+      ['http://hooks.example/x', 'must use https'],
+      ['https://127.0.0.1:9/x', 'loopback'],
+      ['https://169.254.169.254/latest/meta-data/', 'link-local'],
+      ['https://192.168.0.10/x', 'private'],
+      ['https://[fd00::1]/x', 'unique-local'],
+      ['https://localhost/x', 'localhost resolves to'],
+    ] as const) {
+      const error = await refused(
+        await post('/api/v1/segments', { ...bigSpender, webhookUrl: url }),
+      );
+      expect(error).toMatchObject({ code: 'webhook_url_not_allowed' });
+      expect(error.message).toContain(reason);
+    }
+    expect((await s.t.admin('/api/v1/segments/big-spenders')).status).toBe(404); // none stored
+
+    const created = await post('/api/v1/segments', bigSpender);
+    expect(created.status).toBe(201);
+    const patch = (webhookUrl: string | null) =>
+      s.t.admin('/api/v1/segments/big-spenders', { method: 'PATCH', ...body({ webhookUrl }) });
+    expect((await refused(await patch('https://10.0.0.1/x'))).code).toBe('webhook_url_not_allowed');
+    expect((await patch('https://hooks.example/x')).status).toBe(200);
+    expect((await patch(null)).status).toBe(200);
+  });
+
+  it('checks the resolved address again at delivery: refused and logged, never contacted', async () => {
+    s = await segmentCollector();
+    let connections = 0;
+    const server = createServer((_req, res) => res.end());
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const saved = await post('/api/v1/segments', {
+        ...bigSpender,
+        webhookUrl: 'https://hooks.example/x', // passes the save-time check
+      });
+      expect(saved.status).toBe(201);
+      // Saved before this check existed, or its DNS re-pointed since: only delivery can tell.
+      await s.t.rows(
+        `UPDATE segments SET webhook_url = 'https://localhost:${port}/hook' WHERE key = 'big-spenders'`,
+      );
+      await s.t.deps.segmentEngine.idle();
+      await s.send(purchase('rich', 500));
+
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(1);
+      expect(connections).toBe(0);
+      const [entry] = (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json())
+        .deliveries;
+      expect(entry).toMatchObject({ status: 'refused', attempts: 1, lastStatus: null });
+      expect(entry.lastError).toMatch(
+        /^webhook_url_not_allowed: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/,
+      );
+      s.advance(DAY);
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(0); // not retried
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('with WEBHOOK_ALLOW_PRIVATE=true delivers to a loopback http receiver; no redirects', async () => {
+    s = await segmentCollector(undefined, { WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(String(req.url));
+      if (received.length === 1) res.writeHead(302, { Location: '/elsewhere' });
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://localhost:${port}/hook`;
+      expect((await post('/api/v1/segments', { ...bigSpender, webhookUrl: url })).status).toBe(201);
+      await s.t.deps.segmentEngine.idle();
+      await s.send(purchase('rich', 500));
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(1);
+      expect(received).toEqual(['/hook']); // the 302 is a failed attempt, not followed
+      const log = async () =>
+        (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json()).deliveries[0];
+      expect(await log()).toMatchObject({ status: 'pending', lastStatus: 302 });
+      s.advance(5_000);
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(1);
+      expect(received).toEqual(['/hook', '/hook']);
+      expect(await log()).toMatchObject({ status: 'delivered', lastStatus: 200 });
     } finally {
       server.close();
     }

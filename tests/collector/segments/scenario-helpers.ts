@@ -4,9 +4,12 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
 /** A collector whose clock the test moves; the engine's sweep timer is off (we call it). */
-export async function segmentCollector(start = Date.parse('2026-03-11T12:00:00Z')) {
+export async function segmentCollector(
+  start = Date.parse('2026-03-11T12:00:00Z'),
+  env: Record<string, string> = {},
+) {
   let clock = start;
-  const t = await testCollector({ now: () => clock, segmentSweepMs: 0 });
+  const t = await testCollector({ now: () => clock, segmentSweepMs: 0, env });
   await t.deps.segmentEngine.idle();
   let n = 0;
   const event = (over: Record<string, unknown> & { at: number }) => {

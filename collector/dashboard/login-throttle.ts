@@ -1,0 +1,62 @@
+export interface LoginThrottleOptions {
+  now: () => number;
+  /** Failed sign-ins allowed before the first wait (default 5). */
+  freeFailures?: number;
+  /** The first wait; each further failure doubles it, up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A key whose last failure is this old starts afresh. */
+  forgetAfterMs?: number;
+  /** Keys kept at most; the oldest is forgotten first. */
+  maxKeys?: number;
+}
+
+/**
+ * Failed dashboard sign-ins per client (truncated IP), with exponential backoff: after
+ * `freeFailures` failures in a row the client waits 30 s, then 60 s, 120 s … (15 min at most)
+ * before its next attempt is even checked; a successful sign-in forgets it. Token buckets
+ * (ingest/rate-limit.ts) do not fit here: they cannot look without spending, nor reset.
+ */
+export function createLoginThrottle({
+  now,
+  freeFailures = 5,
+  baseDelayMs = 30_000,
+  maxDelayMs = 15 * 60_000,
+  forgetAfterMs = 60 * 60_000,
+  maxKeys = 10_000,
+}: LoginThrottleOptions) {
+  const clients = new Map<string, { failures: number; lastAt: number; until: number }>();
+
+  const current = (key: string) => {
+    const c = clients.get(key);
+    if (c && now() - c.lastAt >= Math.max(forgetAfterMs, c.until - c.lastAt)) {
+      clients.delete(key);
+      return undefined;
+    }
+    return c;
+  };
+
+  return {
+    /** Seconds the client must wait before its next attempt is checked; 0 = go ahead. */
+    retryAfter(key: string): number {
+      const wait = (current(key)?.until ?? 0) - now();
+      return wait > 0 ? Math.ceil(wait / 1000) : 0;
+    },
+    failed(key: string) {
+      const t = now();
+      const c = current(key) ?? { failures: 0, lastAt: t, until: 0 };
+      c.failures++;
+      c.lastAt = t;
+      const over = c.failures - freeFailures;
+      if (over >= 0) c.until = t + Math.min(maxDelayMs, baseDelayMs * 2 ** over);
+      clients.delete(key);
+      if (clients.size >= maxKeys) clients.delete(clients.keys().next().value as string);
+      clients.set(key, c);
+    },
+    succeeded(key: string) {
+      clients.delete(key);
+    },
+  };
+}
+
+export type LoginThrottle = ReturnType<typeof createLoginThrottle>;

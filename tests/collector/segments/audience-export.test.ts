@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { audienceHashes } from '../../../collector/segments/audience.js';
+import { hashTraits } from '../../../sdk/hash.js';
+import { HOUR, segmentCollector } from './scenario-helpers.js';
+
+const sha = (v: string) => createHash('sha256').update(v).digest('hex');
+
+describe('audience hashes per platform', () => {
+  const traits = { email: ' Cy+News@Example.com', phone: '+49 (0)30 1234567', plan: 'pro' };
+
+  it('Meta (the default): e-mail as is, phone as digits', () => {
+    expect(audienceHashes(traits)).toEqual([sha('cy+news@example.com'), sha('49301234567')]);
+    expect(audienceHashes(traits, { platform: 'meta' })).toEqual(audienceHashes(traits));
+  });
+
+  it('TikTok: e-mail without its +tag, the same phone digits', () => {
+    expect(audienceHashes(traits, { platform: 'tiktok' })).toEqual([
+      sha('cy@example.com'),
+      sha('49301234567'),
+    ]);
+  });
+
+  it('gives national numbers the country code asked for', () => {
+    expect(audienceHashes({ phone: '030 1234567' }, { countryCode: '49' })).toEqual([
+      sha('49301234567'),
+    ]);
+  });
+
+  it('passes hashes through unchanged and skips what is no e-mail or phone', () => {
+    const hashed = { email_sha256: sha('x@y.z'), phone_sha256: sha('4930'), email: 'n/a' };
+    for (const platform of ['meta', 'tiktok'] as const)
+      expect(audienceHashes({ ...hashed, phone: '12' }, { platform })).toEqual([
+        sha('x@y.z'),
+        sha('4930'),
+      ]);
+  });
+});
+
+describe('GET /api/v1/segments/:key/export?format=audience', () => {
+  type S = Awaited<ReturnType<typeof segmentCollector>>;
+  let s: S;
+  afterEach(() => s?.t.close());
+
+  const exportLines = async (query: string) => {
+    const res = await s.t.admin(`/api/v1/segments/buyers/export?format=audience${query}`);
+    expect(res.status).toBe(200);
+    return { res, lines: (await res.text()).trim().split('\n').sort() };
+  };
+
+  async function twoBuyers() {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    // Ada identifies in the browser (the SDK hashes) and again from a server with raw values.
+    const browser = await hashTraits({ email: 'Ada@Example.com ', phone: '030 1234567' }, '49');
+    await s.send(
+      s.event({ type: 'identify', at, anonymousId: 'a1', userId: 'ada', traits: browser }),
+      s.event({
+        type: 'identify',
+        at: at + 1000,
+        userId: 'ada',
+        traits: { email: 'ada@example.com', phone: '+49 30 123 45 67' },
+      }),
+      s.event({
+        type: 'identify',
+        at,
+        anonymousId: 'c1',
+        userId: 'cy',
+        traits: { email: 'Cy+News@Example.com' },
+      }),
+      s.event({ event: 'Purchase', at: s.now() - HOUR, anonymousId: 'a1', userId: 'ada' }),
+      s.event({ event: 'Purchase', at: s.now() - HOUR, anonymousId: 'c1', userId: 'cy' }),
+    );
+    const res = await s.t.admin('/api/v1/segments', {
+      method: 'POST',
+      body: JSON.stringify({
+        key: 'buyers',
+        name: 'Buyers',
+        rule: { type: 'performed', event: 'Purchase', within: '30d' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    await s.t.deps.segmentEngine.idle();
+  }
+
+  it('puts the browser hash and the server-side hash of the same person on one line', async () => {
+    await twoBuyers();
+    const ada = [sha('ada@example.com'), sha('49301234567')];
+    const meta = await exportLines('');
+    expect(meta.res.headers.get('content-disposition')).toContain('buyers.txt');
+    expect(meta.lines).toEqual([...ada, sha('cy+news@example.com')].sort());
+    expect((await exportLines('&platform=meta')).lines).toEqual(meta.lines);
+    // TikTok: raw values are normalised its way (no +tag), SDK hashes are kept as they are.
+    const tiktok = await exportLines('&platform=tiktok');
+    expect(tiktok.res.headers.get('content-disposition')).toContain('buyers-tiktok.txt');
+    expect(tiktok.lines).toEqual([...ada, sha('cy@example.com')].sort());
+  });
+
+  it('answers 400 for an unknown platform or a malformed country code', async () => {
+    s = await segmentCollector();
+    for (const q of ['platform=google', 'countryCode=abc']) {
+      const res = await s.t.admin(`/api/v1/segments/cart-abandoners/export?format=audience&${q}`);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBeTruthy();
+    }
+  });
+});
