@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
 import { startWriteThread } from '../collector/db/write-thread.js';
-import { createWriter, type EventRow } from '../collector/ingest/writer.js';
+import { createWriter } from '../collector/ingest/writer.js';
+import { eventRows } from './event-rows.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -132,36 +133,12 @@ async function storageOnly(seconds: number): Promise<number> {
   const database = await openDatabase(`file:${path}`);
   const thread = startWriteThread(path, CONNECTION_PRAGMAS);
   const writer = createWriter(thread.commit);
-  const ts = Date.now();
+  const rows = eventRows('source-id-0000-0000-0000-000000000000');
   let n = 0;
-  const row = (): EventRow => {
-    n++;
-    const id = `0190${n.toString(16).padStart(8, '0')}-0000-7000-8000-000000000000`;
-    const props = '{"value":1,"sku":"sku-1"}';
-    return [
-      'source-id-0000-0000-0000-000000000000',
-      id,
-      'track',
-      'Perf Probe',
-      `p${n % 50000}`,
-      null,
-      null,
-      null,
-      ts,
-      ts,
-      props,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      '127.0.0.0',
-    ];
-  };
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
-    await writer.write(Array.from({ length: 640 }, row));
+    await writer.write(rows(640));
+    n += 640;
   }
   const rate = n / ((performance.now() - started) / 1000);
   await writer.close();

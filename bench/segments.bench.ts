@@ -2,7 +2,8 @@
 // event → membership latency while ingestion runs, each printed next to a baseline measured
 // in the same run (a plain SQL scan of the same events; the ingest acknowledgement).
 // Device and locale columns are filled as ingest's enrichment would from the user agent.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../collector/env.js';
@@ -26,7 +27,16 @@ const env = parseEnv({
   DATABASE_URL: `file:${join(dir, 'bench.db')}`,
   SEGMENTLY_ADMIN_TOKEN: 'bench-admin-token-0123456789',
 });
-const collector = await buildCollector({ env, log: silentLogger, segmentSweepMs: 0 });
+// BENCH_WRITE_THREAD=1: commits on the write thread with background checkpoints, as the
+// server (main.ts) runs; ingestion then leaves the main thread and outpaces the engine.
+const serverLike = Boolean(process.env.BENCH_WRITE_THREAD);
+const collector = await buildCollector({
+  env,
+  log: silentLogger,
+  segmentSweepMs: 0,
+  backgroundCheckpoints: serverLike,
+  writeThread: serverLike,
+});
 const { client } = collector.deps.database;
 const engine = collector.deps.segmentEngine;
 const source = await collector.deps.sources.create({ name: 'Bench' });
@@ -108,8 +118,23 @@ const [scanMs, scanCpu] = await cpuTime(() =>
   }),
 );
 const segmentCount = (await collector.deps.segments.ofSource(source.id)).length;
+// The generated history has no facts summaries yet: built once (as after an upgrade), and
+// again only when a rule change reads event props the summaries do not keep.
+const [buildMs, buildCpu] = await cpuTime(() => engine.rebuildFacts(source.id));
 const [coldMs, coldCpu, profiles] = await cpuTime(() => engine.recompute(source.id));
+// BENCH_CPU_PROFILE=<file>: a .cpuprofile of the second recompute only.
+const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const [warmMs, warmCpu] = await cpuTime(() => engine.recompute(source.id));
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(process.env.BENCH_CPU_PROFILE as string, JSON.stringify(profile));
+  profiler.disconnect();
+}
 const sizes = await client.execute({
   sql: `SELECT s.key, count(m.id) FROM segments s LEFT JOIN segment_memberships m
     ON m.segment_id = s.id AND m.exited_at IS NULL WHERE s.source_id = ? GROUP BY s.key ORDER BY s.key`,
@@ -120,6 +145,9 @@ console.log(
   `\nfull recompute, ${segmentCount} built-in segments, ${profiles.toLocaleString()} profiles (target ≤ 2 s)`,
 );
 console.log(`  baseline SQL scan (repeat visitors only): ${fmt(scanMs)}, cpu ${fmt(scanCpu)}`);
+console.log(
+  `  facts summaries built from events:          ${fmt(buildMs)}  (${(buildMs / scanMs).toFixed(1)}× baseline), cpu ${fmt(buildCpu)}`,
+);
 console.log(
   `  first recompute (writes all memberships):  ${fmt(coldMs)}  (${(coldMs / scanMs).toFixed(1)}× baseline), cpu ${fmt(coldCpu)}, ${loadAvg()}`,
 );

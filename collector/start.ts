@@ -125,6 +125,7 @@ export async function buildCollector({
     now,
     env.RETENTION_INTERVAL_MINUTES * 60_000,
     log,
+    { profileFacts: segmentEngine.pruneFacts },
   );
   return {
     app,

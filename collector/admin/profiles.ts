@@ -7,7 +7,14 @@ import { parseWith } from './parse-json.js';
 const Scope = z.object({ sourceId: z.string().min(1).optional() });
 
 /** Privacy requests for one user or anonymous id (in every source, or `?sourceId=`). */
-export function profileRoutes({ database, writer, suppressions, now, log }: AppDeps) {
+export function profileRoutes({
+  database,
+  writer,
+  suppressions,
+  now,
+  log,
+  segmentEngine,
+}: AppDeps) {
   const app = new Hono();
 
   app.get('/:id/export', async (c) => {
@@ -17,8 +24,14 @@ export function profileRoutes({ database, writer, suppressions, now, log }: AppD
 
   app.delete('/:id', async (c) => {
     const { sourceId } = parseWith(Scope, c.req.query());
-    const deps = { client: database.client, writer, suppressions, now };
-    const result = await eraseProfile(deps, c.req.param('id'), sourceId);
+    const erasure = {
+      client: database.client,
+      writer,
+      suppressions,
+      now,
+      exclusive: segmentEngine.exclusive,
+    };
+    const result = await eraseProfile(erasure, c.req.param('id'), sourceId);
     log('profile erased', { erased: result.erased, sourceId });
     return c.json(result);
   });

@@ -200,6 +200,37 @@ export const engineState = sqliteTable('engine_state', {
   value: integer('value').notNull(),
 });
 
+/**
+ * The segment engine's per-profile summary of its events (profile-facts.ts), appended to
+ * at each catch-up so evaluation never re-reads raw events. Small columns first: the
+ * packed events go to overflow pages that queries on the others never touch.
+ */
+export const profileFacts = sqliteTable(
+  'profile_facts',
+  {
+    sourceId: text('source_id').notNull(),
+    profileId: text('profile_id').notNull(),
+    eventCount: integer('event_count').notNull(),
+    firstTs: integer('first_ts'),
+    latestTs: integer('latest_ts'),
+    latestSeq: integer('latest_seq'),
+    /** Set when erasure removed events folded into this summary: rebuild from events. */
+    stale: integer('stale', { mode: 'boolean' }).notNull().default(false),
+    /** Context facts (device, language, campaign, consent) of the latest event, JSON. */
+    context: text('context'),
+    /** The events, oldest first, packed as profile-facts.ts writes them. */
+    packed: text('packed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.profileId] })],
+);
+
+/** What a source's profile_facts were built with (event props and traits kept), as JSON. */
+export const profileFactsBuilds = sqliteTable('profile_facts_builds', {
+  sourceId: text('source_id').primaryKey(),
+  coverage: text('coverage').notNull(),
+  builtAt: integer('built_at').notNull(),
+});
+
 /** Enter/exit webhook deliveries and their retries. */
 export const webhookDeliveries = sqliteTable(
   'webhook_deliveries',

@@ -5,13 +5,31 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
 
-const { path, pragmas, insertEvent, insertFailed } = workerData;
+const { path, pragmas, insertEvent, insertEvents, rowsPerInsert, rowValues, insertFailed } =
+  workerData;
 const db = new Database(path);
 for (const pragma of pragmas) db.exec(pragma);
 const event = db.prepare(insertEvent);
+const events = db.prepare(insertEvents);
 const failed = db.prepare(insertFailed);
-const commit = db.transaction((events, failures) => {
-  for (const row of events) event.run(row);
+const values = new Array(rowsPerInsert * rowValues);
+
+// `rowsPerInsert` rows per statement while that many are left, then one by one.
+function insertAll(rows) {
+  let i = 0;
+  for (; i + rowsPerInsert <= rows.length; i += rowsPerInsert) {
+    let v = 0;
+    for (let r = i; r < i + rowsPerInsert; r++) {
+      const row = rows[r];
+      for (let c = 0; c < rowValues; c++) values[v++] = row[c];
+    }
+    events.run(values);
+  }
+  for (; i < rows.length; i++) event.run(rows[i]);
+}
+
+const commit = db.transaction((rows, failures) => {
+  insertAll(rows);
   for (const row of failures) failed.run(row);
 });
 

@@ -6,9 +6,18 @@ const EVENT_COLUMNS = `source_id, message_id, type, event, anonymous_id, user_id
   locale, ip_truncated`;
 const FAILED_COLUMNS = 'source_id, received_at, code, message, payload';
 const params = (n: number) => Array(n).fill('?').join(', ');
+/** Values per events row (the length of an EventRow). */
+export const EVENT_ROW_VALUES = 18;
+const EVENT_VALUES = `(${params(EVENT_ROW_VALUES)})`;
 
 /** One row per statement, for a connection that keeps its statements prepared. */
-export const INSERT_EVENT_ROW = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${params(18)})`;
+export const INSERT_EVENT_ROW = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${EVENT_VALUES}`;
+/**
+ * `rows` rows per statement, prepared once: binding one statement of 16 rows costs less than
+ * 16 statements (each also reads and writes the AUTOINCREMENT counter).
+ */
+export const insertEventRows = (rows: number) =>
+  `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(EVENT_VALUES).join(', ')}`;
 export const INSERT_FAILED_ROW = `INSERT INTO failed_events (${FAILED_COLUMNS}) VALUES (${params(5)})`;
 
 const col = (i: number) => `value->>${i}`;

@@ -8,6 +8,11 @@ export interface ProfileDeps {
   writer: Writer;
   suppressions: Suppressions;
   now: () => number;
+  /**
+   * Runs the erasing transaction while derived data is not being rewritten (the segment
+   * engine's exclusive slot: it must not write back a summary it read before the erase).
+   */
+  exclusive?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 async function scopeOf(client: Client, id: string, sourceId?: string): Promise<ProfileScope> {
@@ -36,10 +41,12 @@ export async function eraseProfile(deps: ProfileDeps, id: string, sourceId?: str
   // Rows validated before the suppression may still be waiting in the writer.
   await deps.writer.flush();
   const stmts = PROFILE_TABLES.flatMap((t) => t.erase(scope).map((s) => ({ name: t.name, s })));
-  const results = await deps.client.batch(
-    stmts.map((x) => x.s),
-    'write',
-  );
+  const erase = () =>
+    deps.client.batch(
+      stmts.map((x) => x.s),
+      'write',
+    );
+  const results = await (deps.exclusive ? deps.exclusive(erase) : erase());
   const erased: Record<string, number> = {};
   stmts.forEach(({ name }, i) => {
     erased[name] = (erased[name] ?? 0) + (results[i]?.rowsAffected ?? 0);

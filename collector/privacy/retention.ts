@@ -17,11 +17,20 @@ async function deleteInSlices(client: Client, sql: string, args: (string | numbe
   }
 }
 
-/** Deletes events (and rejected payloads) older than each source's `retentionDays`. */
-export async function runRetention(client: Client, now: number) {
+/**
+ * Data derived from events that must age with them (the segment engine's facts summaries),
+ * by name: prunes one source's derived rows older than `cutoff`, returns how many changed.
+ */
+export type DerivedPruners = Record<string, (sourceId: string, cutoff: number) => Promise<number>>;
+
+/** Deletes events (and rejected payloads, and data derived from events) older than each source's `retentionDays`. */
+export async function runRetention(client: Client, now: number, derived: DerivedPruners = {}) {
   const { rows } = await client.execute('SELECT id, retention_days FROM sources');
   let events = 0;
   let failedEvents = 0;
+  const pruned: Record<string, number> = Object.fromEntries(
+    Object.keys(derived).map((k) => [k, 0]),
+  );
   for (const source of rows) {
     const cutoff = now - Number(source.retention_days) * DAY_MS;
     const id = String(source.id);
@@ -35,8 +44,11 @@ export async function runRetention(client: Client, now: number) {
       `DELETE FROM failed_events WHERE id IN (SELECT id FROM failed_events WHERE source_id = ? AND received_at < ? LIMIT ?)`,
       [id, cutoff],
     );
+    for (const [name, prune] of Object.entries(derived)) {
+      pruned[name] = (pruned[name] ?? 0) + (await prune(id, cutoff));
+    }
   }
-  return { events, failedEvents };
+  return { events, failedEvents, ...pruned };
 }
 
 /** Runs the retention job soon after start and then every `intervalMs`; returns a stop function. */
@@ -45,9 +57,10 @@ export function scheduleRetention(
   now: () => number,
   intervalMs: number,
   log: Logger,
+  derived: DerivedPruners = {},
 ) {
   const run = () =>
-    runRetention(client, now()).then(
+    runRetention(client, now(), derived).then(
       (deleted) => log('retention run', deleted),
       (err: unknown) => log('retention failed', { error: String(err) }),
     );

@@ -1,27 +1,43 @@
-import type { Client } from '@libsql/client';
+import type { Client, InStatement } from '@libsql/client';
 import type { Rule } from '../../shared/segment-rules.js';
 import type { Logger } from '../log.js';
+import { appendEvents, type BatchEvent, readBatch } from './catch-up-batch.js';
 import { orderByDependencies } from './dependencies.js';
 import { Evaluation } from './evaluate.js';
 import type { ProfileFacts } from './facts.js';
-import { IdentityMap, profileOf } from './identity.js';
 import {
-  collectAllFacts,
-  collectProfileFacts,
-  FactsCollector,
-  type PropsNeeded,
-  propsNeeded,
-} from './load-facts.js';
+  clearStatements,
+  coverageStatement,
+  loadCoverage,
+  readSummaries,
+  scanSummaries,
+  summaryCount,
+  summaryStatements,
+} from './facts-store.js';
+import { IdentityMap, profileOf } from './identity.js';
+import { collectAllFacts, collectProfileFacts, FactsCollector } from './load-facts.js';
 import { decideProfile, diffMemberships } from './membership.js';
 import {
   deleteSegmentData,
   type Flip,
+  flipStatements,
+  forgetProfilesStatement,
   loadSourceStates,
   loadStates,
-  type StoredState,
-  stateOf,
-  writeFlips,
+  type MembershipStates,
+  recheckStatement,
 } from './membership-store.js';
+import {
+  type Coverage,
+  coverageOf,
+  covers,
+  emptySummary,
+  mergeSummary,
+  pruneBefore,
+  type Summary,
+  toFacts,
+  unionCoverage,
+} from './profile-facts.js';
 import { type CompiledRow, compile, type SegmentStore } from './segment-store.js';
 import type { WebhookSender } from './webhooks.js';
 
@@ -34,8 +50,6 @@ export interface EngineOptions {
   sweepEveryMs?: number;
   /** Sends enter/exit webhooks; the sweep timer also delivers due ones. */
   webhooks?: WebhookSender;
-  /** Profiles evaluated per slice before yielding to the event loop. */
-  sliceSize?: number;
   /**
    * Least time between two catch-ups after commits (default 250 ms). Under load many
    * commits then share one catch-up, so a busy profile is evaluated once per interval
@@ -44,32 +58,82 @@ export interface EngineOptions {
   catchUpEveryMs?: number;
   /**
    * Under load, the pause after a commit-triggered catch-up is at least this many times
-   * the catch-up's own duration (default 2): re-evaluating a profile reloads its history,
-   * which costs more main-thread time than ingesting its event, so unpaced catch-ups took
-   * most of the thread from ingestion. Membership then lags further only while the load lasts.
+   * the catch-up's own duration (default 2), so catch-ups never take most of the main
+   * thread from ingestion. Membership then lags further only while the load lasts.
    */
   catchUpPauseRatio?: number;
 }
 
 interface SourceRules {
   segments: CompiledRow[];
-  needed: PropsNeeded;
+  coverage: Coverage;
+}
+
+interface NewLink {
+  anonymousId: string;
+  userId: string;
 }
 
 const WATERMARK = 'segments:watermark';
 const BATCH = 5000;
-/** Profiles whose histories load and evaluate in one go (~10 ms at 10 events each). */
-const EVALUATE_SLICE = 500;
+/** Profiles whose summaries load and evaluate in one go, with a yield between slices. */
+const EVALUATE_SLICE = 1000;
+/** Summaries per read of a full recompute. */
+const SCAN_CHUNK = 2000;
 const yieldLoop = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Whether a profile's stored next check must be rewritten. A check earlier than needed only
+ * costs a spare evaluation (which then stores the right one), so a still-future check stays
+ * when the new one is later or none: a new event mostly pushes the next check later, and
+ * skipping that write (a random row and index update per profile) halves a catch-up's writes.
+ * Unseen profiles (undefined) are always written.
+ */
+function checkMoves(stored: number | null | undefined, next: number | null, now: number) {
+  if (typeof stored !== 'number' || stored <= now) return stored !== next;
+  return next !== null && next < stored;
+}
+
+/** Flips and next checks to store of loaded profiles (no I/O). */
+function decideAll(
+  segments: CompiledRow[],
+  ids: string[],
+  factsOf: (profileId: string) => ProfileFacts,
+  states: MembershipStates,
+  at: number,
+) {
+  const flips: Flip[] = [];
+  const checks: [string, number | null][] = [];
+  for (const profileId of ids) {
+    const state = states.stateOf(profileId);
+    const decision = decideProfile(factsOf(profileId), segments, state, at);
+    const { entered, exited } = diffMemberships(segments, state.current, decision.members);
+    for (const segment of entered)
+      flips.push({ segment, profileId, kind: 'enter', reason: 'rule' });
+    for (const segment of exited) flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
+    if (checkMoves(state.nextCheckAt, decision.nextCheckAt, at)) {
+      checks.push([profileId, decision.nextCheckAt]);
+    }
+  }
+  return { flips, checks };
+}
+
+/** Summaries with events are written whole; emptied ones (retention, erasure) are deleted. */
+function writeSummaries(sourceId: string, changed: [string, Summary][], deletes: string[] = []) {
+  const kept = changed.filter(([, s]) => s.events.length > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  const emptied = changed.filter(([, s]) => s.events.length === 0).map(([id]) => id);
+  return summaryStatements(sourceId, kept, [...deletes, ...emptied]);
+}
 
 /**
  * The segment engine: re-evaluates profiles touched by newly committed events (watermark
  * on events.seq), profiles whose `next_check_at` is due, and everyone after a rule change.
- * All work runs one task at a time on a queue, in slices, so ingestion never waits on it.
+ * It reads profiles from their facts summaries (profile-facts.ts), which each catch-up
+ * extends in the same transaction as the watermark. All work runs one task at a time on a
+ * queue, in slices, so ingestion never waits on it; the engine is the summaries' one writer.
  */
 export function createSegmentEngine(opts: EngineOptions) {
   const { client, store, now, log } = opts;
-  const sliceSize = opts.sliceSize ?? 2000;
   const catchUpEveryMs = opts.catchUpEveryMs ?? 250;
   const catchUpPauseRatio = opts.catchUpPauseRatio ?? 2;
   let lastCatchUp = 0;
@@ -77,6 +141,8 @@ export function createSegmentEngine(opts: EngineOptions) {
   let scheduledCatchUp: Promise<void> = Promise.resolve();
   const identities = new Map<string, IdentityMap>();
   const rules = new Map<string, SourceRules>();
+  /** What each source's summaries were built with (profile_facts_builds). */
+  const built = new Map<string, Coverage>();
   let queue: Promise<unknown> = Promise.resolve();
   let catchUpQueued = false;
   let timer: NodeJS.Timeout | undefined;
@@ -102,92 +168,156 @@ export function createSegmentEngine(opts: EngineOptions) {
     let r = rules.get(sourceId);
     if (!r) {
       const segments = orderByDependencies((await store.ofSource(sourceId)).map(compile));
-      r = { segments, needed: propsNeeded(segments.map((s) => s.rule)) };
+      r = { segments, coverage: coverageOf(segments.map((s) => s.rule)) };
       rules.set(sourceId, r);
     }
     return r;
   }
 
-  /** Evaluates profiles whose facts are loaded and writes only real flips. */
-  async function decide(
-    sourceId: string,
-    facts: Map<string, ProfileFacts>,
-    ids: string[],
-    preloaded?: Map<string, StoredState>,
-  ) {
-    const { segments } = await rulesOf(sourceId);
-    const at = now();
-    for (let i = 0; i < ids.length; i += sliceSize) {
-      const slice = ids.slice(i, i + sliceSize);
-      const states = preloaded ?? (await loadStates(client, sourceId, slice, segments));
-      const flips: Flip[] = [];
-      const checks: [string, number | null][] = [];
-      for (const profileId of slice) {
-        const state = stateOf(states, profileId);
-        const profileFacts = facts.get(profileId) ?? { events: [], traits: {}, context: {} };
-        const decision = decideProfile(profileFacts, segments, state, at);
-        const { entered, exited } = diffMemberships(state.current, decision.members);
-        for (const key of entered) {
-          const segment = segments.find((s) => s.key === key) as CompiledRow;
-          flips.push({ segment, profileId, kind: 'enter', reason: 'rule' });
-        }
-        for (const key of exited) {
-          const segment = segments.find((s) => s.key === key);
-          if (!segment) continue;
-          flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
-        }
-        // Unseen profiles have undefined here, so they are always written.
-        if (state.nextCheckAt !== decision.nextCheckAt) {
-          checks.push([profileId, decision.nextCheckAt]);
-        }
-      }
-      await writeFlips(client, sourceId, flips, checks, at);
-      if (ids.length > sliceSize) await yieldLoop();
-    }
+  async function watermark(): Promise<number> {
+    const r = await client.execute({
+      sql: 'SELECT value FROM engine_state WHERE name = ?',
+      args: [WATERMARK],
+    });
+    return Number(r.rows[0]?.[0] ?? 0);
   }
 
-  async function factsOf(sourceId: string, profileIds: string[], needed?: PropsNeeded) {
-    const collector = new FactsCollector(await identitiesOf(sourceId));
-    const props = needed ?? (await rulesOf(sourceId)).needed;
-    await collectProfileFacts(client, sourceId, profileIds, collector, props);
+  /** Events up to the watermark into summaries; later ones are the next catch-up's. */
+  async function rebuild(sourceId: string, coverage: Coverage, profileIds?: string[]) {
+    const collector = new FactsCollector(await identitiesOf(sourceId), coverage);
+    const upTo = await watermark();
+    if (profileIds) await collectProfileFacts(client, sourceId, profileIds, collector, upTo);
+    else await collectAllFacts(client, sourceId, collector, upTo);
     return collector.finish(client);
   }
 
-  /** In slices with a yield between them: each slice's reads block the event loop. */
+  /**
+   * Rebuilds a source's summaries from events. It forgets the old summaries first and
+   * records its coverage last, so a crash halfway means another rebuild.
+   */
+  async function rebuildSource(sourceId: string, coverage: Coverage) {
+    built.delete(sourceId);
+    await client.batch(clearStatements(sourceId), 'write');
+    const any = await client.execute({
+      sql: 'SELECT 1 FROM events WHERE source_id = ? AND seq <= ? LIMIT 1',
+      args: [sourceId, await watermark()],
+    });
+    const all = any.rows.length ? [...(await rebuild(sourceId, coverage))] : [];
+    for (let i = 0; i < all.length; i += SCAN_CHUNK) {
+      await client.batch(summaryStatements(sourceId, all.slice(i, i + SCAN_CHUNK)), 'write');
+      await yieldLoop();
+    }
+    await client.execute(coverageStatement(sourceId, coverage, now()));
+    built.set(sourceId, coverage);
+    return all.length;
+  }
+
+  /**
+   * The coverage of a source's summaries, after rebuilding them if they were never built
+   * or miss props (or traits) its rules now read.
+   */
+  async function summariesOf(sourceId: string): Promise<Coverage> {
+    const { coverage } = await rulesOf(sourceId);
+    let have = built.get(sourceId);
+    if (!have) {
+      have = await loadCoverage(client, sourceId);
+      if (have) built.set(sourceId, have);
+    }
+    if (have && covers(have, coverage)) return have;
+    await rebuildSource(sourceId, coverage);
+    return coverage;
+  }
+
+  /**
+   * Summaries of `ids` with the anonymous summaries `merged` names folded into their users;
+   * stale ones (erasure) rebuilt from events. `changed`: ids whose stored row must be rewritten.
+   */
+  async function loadSummaries(
+    sourceId: string,
+    ids: string[],
+    coverage: Coverage,
+    merged: ReadonlyMap<string, string[]> = new Map(),
+    loaded?: Map<string, Summary>,
+  ) {
+    const anons = ids.flatMap((id) => merged.get(id) ?? []);
+    const stored = loaded ?? (await readSummaries(client, sourceId, [...ids, ...anons]));
+    const isStale = (id: string) =>
+      stored.get(id)?.stale === true || (merged.get(id) ?? []).some((a) => stored.get(a)?.stale);
+    const stale = ids.filter(isStale);
+    const rebuilt = stale.length ? await rebuild(sourceId, coverage, stale) : undefined;
+    const summaries = new Map<string, Summary>();
+    const changed = new Set<string>(stale);
+    for (const id of ids) {
+      if (rebuilt) {
+        const fresh = rebuilt.get(id);
+        if (fresh || stored.get(id)?.stale) {
+          summaries.set(id, fresh ?? emptySummary());
+          continue;
+        }
+      }
+      const s = stored.get(id) ?? emptySummary();
+      for (const anon of merged.get(id) ?? []) {
+        const from = stored.get(anon);
+        if (from) mergeSummary(s, from);
+        changed.add(id);
+      }
+      summaries.set(id, s);
+    }
+    return { summaries, changed, anons };
+  }
+
+  /**
+   * Evaluates profiles from their summaries (those of `loaded`, else stored ones) and
+   * writes their flips, next checks and any summary rebuilt on the way, in one transaction.
+   */
+  async function decideProfiles(
+    sourceId: string,
+    ids: string[],
+    states: MembershipStates,
+    loaded?: Map<string, Summary>,
+  ) {
+    const coverage = await summariesOf(sourceId);
+    const { segments } = await rulesOf(sourceId);
+    const { summaries, changed } = await loadSummaries(sourceId, ids, coverage, undefined, loaded);
+    const at = now();
+    const facts = (id: string) => toFacts(summaries.get(id) as Summary);
+    const { flips, checks } = decideAll(segments, ids, facts, states, at);
+    const rewritten = [...changed].map((id): [string, Summary] => [
+      id,
+      summaries.get(id) as Summary,
+    ]);
+    const stmts = [
+      ...flipStatements(sourceId, flips, checks, at),
+      ...writeSummaries(sourceId, rewritten),
+    ];
+    if (stmts.length) await client.batch(stmts, 'write');
+  }
+
+  /** Evaluates the given profiles slice by slice (the sweep). */
   async function evaluateProfiles(sourceId: string, profileIds: string[]) {
+    const { segments } = await rulesOf(sourceId);
     for (let i = 0; i < profileIds.length; i += EVALUATE_SLICE) {
       if (i > 0) await yieldLoop();
       const slice = profileIds.slice(i, i + EVALUATE_SLICE);
-      await decide(sourceId, await factsOf(sourceId, slice), slice);
+      await decideProfiles(sourceId, slice, await loadStates(client, sourceId, slice, segments));
     }
   }
 
-  /** A newly linked anonymous profile is merged into its user: its memberships close. */
-  async function mergeAnonymous(sourceId: string, anonymousId: string) {
-    const profileId = `a:${anonymousId}`;
-    const { segments } = await rulesOf(sourceId);
-    const state = stateOf(await loadStates(client, sourceId, [profileId], segments), profileId);
-    const flips: Flip[] = [...state.current].flatMap((key) => {
-      const segment = segments.find((s) => s.key === key);
-      return segment ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged' }] : [];
+  /** Facts of profiles from their events (all props and traits: the profile API). */
+  async function factsOf(sourceId: string, profileIds: string[]) {
+    const collector = new FactsCollector(await identitiesOf(sourceId), {
+      props: true,
+      traits: true,
     });
-    await writeFlips(client, sourceId, flips, [], now());
-    await client.execute({
-      sql: 'DELETE FROM segment_profiles WHERE source_id = ? AND profile_id = ?',
-      args: [sourceId, profileId],
-    });
+    await collectProfileFacts(client, sourceId, profileIds, collector);
+    const summaries = await collector.finish(client);
+    return new Map([...summaries].map(([id, s]) => [id, toFacts(s)]));
   }
 
-  async function linkIdentities(
-    sourceId: string,
-    rows: {
-      userId: string | null;
-      anonymousId: string | null;
-      previousId: string | null;
-      type: string;
-    }[],
-  ) {
+  /** Links anonymous ids to users (first user seen with one wins); new links only. */
+  async function linkIdentities(sourceId: string, rows: BatchEvent[]): Promise<NewLink[]> {
     const map = await identitiesOf(sourceId);
+    const links: NewLink[] = [];
     for (const row of rows) {
       let anonymousId = row.anonymousId;
       if (row.type === 'alias' && row.previousId) {
@@ -200,68 +330,96 @@ export function createSegmentEngine(opts: EngineOptions) {
       }
       if (!row.userId || !anonymousId || map.userOf.has(anonymousId)) continue;
       map.add(anonymousId, row.userId);
-      await client.execute({
+      links.push({ anonymousId, userId: row.userId });
+    }
+    return links;
+  }
+
+  /**
+   * One source's part of a catch-up, as statements of the catch-up's one transaction: new
+   * identity links (an anonymous profile merges into its user: memberships close with reason
+   * `merged`, its summary moves over), the new events appended to the touched profiles'
+   * summaries, and their flips.
+   */
+  async function stageSource(sourceId: string, rows: BatchEvent[], stmts: InStatement[]) {
+    const coverage = built.get(sourceId) as Coverage;
+    const { segments } = await rulesOf(sourceId);
+    const links = await linkIdentities(sourceId, rows);
+    const map = await identitiesOf(sourceId);
+    for (const link of links) {
+      stmts.push({
         sql: `INSERT OR IGNORE INTO profile_links (source_id, anonymous_id, user_id, linked_at)
           VALUES (?, ?, ?, ?)`,
-        args: [sourceId, anonymousId, row.userId, now()],
+        args: [sourceId, link.anonymousId, link.userId, now()],
       });
-      await mergeAnonymous(sourceId, anonymousId);
+    }
+    const byProfile = new Map<string, BatchEvent[]>();
+    for (const row of rows) {
+      const id = profileOf(row.userId, row.anonymousId, map.userOf);
+      if (!id) continue;
+      const list = byProfile.get(id);
+      if (list) list.push(row);
+      else byProfile.set(id, [row]);
+    }
+    const merged = new Map<string, string[]>();
+    for (const { userId, anonymousId } of links) {
+      const user = `u:${userId}`;
+      merged.set(user, [...(merged.get(user) ?? []), `a:${anonymousId}`]);
+      if (!byProfile.has(user)) byProfile.set(user, []);
+    }
+    // In key order: the transaction's rewrites then walk the tables' pages in order (2× faster).
+    const ids = [...byProfile.keys()].sort();
+    for (let i = 0; i < ids.length; i += EVALUATE_SLICE) {
+      if (i > 0) await yieldLoop();
+      const slice = ids.slice(i, i + EVALUATE_SLICE);
+      const { summaries, anons } = await loadSummaries(sourceId, slice, coverage, merged);
+      const states = await loadStates(client, sourceId, [...slice, ...anons], segments);
+      const at = now();
+      const flips: Flip[] = anons.flatMap((profileId) =>
+        states.stateOf(profileId).current.flatMap((key) => {
+          const segment = segments.find((s) => s.key === key);
+          return segment ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged' }] : [];
+        }),
+      );
+      for (const id of slice) {
+        appendEvents(summaries.get(id) as Summary, byProfile.get(id) as BatchEvent[], coverage);
+      }
+      const facts = (id: string) => toFacts(summaries.get(id) as Summary);
+      const decided = decideAll(segments, slice, facts, states, at);
+      flips.push(...decided.flips);
+      stmts.push(...flipStatements(sourceId, flips, decided.checks, at));
+      if (anons.length) stmts.push(forgetProfilesStatement(sourceId, anons));
+      const rewritten = slice.map((id): [string, Summary] => [id, summaries.get(id) as Summary]);
+      stmts.push(...writeSummaries(sourceId, rewritten, anons));
     }
   }
 
-  async function watermark(): Promise<number> {
-    const r = await client.execute({
-      sql: 'SELECT value FROM engine_state WHERE name = ?',
-      args: [WATERMARK],
-    });
-    return Number(r.rows[0]?.[0] ?? 0);
-  }
-
-  /** Evaluates profiles of events past the watermark, at most `limit` events' worth. */
+  /**
+   * Evaluates profiles of events past the watermark, at most `limit` events' worth, batch by
+   * batch. Each batch commits summaries, links, flips and the new watermark in one
+   * transaction: a failure leaves all of them as they were, and the batch is read again.
+   */
   async function catchUpNow(limit = Number.POSITIVE_INFINITY): Promise<number> {
     let processed = 0;
     while (processed < limit) {
-      const from = await watermark();
-      // Packed like load-facts.ts: a batch read row by row through the driver cost more
-      // main-thread time than evaluating it. Ids are never empty, so '' stands for NULL.
-      const r = await client.execute({
-        sql: `SELECT group_concat(concat(source_id, x'1f', user_id, x'1f', anonymous_id, x'1f',
-            previous_id, x'1f', type, x'1f'), ''), max(seq), count(*)
-          FROM (SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ${BATCH})`,
-        args: [from],
-      });
-      const count = Number(r.rows[0]?.[2] ?? 0);
-      if (count === 0) return processed;
-      const f = String(r.rows[0]?.[0]).split('\x1f');
-      const bySource = new Map<string, Parameters<typeof linkIdentities>[1]>();
-      for (let i = 0; i + 5 <= f.length; i += 5) {
-        const sourceId = f[i] as string;
-        const list = bySource.get(sourceId) ?? [];
-        list.push({
-          userId: f[i + 1] || null,
-          anonymousId: f[i + 2] || null,
-          previousId: f[i + 3] || null,
-          type: f[i + 4] as string,
+      const batch = await readBatch(client, await watermark(), BATCH);
+      if (batch.count === 0) return processed;
+      for (const sourceId of batch.bySource.keys()) await summariesOf(sourceId);
+      const stmts: InStatement[] = [];
+      try {
+        for (const [sourceId, rows] of batch.bySource) await stageSource(sourceId, rows, stmts);
+        stmts.push({
+          sql: `INSERT INTO engine_state (name, value) VALUES (?, ?)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+          args: [WATERMARK, batch.last],
         });
-        bySource.set(sourceId, list);
+        await client.batch(stmts, 'write');
+      } catch (err) {
+        // Links staged in memory never committed: reload them from the store.
+        for (const sourceId of batch.bySource.keys()) identities.delete(sourceId);
+        throw err;
       }
-      for (const [sourceId, list] of bySource) {
-        await linkIdentities(sourceId, list);
-        const map = await identitiesOf(sourceId);
-        const touched = new Set<string>();
-        for (const row of list) {
-          const id = profileOf(row.userId, row.anonymousId, map.userOf);
-          if (id) touched.add(id);
-        }
-        await evaluateProfiles(sourceId, [...touched]);
-      }
-      const last = Number(r.rows[0]?.[1]);
-      await client.execute({
-        sql: `INSERT INTO engine_state (name, value) VALUES (?, ?)
-          ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-        args: [WATERMARK, last],
-      });
-      processed += count;
+      processed += batch.count;
     }
     return processed;
   }
@@ -285,64 +443,118 @@ export function createSegmentEngine(opts: EngineOptions) {
     }
   }
 
-  /** Every profile of a source, in slices, reporting progress on the given segments. */
+  /** Every profile of a source, chunk by chunk from its summaries, reporting progress. */
   async function recomputeNow(sourceId: string, segmentIds: string[] = []) {
     rules.delete(sourceId);
-    const { needed } = await rulesOf(sourceId);
-    const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectAllFacts(client, sourceId, collector, needed);
-    const facts = await collector.finish(client);
-    const states = await loadSourceStates(
-      client,
-      sourceId,
-      (await rulesOf(sourceId)).segments,
-      now(),
-    );
-    const all = [...new Set([...facts.keys(), ...states.keys()])];
+    await summariesOf(sourceId);
+    const { segments } = await rulesOf(sourceId);
+    const states = await loadSourceStates(client, sourceId, segments, now());
+    const known = states.profileIds();
+    let total = await summaryCount(client, sourceId);
     const progress = (done: number) =>
       Promise.all(
-        segmentIds.map((id) =>
-          store.update(id, { recomputeDone: done, recomputeTotal: all.length }),
-        ),
+        segmentIds.map((id) => store.update(id, { recomputeDone: done, recomputeTotal: total })),
       );
     await progress(0);
-    for (let i = 0; i < all.length; i += sliceSize * 5) {
-      await decide(sourceId, facts, all.slice(i, i + sliceSize * 5), states);
-      await progress(Math.min(all.length, i + sliceSize * 5));
+    let done = 0;
+    const decideChunk = async (ids: string[], loaded: Map<string, Summary>) => {
+      await decideProfiles(sourceId, ids, states, loaded);
+      for (const id of ids) known.delete(id);
+      done += ids.length;
+    };
+    for (let after = 0; ; ) {
+      const chunk = await scanSummaries(client, sourceId, after, SCAN_CHUNK);
+      if (chunk.count === 0) break;
+      after = chunk.lastRowid;
+      await decideChunk([...chunk.summaries.keys()], chunk.summaries);
+      await progress(done);
+      await yieldLoop();
     }
+    // Profiles the engine knows with no summary left (retention emptied it): no events.
+    const orphans = [...known];
+    total = done + orphans.length;
+    for (let i = 0; i < orphans.length; i += SCAN_CHUNK) {
+      await decideChunk(orphans.slice(i, i + SCAN_CHUNK), new Map());
+    }
+    await progress(done);
     const at = now();
-    for (const segment of (await rulesOf(sourceId)).segments) {
+    for (const segment of segments) {
       await store.update(segment.id, { lastComputedAt: at, lastError: null });
     }
-    return all.length;
+    return done;
   }
 
   /** Count and sample of profiles an unsaved rule would select now (reads only). */
-  async function preview(sourceId: string, rule: Rule, sampleSize: number) {
-    const { segments, needed } = await rulesOf(sourceId);
-    const merged = propsNeeded([rule]);
-    const all: PropsNeeded =
-      needed === true || merged === true ? true : new Set([...needed, ...merged]);
-    const collector = new FactsCollector(await identitiesOf(sourceId));
-    await collectAllFacts(client, sourceId, collector, all);
-    const facts = await collector.finish(client);
-    const ids = [...facts.keys()];
+  async function previewNow(sourceId: string, rule: Rule, sampleSize: number) {
+    const { segments, coverage } = await rulesOf(sourceId);
+    const needed = unionCoverage(coverage, coverageOf([rule]));
+    const have = await summariesOf(sourceId);
     const at = now();
     const sample: string[] = [];
     let count = 0;
-    for (let i = 0; i < ids.length; i += sliceSize) {
-      const slice = ids.slice(i, i + sliceSize);
-      const states = await loadStates(client, sourceId, slice, segments);
-      for (const id of slice) {
-        const current = stateOf(states, id).current;
-        const evaluation = new Evaluation(facts.get(id) as ProfileFacts, at, (k) => current.has(k));
-        if (!evaluation.test(rule)) continue;
+    let total = 0;
+    const test = async (summaries: Map<string, Summary>) => {
+      const ids = [...summaries.keys()];
+      const states = await loadStates(client, sourceId, ids, segments);
+      for (const id of ids) {
+        const { current } = states.stateOf(id);
+        const facts = toFacts(summaries.get(id) as Summary);
+        if (!new Evaluation(facts, at, (k) => current.includes(k)).test(rule)) continue;
         count++;
         if (sample.length < sampleSize) sample.push(id);
       }
+      total += ids.length;
+      await yieldLoop();
+    };
+    if (covers(have, needed)) {
+      for (let after = 0; ; ) {
+        const chunk = await scanSummaries(client, sourceId, after, SCAN_CHUNK);
+        if (chunk.count === 0) break;
+        after = chunk.lastRowid;
+        const { summaries } = await loadSummaries(
+          sourceId,
+          [...chunk.summaries.keys()],
+          have,
+          undefined,
+          chunk.summaries,
+        );
+        await test(summaries);
+      }
+    } else {
+      // The rule reads props the summaries do not keep: from events, as a rebuild would.
+      const all = await rebuild(sourceId, needed);
+      const ids = [...all.keys()];
+      for (let i = 0; i < ids.length; i += SCAN_CHUNK) {
+        await test(new Map(ids.slice(i, i + SCAN_CHUNK).map((id) => [id, all.get(id) as Summary])));
+      }
+    }
+    return { count, total, sample };
+  }
+
+  /** Drops summarised events older than `cutoff` (retention); affected profiles are re-checked. */
+  async function pruneNow(sourceId: string, cutoff: number): Promise<number> {
+    let pruned = 0;
+    for (let after = 0; ; ) {
+      const chunk = await scanSummaries(client, sourceId, after, SCAN_CHUNK, cutoff);
+      if (chunk.count === 0) return pruned;
+      after = chunk.lastRowid;
+      const changed = [...chunk.summaries].filter(([, s]) => pruneBefore(s, cutoff));
+      if (changed.length) {
+        await client.batch(
+          [
+            ...writeSummaries(sourceId, changed),
+            recheckStatement(
+              sourceId,
+              changed.map(([id]) => id),
+              now(),
+            ),
+          ],
+          'write',
+        );
+      }
+      pruned += changed.length;
       await yieldLoop();
     }
-    return { count, total: ids.length, sample };
   }
 
   /** Catch-up after commits: paced (see catchUpEveryMs, catchUpPauseRatio), one batch a run. */
@@ -369,7 +581,29 @@ export function createSegmentEngine(opts: EngineOptions) {
   }
 
   return {
-    preview,
+    /** Count and sample of profiles an unsaved rule would select now, all stored events in. */
+    preview: (sourceId: string, rule: Rule, sampleSize: number) =>
+      enqueue(async () => {
+        await catchUpNow();
+        return previewNow(sourceId, rule, sampleSize);
+      }),
+    /** Rebuilds a source's facts summaries from its events; returns how many profiles. */
+    rebuildFacts: (sourceId: string) =>
+      enqueue(async () => rebuildSource(sourceId, (await rulesOf(sourceId)).coverage)),
+    /** Retention: drops summarised events older than `cutoff` (events themselves are gone). */
+    pruneFacts: (sourceId: string, cutoff: number) => enqueue(() => pruneNow(sourceId, cutoff)),
+    /**
+     * Runs `task` (an erasure) while the engine does nothing else, so no summary read before
+     * it is written back after it; identity links are reloaded afterwards.
+     */
+    exclusive: <T>(task: () => Promise<T>) =>
+      enqueue(async () => {
+        try {
+          return await task();
+        } finally {
+          identities.clear();
+        }
+      }),
     /** A deleted segment's memberships, history and webhooks go with it. */
     segmentDeleted: (sourceId: string, segmentId: string) =>
       enqueue(async () => {

@@ -176,17 +176,21 @@ export class Evaluation {
 
   private activeDays(rule: ActiveDaysRule): boolean {
     const within = durationMs(rule.within);
-    const days = new Set<number>();
+    const only = rule.days === 'weekends' || rule.days === 'weekdays' ? rule.days : undefined;
+    let days = 0;
+    let lastDay = Number.NaN;
+    // Oldest first, so events of one day are adjacent: counting changes of day counts days.
     for (const e of this.activity()) {
       if (this.now - e.ts >= within) continue;
       const day = Math.floor(e.ts / DAY);
-      const weekend = isWeekend(day);
-      if (rule.days === 'weekends' ? !weekend : rule.days === 'weekdays' ? weekend : false)
-        continue;
+      if (only && (only === 'weekends') !== isWeekend(day)) continue;
       this.wake(e.ts + within);
-      days.add(day);
+      if (day !== lastDay) {
+        days++;
+        lastDay = day;
+      }
     }
-    return withinBounds(days.size, rule);
+    return withinBounds(days, rule);
   }
 
   private seen(rule: SeenRule): boolean {

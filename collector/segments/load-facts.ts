@@ -1,65 +1,55 @@
 import type { Client } from '@libsql/client';
-import type { Rule } from '../../shared/segment-rules.js';
 import { CONTEXT_FACTS_SQL, contextFacts } from './context-facts.js';
-import { FACT_NAME_SQL, type FactEvent, type ProfileFacts } from './facts.js';
+import { FACT_NAME_SQL } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
-import { eventMatchesOf } from './rule-leaves.js';
+import {
+  addEvent,
+  type Coverage,
+  emptySummary,
+  type Summary,
+  SummaryEvent,
+  US,
+} from './profile-facts.js';
 
-const US = '\x1f';
 const RS = '\x1e';
 /** Fields per packed event record, see packedSelect. */
 const FIELDS = 7;
 
-/** Event names whose properties some rule reads; `true` when a `*` match has filters. */
-export type PropsNeeded = Set<string> | true;
+const sqlList = (names: Iterable<string>) =>
+  [...names].map((n) => `'${n.replaceAll("'", "''")}'`).join(',');
 
-export function propsNeeded(rules: Rule[]): PropsNeeded {
-  const names = new Set<string>();
-  for (const m of rules.flatMap(eventMatchesOf)) {
-    if (!m.where?.length) continue;
-    for (const name of typeof m.event === 'string' ? [m.event] : m.event) {
-      if (name === '*') return true;
-      names.add(name);
-    }
-  }
-  return names;
+/** The properties a summary keeps of an events row, as SQL. */
+export function propsSql(coverage: Coverage): string {
+  if (coverage.props === true) return 'properties';
+  if (coverage.props.size === 0) return 'NULL';
+  return `CASE WHEN ${FACT_NAME_SQL} IN (${sqlList(coverage.props)}) THEN properties END`;
 }
 
 /**
  * Events leave SQLite packed into one string per chunk, every field of every event ended
- * by \x1f: reading rows one by one through the driver costs ~5 µs each, a packed string
- * almost nothing, and one split of the whole chunk allocates far less than a split per
- * event. JSON text never holds raw control characters, so the split is safe.
+ * by \x1f (see profile-facts.ts): one split of the whole chunk allocates far less than
+ * reading rows or splitting per event.
  */
-function packedSelect(needed: PropsNeeded, from: string): string {
-  const props =
-    needed === true
-      ? 'properties'
-      : needed.size === 0
-        ? 'NULL'
-        : `CASE WHEN event IN (${[...needed].map((n) => `'${n.replaceAll("'", "''")}'`).join(',')}) THEN properties END`;
+function packedSelect(coverage: Coverage, from: string): string {
+  const traits = coverage.traits ? "CASE WHEN type = 'identify' THEN traits END" : 'NULL';
   // concat() turns NULL into '' and is one call instead of a chain of || and coalesce.
   return `SELECT group_concat(concat(seq, x'1f', user_id, x'1f', anonymous_id, x'1f',
-    ${FACT_NAME_SQL}, x'1f', timestamp, x'1f', ${props}, x'1f',
-    CASE WHEN type = 'identify' THEN traits END, x'1f'), ''), count(*) FROM (${from})`;
+    ${FACT_NAME_SQL}, x'1f', timestamp, x'1f', ${propsSql(coverage)}, x'1f', ${traits}, x'1f'), ''),
+    count(*) FROM (${from})`;
 }
 
-interface Building {
-  events: FactEvent[];
-  traits: { ts: number; traits: string }[];
-  latestSeq: number;
-  latestTs: number;
-}
-
-/** Accumulates packed event chunks into per-profile facts. */
+/** Accumulates packed event chunks into per-profile summaries (a rebuild from events). */
 export class FactsCollector {
-  readonly profiles = new Map<string, Building>();
+  readonly profiles = new Map<string, Summary>();
   /** Per raw id, so the hot loop does no string building: anonymous ids, then user ids. */
-  private readonly byAnon = new Map<string, Building>();
-  private readonly byUser = new Map<string, Building>();
-  constructor(readonly identities: IdentityMap) {}
+  private readonly byAnon = new Map<string, Summary>();
+  private readonly byUser = new Map<string, Summary>();
+  constructor(
+    readonly identities: IdentityMap,
+    readonly coverage: Coverage,
+  ) {}
 
-  private building(userId: string, anonymousId: string): Building | undefined {
+  private summary(userId: string, anonymousId: string): Summary | undefined {
     const cache = userId ? this.byUser : this.byAnon;
     const id = userId || anonymousId;
     const found = cache.get(id);
@@ -68,7 +58,7 @@ export class FactsCollector {
     if (!profileId) return undefined;
     let p = this.profiles.get(profileId);
     if (!p) {
-      p = { events: [], traits: [], latestSeq: 0, latestTs: Number.NEGATIVE_INFINITY };
+      p = emptySummary();
       this.profiles.set(profileId, p);
     }
     cache.set(id, p);
@@ -79,29 +69,22 @@ export class FactsCollector {
     if (!packed) return;
     const f = packed.split(US);
     for (let i = 0; i + FIELDS <= f.length; i += FIELDS) {
-      const p = this.building(f[i + 1] as string, f[i + 2] as string);
+      const p = this.summary(f[i + 1] as string, f[i + 2] as string);
       if (!p) continue;
-      const time = Number(f[i + 4]);
-      const s = Number(f[i]);
-      const props = f[i + 5];
-      const traits = f[i + 6];
-      p.events.push({
-        name: f[i + 3] as string,
-        ts: time,
-        props: props ? JSON.parse(props) : null,
-      });
-      if (traits) p.traits.push({ ts: time, traits });
-      if (time > p.latestTs || (time === p.latestTs && s > p.latestSeq)) {
-        p.latestTs = time;
-        p.latestSeq = s;
-      }
+      const event = new SummaryEvent(
+        f[i + 3] as string,
+        Number(f[i + 4]),
+        f[i + 5] as string,
+        f[i + 6] as string,
+      );
+      addEvent(p, event, Number(f[i]));
     }
   }
 
-  /** Finishes facts: events by time, traits merged oldest first, context of the latest event. */
-  async finish(client: Client): Promise<Map<string, ProfileFacts>> {
+  /** The summaries, with the context facts of each profile's latest event. */
+  async finish(client: Client): Promise<Map<string, Summary>> {
     const seqs = [...this.profiles.values()].map((p) => p.latestSeq);
-    const contexts = new Map<number, unknown>();
+    const contexts = new Map<number, string>();
     for (let i = 0; i < seqs.length; i += 5000) {
       const r = await client.execute({
         sql: `SELECT group_concat(seq || x'1f' || ${CONTEXT_FACTS_SQL}, x'1e') FROM events
@@ -112,67 +95,71 @@ export class FactsCollector {
       if (typeof packed !== 'string') continue;
       for (const record of packed.split(RS)) {
         const cut = record.indexOf(US);
-        const json = record.slice(cut + 1);
-        if (json) contexts.set(Number(record.slice(0, cut)), JSON.parse(json));
+        contexts.set(Number(record.slice(0, cut)), contextJson(record.slice(cut + 1)));
       }
     }
-    const out = new Map<string, ProfileFacts>();
-    for (const [id, p] of this.profiles) {
-      p.events.sort((a, b) => a.ts - b.ts);
-      p.traits.sort((a, b) => a.ts - b.ts);
-      const traits: Record<string, unknown> = {};
-      for (const t of p.traits) Object.assign(traits, JSON.parse(t.traits));
-      out.set(id, { events: p.events, traits, context: contextFacts(contexts.get(p.latestSeq)) });
-    }
-    return out;
+    for (const p of this.profiles.values()) p.context = contexts.get(p.latestSeq) ?? '{}';
+    return this.profiles;
   }
+}
+
+const storedContexts = new Map<string, string>();
+
+/** The stored form of a CONTEXT_FACTS_SQL selection: its context facts as JSON. */
+export function contextJson(selected: string): string {
+  let json = storedContexts.get(selected);
+  if (json === undefined) {
+    if (storedContexts.size >= 10_000) storedContexts.clear();
+    json = JSON.stringify(contextFacts(selected ? JSON.parse(selected) : null));
+    storedContexts.set(selected, json);
+  }
+  return json;
 }
 
 const CHUNK = 20_000;
 
-/** Scans a source's events in seq ranges, yielding to the event loop between chunks. */
+/** Scans a source's events up to `maxSeq` in seq ranges, yielding between chunks. */
 export async function collectAllFacts(
   client: Client,
   sourceId: string,
   collector: FactsCollector,
-  needed: PropsNeeded,
+  maxSeq: number,
 ): Promise<void> {
   // `+source_id`: walk the primary key range; a source_id index would be slower here.
   const sql = packedSelect(
-    needed,
-    `SELECT * FROM events WHERE +source_id = ? AND seq > ? AND seq <= ? + ${CHUNK}`,
+    collector.coverage,
+    `SELECT * FROM events WHERE +source_id = ? AND seq > ? AND seq <= min(? + ${CHUNK}, ?)`,
   );
-  const last = await client.execute('SELECT max(seq) FROM events');
-  const maxSeq = Number(last.rows[0]?.[0] ?? 0);
   for (let after = 0; after < maxSeq; after += CHUNK) {
-    const r = await client.execute({ sql, args: [sourceId, after, after] });
+    const r = await client.execute({ sql, args: [sourceId, after, after, maxSeq] });
     collector.addPacked((r.rows[0]?.[0] as string | null) ?? null);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-/** Events of the given profiles (`u:<userId>` includes its linked anonymous ids). */
+/** Events up to `maxSeq` of the given profiles (`u:<userId>` includes its linked anonymous ids). */
 export async function collectProfileFacts(
   client: Client,
   sourceId: string,
   profileIds: string[],
   collector: FactsCollector,
-  needed: PropsNeeded,
+  maxSeq = Number.MAX_SAFE_INTEGER,
 ): Promise<void> {
   const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
   const anons = profileIds.filter((p) => p.startsWith('a:')).map((p) => p.slice(2));
   for (const user of users) anons.push(...collector.identities.anonymousIdsOf(user));
   const sql = packedSelect(
-    needed,
+    collector.coverage,
     // Two index searches: an OR across the two columns would scan the whole source, and
     // `+user_id` keeps "user_id IS NULL" from picking the user index (all anonymous events).
     `SELECT * FROM events WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
+       AND seq <= ?4
      UNION ALL SELECT * FROM events WHERE source_id = ?1 AND +user_id IS NULL
-       AND anonymous_id IN (SELECT value FROM json_each(?3))`,
+       AND anonymous_id IN (SELECT value FROM json_each(?3)) AND seq <= ?4`,
   );
   const r = await client.execute({
     sql,
-    args: [sourceId, JSON.stringify(users), JSON.stringify(anons)],
+    args: [sourceId, JSON.stringify(users), JSON.stringify(anons), maxSeq],
   });
   collector.addPacked((r.rows[0]?.[0] as string | null) ?? null);
 }

@@ -11,7 +11,49 @@ export interface StoredState extends MembershipState {
 /** Shared by every state without exits (most of them), so never mutated. */
 const NO_EXITS: ReadonlyMap<string, number> = new Map();
 
-const emptyState = (): StoredState => ({ current: new Set(), lastExitAt: NO_EXITS });
+const NOT_IN_ANY: readonly string[] = [];
+
+/**
+ * What the store knows of profiles' memberships: the keys of the segments each is in (a
+ * small array: one map lookup per profile, no set per profile), last exits, next checks.
+ */
+export class MembershipStates {
+  private readonly current = new Map<string, string[]>();
+  private readonly exits = new Map<string, Map<string, number>>();
+  private readonly checks = new Map<string, number | null>();
+
+  addMember(profileId: string, key: string) {
+    const keys = this.current.get(profileId);
+    if (keys) keys.push(key);
+    else this.current.set(profileId, [key]);
+  }
+
+  addExit(profileId: string, key: string, at: number) {
+    const last = this.exits.get(profileId) ?? new Map<string, number>();
+    this.exits.set(profileId, last);
+    last.set(key, Math.max(at, last.get(key) ?? 0));
+  }
+
+  setCheck(profileId: string, at: number | null) {
+    this.checks.set(profileId, at);
+  }
+
+  stateOf(profileId: string): StoredState {
+    return {
+      current: this.current.get(profileId) ?? NOT_IN_ANY,
+      lastExitAt: this.exits.get(profileId) ?? NO_EXITS,
+      nextCheckAt: this.checks.has(profileId) ? this.checks.get(profileId) : undefined,
+    };
+  }
+
+  /** Every profile with a membership, an exit or a next check. */
+  profileIds(): Set<string> {
+    const all = new Set(this.checks.keys());
+    for (const id of this.current.keys()) all.add(id);
+    for (const id of this.exits.keys()) all.add(id);
+    return all;
+  }
+}
 
 /** Current memberships, last exits and stored next check of the given profiles. */
 export async function loadStates(
@@ -19,9 +61,9 @@ export async function loadStates(
   sourceId: string,
   profileIds: string[],
   segments: readonly CompiledRow[],
-): Promise<Map<string, StoredState>> {
+): Promise<MembershipStates> {
   const keyById = new Map(segments.map((s) => [s.id, s.key]));
-  const states = new Map<string, StoredState>();
+  const states = new MembershipStates();
   for (let i = 0; i < profileIds.length; i += 10_000) {
     const list = JSON.stringify(profileIds.slice(i, i + 10_000));
     // Packed into one string per query, every field ended by \x1f, as in load-facts.ts.
@@ -44,43 +86,35 @@ export async function loadStates(
       ],
       'read',
     );
-    addPackedStates(states, r[0]?.rows[0]?.[0], r[1]?.rows[0]?.[0], keyById);
+    addPackedMemberships(states, r[0]?.rows[0]?.[0], keyById);
+    addPackedChecks(states, r[1]?.rows[0]?.[0]);
   }
   return states;
 }
 
-function addPackedStates(
-  states: Map<string, StoredState>,
-  memberships: unknown,
-  checks: unknown,
+/** Rows of `segment_id, profile_id, open id (or ''), last exit (or '')`. */
+function addPackedMemberships(
+  states: MembershipStates,
+  packed: unknown,
   keyById: Map<string, string>,
 ) {
-  const stateFor = (profileId: string) => {
-    const state = states.get(profileId) ?? emptyState();
-    states.set(profileId, state);
-    return state;
-  };
-  if (typeof memberships === 'string') {
-    const f = memberships.split('\x1f');
-    for (let i = 0; i + 4 <= f.length; i += 4) {
-      const key = keyById.get(f[i] as string);
-      if (!key) continue;
-      const state = stateFor(f[i + 1] as string);
-      if (f[i + 2]) (state.current as Set<string>).add(key);
-      const lastExit = f[i + 3];
-      if (lastExit) {
-        const last =
-          state.lastExitAt === NO_EXITS ? new Map() : (state.lastExitAt as Map<string, number>);
-        last.set(key, Math.max(Number(lastExit), last.get(key) ?? 0));
-        state.lastExitAt = last;
-      }
-    }
+  if (typeof packed !== 'string') return;
+  const f = packed.split('\x1f');
+  for (let i = 0; i + 4 <= f.length; i += 4) {
+    const key = keyById.get(f[i] as string);
+    if (!key) continue;
+    const profileId = f[i + 1] as string;
+    if (f[i + 2]) states.addMember(profileId, key);
+    const lastExit = f[i + 3];
+    if (lastExit) states.addExit(profileId, key, Number(lastExit));
   }
-  if (typeof checks === 'string') {
-    const f = checks.split('\x1f');
-    for (let i = 0; i + 2 <= f.length; i += 2) {
-      stateFor(f[i] as string).nextCheckAt = f[i + 1] ? Number(f[i + 1]) : null;
-    }
+}
+
+function addPackedChecks(states: MembershipStates, packed: unknown) {
+  if (typeof packed !== 'string') return;
+  const f = packed.split('\x1f');
+  for (let i = 0; i + 2 <= f.length; i += 2) {
+    states.setCheck(f[i] as string, f[i + 1] ? Number(f[i + 1]) : null);
   }
 }
 
@@ -93,7 +127,7 @@ export async function loadSourceStates(
   sourceId: string,
   segments: readonly CompiledRow[],
   now: number,
-): Promise<Map<string, StoredState>> {
+): Promise<MembershipStates> {
   const keyById = new Map(segments.map((s) => [s.id, s.key]));
   const cooling = segments.filter((s) => s.reentryAfterMs !== undefined);
   const since = now - Math.max(0, ...cooling.map((s) => s.reentryAfterMs as number));
@@ -120,23 +154,15 @@ export async function loadSourceStates(
     ],
     'read',
   );
-  const states = new Map<string, StoredState>();
-  addPackedStates(states, undefined, r[2]?.rows[0]?.[0], keyById);
-  addPackedStates(states, r[1]?.rows[0]?.[0], undefined, keyById);
+  const states = new MembershipStates();
+  addPackedChecks(states, r[2]?.rows[0]?.[0]);
+  addPackedMemberships(states, r[1]?.rows[0]?.[0], keyById);
   for (const row of r[0]?.rows ?? []) {
     const key = keyById.get(String(row[0]));
     if (!key || typeof row[1] !== 'string') continue;
-    for (const profileId of row[1].split('\x1e')) {
-      const state = states.get(profileId) ?? emptyState();
-      states.set(profileId, state);
-      (state.current as Set<string>).add(key);
-    }
+    for (const profileId of row[1].split('\x1e')) states.addMember(profileId, key);
   }
   return states;
-}
-
-export function stateOf(states: Map<string, StoredState>, profileId: string): StoredState {
-  return states.get(profileId) ?? emptyState();
 }
 
 export interface Flip {
@@ -158,14 +184,13 @@ export function webhookPayload(flip: Flip, sourceId: string, at: number) {
   };
 }
 
-/** Writes flips, next checks and webhook deliveries of one evaluation pass atomically. */
-export async function writeFlips(
-  client: Client,
+/** Flips, next checks and webhook deliveries of one evaluation pass, for one transaction. */
+export function flipStatements(
   sourceId: string,
   flips: Flip[],
   checks: [profileId: string, nextCheckAt: number | null][],
   now: number,
-): Promise<void> {
+): InStatement[] {
   const stmts: InStatement[] = [];
   const exits = new Map<string, [string, string][]>();
   for (const f of flips) {
@@ -203,6 +228,8 @@ export async function writeFlips(
       args: [now, now, JSON.stringify(hooks)],
     });
   }
+  // In key order: the upserts then walk the table's pages in order.
+  checks.sort(([a], [b]) => (a < b ? -1 : 1));
   for (let i = 0; i < checks.length; i += 5000) {
     stmts.push({
       sql: `INSERT INTO segment_profiles (source_id, profile_id, next_check_at, evaluated_at)
@@ -212,8 +239,25 @@ export async function writeFlips(
       args: [sourceId, now, JSON.stringify(checks.slice(i, i + 5000))],
     });
   }
-  if (stmts.length) await client.batch(stmts, 'write');
+  return stmts;
 }
+
+/** Forgets the engine's next check of profiles merged into a user. */
+export const forgetProfilesStatement = (sourceId: string, profileIds: string[]): InStatement => ({
+  sql: 'DELETE FROM segment_profiles WHERE source_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  args: [sourceId, JSON.stringify(profileIds)],
+});
+
+/** Asks the sweep to evaluate profiles again at `at` (their facts changed outside catch-up). */
+export const recheckStatement = (
+  sourceId: string,
+  profileIds: string[],
+  at: number,
+): InStatement => ({
+  sql: `UPDATE segment_profiles SET next_check_at = ? WHERE source_id = ?
+    AND profile_id IN (SELECT value FROM json_each(?))`,
+  args: [at, sourceId, JSON.stringify(profileIds)],
+});
 
 export async function deleteSegmentData(client: Client, segmentId: string): Promise<void> {
   await client.batch(

@@ -11,8 +11,9 @@ export interface CompiledSegment {
 
 /** What the store knows of a profile's memberships before this evaluation. */
 export interface MembershipState {
-  current: ReadonlySet<string>;
-  lastExitAt: ReadonlyMap<string, number>;
+  /** Keys of the segments the profile is in. */
+  current: readonly string[];
+  lastExitAt: { get(key: string): number | undefined };
 }
 
 export interface ProfileDecision {
@@ -37,7 +38,7 @@ export function decideProfile(
     if (!matched) continue;
     const exitedAt = state.lastExitAt.get(segment.key);
     const cooling =
-      !state.current.has(segment.key) &&
+      !state.current.includes(segment.key) &&
       segment.reentryAfterMs !== undefined &&
       exitedAt !== undefined &&
       now < exitedAt + segment.reentryAfterMs;
@@ -47,10 +48,17 @@ export function decideProfile(
   return { members, nextCheckAt: evaluation.wakeAt };
 }
 
-/** Enter and exit lists between what was and what is; only real flips. */
-export function diffMemberships(before: ReadonlySet<string>, after: ReadonlySet<string>) {
-  return {
-    entered: [...after].filter((k) => !before.has(k)),
-    exited: [...before].filter((k) => !after.has(k)),
-  };
+/** Segments entered and exited between what was and what is; only real flips. */
+export function diffMemberships<T extends CompiledSegment>(
+  segments: readonly T[],
+  before: MembershipState['current'],
+  after: ReadonlySet<string>,
+) {
+  const entered: T[] = [];
+  const exited: T[] = [];
+  for (const segment of segments) {
+    const was = before.includes(segment.key);
+    if (was !== after.has(segment.key)) (was ? exited : entered).push(segment);
+  }
+  return { entered, exited };
 }

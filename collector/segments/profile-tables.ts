@@ -22,7 +22,62 @@ function byProfile(name: string, table: string, where: string, order: string): P
   };
 }
 
+/** Profiles linked to an erased id whose other side is not erased with it. */
+const linkedOutside = (erased: 'anonymous_id' | 'user_id') => {
+  const [kept, prefix] = erased === 'anonymous_id' ? ['user_id', 'u:'] : ['anonymous_id', 'a:'];
+  return `SELECT source_id, '${prefix}' || ${kept} AS profile_id FROM profile_links
+    WHERE source_id IN (${SOURCES}) AND ${erased} IN (SELECT value FROM json_each(?1))
+      AND ${kept} NOT IN (SELECT value FROM json_each(?1))`;
+};
+const USERS = linkedOutside('anonymous_id');
+const ANONS = linkedOutside('user_id');
+
+const EMPTIED = `stale = 1, event_count = 0, first_ts = NULL, latest_ts = NULL, latest_seq = NULL,
+  context = NULL, packed = ''`;
+
+/**
+ * Facts summaries (derived from events; exported too). Erasure deletes the scope's own and
+ * empties those that folded in an erased id's events but stay: a user whose linked
+ * anonymous id is erased without them, or an anonymous id whose user is. Emptied ones are
+ * marked stale and due now, so the engine rebuilds them from the events that remain.
+ * Listed before profileLinks: it reads the links that erasure deletes.
+ */
+const ownFacts = (): ProfileTable =>
+  byProfile(
+    'profileFacts',
+    'profile_facts',
+    `source_id IN (${SOURCES}) AND ${IN_PROFILES}`,
+    'profile_id',
+  );
+
+const profileFacts: ProfileTable = {
+  ...ownFacts(),
+  erase: (scope) => {
+    const linkArgs = [JSON.stringify(scope.ids), scope.sourceId ?? null];
+    return [
+      {
+        sql: `UPDATE profile_facts SET ${EMPTIED} WHERE (source_id, profile_id) IN (${USERS})`,
+        args: linkArgs,
+      },
+      {
+        sql: `INSERT INTO profile_facts (source_id, profile_id, event_count, stale, packed)
+          SELECT source_id, profile_id, 0, 1, '' FROM (${ANONS}) WHERE true
+          ON CONFLICT (source_id, profile_id) DO UPDATE SET ${EMPTIED}`,
+        args: linkArgs,
+      },
+      {
+        sql: `INSERT INTO segment_profiles (source_id, profile_id, next_check_at, evaluated_at)
+          SELECT source_id, profile_id, 0, 0 FROM (${USERS} UNION ${ANONS}) WHERE true
+          ON CONFLICT (source_id, profile_id) DO UPDATE SET next_check_at = 0`,
+        args: linkArgs,
+      },
+      ...ownFacts().erase(scope),
+    ];
+  },
+};
+
 export const SEGMENT_PROFILE_TABLES: ProfileTable[] = [
+  profileFacts,
   byProfile(
     'segmentMemberships',
     'segment_memberships',

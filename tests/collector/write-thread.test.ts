@@ -41,6 +41,37 @@ describe('write thread', () => {
     expect(failed.rows.map((r) => r.code)).toEqual(['invalid_event']);
   });
 
+  it('stores every row of groups that fill several multi-row inserts and leave a remainder', async () => {
+    const writer = createWriter(thread.commit);
+    // 16 rows per statement: 37 = 2 full statements + 5 single rows; 3 and 16 on their own.
+    const ids = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
+    const groups = [ids('a', 37), ids('b', 3), ids('c', 16)];
+    await Promise.all(groups.map((g) => writer.write(g.map(row))));
+    const stored = await t.rows();
+    expect(stored.map((e) => e.message_id).sort()).toEqual(groups.flat().sort());
+    // Each value lands in its own column, row by row.
+    expect(stored.find((e) => e.message_id === 'a-36')).toMatchObject({
+      source_id: t.source.id,
+      properties: '{"n":1}',
+      device_type: 'desktop',
+      ip_truncated: '127.0.0.0',
+    });
+  });
+
+  it('fails only the request whose rows cannot be bound, even inside a multi-row insert', async () => {
+    const writer = createWriter(thread.commit);
+    const good = writer.write(Array.from({ length: 20 }, (_, i) => row(`g${i}`)));
+    // Rows 20–31 of the group: the bad one is in the second 16-row statement.
+    const bad = writer.write([
+      [...row('b-bad').slice(0, 17), {}] as unknown as EventRow,
+      ...Array.from({ length: 11 }, (_, i) => row(`b${i}`)),
+    ]);
+    await expect(bad).rejects.toThrow();
+    await expect(good).resolves.toBeUndefined();
+    expect(await t.rows()).toHaveLength(20);
+  });
+
   it('fails only the request whose rows cannot be bound, not the rest of its group', async () => {
     const writer = createWriter(thread.commit);
     const good = writer.write([row('g1')]);

@@ -35,7 +35,7 @@ export function segmentProfileRoutes(deps: AppDeps) {
         : linked
           ? `u:${linked}`
           : `a:${raw}`;
-    const facts = (await segmentEngine.factsOf(source.id, [profileId], true)).get(profileId);
+    const facts = (await segmentEngine.factsOf(source.id, [profileId])).get(profileId);
     if (!facts) throw new ApiError(404, 'profile_not_found', 'No events for this profile');
     const activity = facts.events.filter((e) => isActivity(e.name));
     const userId = profileId.startsWith('u:') ? profileId.slice(2) : null;

@@ -180,12 +180,12 @@ describe('evaluator', () => {
     ]);
     expect(segments.map((s) => s.key)).toEqual(['buyers', 'not-buyers']);
     const f = facts([ev('Purchase', H)]);
-    const fresh = decideProfile(f, segments, { current: new Set(), lastExitAt: new Map() }, NOW);
+    const fresh = decideProfile(f, segments, { current: [], lastExitAt: new Map() }, NOW);
     expect([...fresh.members]).toEqual(['buyers']);
     const cooling = decideProfile(
       f,
       segments,
-      { current: new Set(), lastExitAt: new Map([['buyers', NOW - D]]) },
+      { current: [], lastExitAt: new Map([['buyers', NOW - D]]) },
       NOW,
     );
     expect([...cooling.members]).toEqual(['not-buyers']);
