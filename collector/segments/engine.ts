@@ -667,7 +667,11 @@ export function createSegmentEngine(opts: EngineOptions) {
       await queue;
     },
     factsOf,
-    identitiesOf,
+    /** The user an anonymous id is linked to, if any. */
+    userOf: async (sourceId: string, anonymousId: string) =>
+      (await identitiesOf(sourceId)).userOf.get(anonymousId),
+    anonymousIdsOf: async (sourceId: string, userId: string) =>
+      (await identitiesOf(sourceId)).anonymousIdsOf(userId),
   };
 }
 
