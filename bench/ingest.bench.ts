@@ -2,15 +2,12 @@
 // (auth, validation, filters, enrichment, rate limits, file database, durable ack), both
 // under wrk with bench/post.lua (every event its own messageId), in one run.
 // `npm run bench:ingest`; BENCH_SECONDS (default 10) per run, BENCH_PROFILE=1 writes a
-// V8 CPU profile of the collector to .tmp/.
+// V8 CPU profile of the collector to .tmp/. The storage path alone (no HTTP) is measured by
+// bench/storage.bench.ts.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
-import { startWriteThread } from '../collector/db/write-thread.js';
-import { createWriter } from '../collector/ingest/writer.js';
-import { eventRows } from './event-rows.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -123,30 +120,6 @@ async function flushes(server: Server) {
   };
 }
 
-/**
- * The storage ceiling: the collector's writer alone (same schema, same write thread and
- * statements as the server, no HTTP), committing groups of 640 rows — what 32 connections
- * × 20 events hand it at once.
- */
-async function storageOnly(seconds: number): Promise<number> {
-  const path = join(dir, 'storage-only.db');
-  const database = await openDatabase(`file:${path}`);
-  const thread = startWriteThread(path, CONNECTION_PRAGMAS);
-  const writer = createWriter(thread.commit);
-  const rows = eventRows('source-id-0000-0000-0000-000000000000');
-  let n = 0;
-  const started = performance.now();
-  while (performance.now() - started < seconds * 1000) {
-    await writer.write(rows(640));
-    n += 640;
-  }
-  const rate = n / ((performance.now() - started) / 1000);
-  await writer.close();
-  await thread.stop();
-  database.close();
-  return rate;
-}
-
 const bare = await start(['--import', 'tsx', 'bench/bare-server.ts']);
 const collector = await start([...profile, '--import', 'tsx', 'collector/main.ts'], collectorEnv);
 console.log(
@@ -172,9 +145,6 @@ try {
       `  group commit: ${fmt((after.rows - before.rows) / commits)} rows/commit, ${fmt(((after.seconds - before.seconds) / commits) * 1000, 2)} ms/commit, ${fmt(((after.seconds - before.seconds) / SECONDS) * 100)}% of the run committing`,
     );
   }
-  console.log(
-    `storage only (write thread, 640-row groups, no HTTP)       ${fmt(await storageOnly(5)).padStart(9)} rows/s`,
-  );
   // wrk cannot hold a fixed rate (no wrk2 here): post.lua's delay() paces every connection
   // to one request per DELAY_MS, so 64 connections offer ~half the measured maximum.
   for (const per of [1, 20]) {
