@@ -109,9 +109,13 @@ const collectorEnv = {
 };
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
-/** The writer's commit counters from the collector's /metrics. */
+/**
+ * The writer's commit counters from the collector's /metrics. A new connection each time: a
+ * kept-alive one was found closed after a wrk run ("fetch failed: other side closed").
+ */
 async function flushes(server: Server) {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
+  const text = await metrics.text();
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? 0);
   return {
     count: value('segmently_writer_flush_rows_count'),
