@@ -98,10 +98,15 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
 
   it('answers 400 for an unknown platform or a malformed country code', async () => {
     s = await segmentCollector();
-    for (const q of ['platform=google', 'countryCode=abc']) {
+    for (const [q, field] of [
+      ['platform=google', 'platform'],
+      ['countryCode=abc', 'countryCode'],
+    ]) {
       const res = await s.t.admin(`/api/v1/segments/cart-abandoners/export?format=audience&${q}`);
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBeTruthy();
+      const { error } = await res.json();
+      expect(error.code).toBe('invalid_request');
+      expect(error.details).toEqual([expect.objectContaining({ path: [field] })]);
     }
   });
 });
