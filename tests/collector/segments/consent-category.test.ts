@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR, segmentCollector } from './scenario-helpers.js';
 
@@ -95,20 +96,14 @@ describe('events sent under necessary or functional consent', () => {
         s.event({ event: 'Purchase', at, anonymousId: `anon-${userId}`, userId, ...under() }),
       ),
     );
-    const created = await s.t.admin('/api/v1/segments', {
-      method: 'POST',
-      body: JSON.stringify({
-        key: 'buyers',
-        name: 'Buyers',
-        rule: { type: 'performed', event: 'Purchase', within: '30d' },
-      }),
+    await s.createSegment({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
     });
-    expect(created.status).toBe(201);
-    await s.t.deps.segmentEngine.idle();
     expect(await s.members('buyers')).toEqual(['u:ada', 'u:bob', 'u:cy']);
 
     const res = await s.t.admin('/api/v1/segments/buyers/export?format=audience');
-    const { createHash } = await import('node:crypto');
     const sha = (v: string) => createHash('sha256').update(v).digest('hex');
     expect((await res.text()).trim().split('\n')).toEqual([sha('cy@example.com')]);
   });
