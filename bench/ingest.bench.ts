@@ -2,15 +2,12 @@
 // (auth, validation, filters, enrichment, rate limits, file database, durable ack), both
 // under wrk with bench/post.lua (every event its own messageId), in one run.
 // `npm run bench:ingest`; BENCH_SECONDS (default 10) per run, BENCH_PROFILE=1 writes a
-// V8 CPU profile of the collector to .tmp/.
+// V8 CPU profile of the collector to .tmp/. The storage path alone (no HTTP) is measured by
+// bench/storage.bench.ts.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
-import { startWriteThread } from '../collector/db/write-thread.js';
-import { createWriter } from '../collector/ingest/writer.js';
-import { eventRows } from './event-rows.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -112,39 +109,19 @@ const collectorEnv = {
 };
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
-/** The writer's commit counters from the collector's /metrics. */
+/**
+ * The writer's commit counters from the collector's /metrics. A new connection each time: a
+ * kept-alive one was found closed after a wrk run ("fetch failed: other side closed").
+ */
 async function flushes(server: Server) {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
+  const text = await metrics.text();
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? 0);
   return {
     count: value('segmently_writer_flush_rows_count'),
     rows: value('segmently_writer_flush_rows_sum'),
     seconds: value('segmently_writer_flush_seconds_sum'),
   };
-}
-
-/**
- * The storage ceiling: the collector's writer alone (same schema, same write thread and
- * statements as the server, no HTTP), committing groups of 640 rows — what 32 connections
- * × 20 events hand it at once.
- */
-async function storageOnly(seconds: number): Promise<number> {
-  const path = join(dir, 'storage-only.db');
-  const database = await openDatabase(`file:${path}`);
-  const thread = startWriteThread(path, CONNECTION_PRAGMAS);
-  const writer = createWriter(thread.commit);
-  const rows = eventRows('source-id-0000-0000-0000-000000000000');
-  let n = 0;
-  const started = performance.now();
-  while (performance.now() - started < seconds * 1000) {
-    await writer.write(rows(640));
-    n += 640;
-  }
-  const rate = n / ((performance.now() - started) / 1000);
-  await writer.close();
-  await thread.stop();
-  database.close();
-  return rate;
 }
 
 const bare = await start(['--import', 'tsx', 'bench/bare-server.ts']);
@@ -172,9 +149,6 @@ try {
       `  group commit: ${fmt((after.rows - before.rows) / commits)} rows/commit, ${fmt(((after.seconds - before.seconds) / commits) * 1000, 2)} ms/commit, ${fmt(((after.seconds - before.seconds) / SECONDS) * 100)}% of the run committing`,
     );
   }
-  console.log(
-    `storage only (write thread, 640-row groups, no HTTP)       ${fmt(await storageOnly(5)).padStart(9)} rows/s`,
-  );
   // wrk cannot hold a fixed rate (no wrk2 here): post.lua's delay() paces every connection
   // to one request per DELAY_MS, so 64 connections offer ~half the measured maximum.
   for (const per of [1, 20]) {

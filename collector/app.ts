@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { adminAuth, bearerAuth } from './admin/auth.js';
+import { adminAuth, bearerAuth, createTokenGuard } from './admin/auth.js';
 import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
 import { failedEventRoutes } from './admin/failed-events.js';
@@ -31,7 +31,8 @@ export function createApp(deps: AppDeps) {
     await deps.database.client.execute('SELECT 1');
     return c.json({ status: 'ok' });
   });
-  if (deps.metricsToken) app.use('/metrics', bearerAuth(deps.metricsToken, 'metrics'));
+  const guard = createTokenGuard(deps);
+  if (deps.metricsToken) app.use('/metrics', bearerAuth(deps.metricsToken, 'metrics', guard));
   app.get('/metrics', (c) =>
     c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
@@ -48,10 +49,10 @@ export function createApp(deps: AppDeps) {
     headers.set('Authorization', `Bearer ${deps.adminToken}`);
     return app.request(path, { ...init, headers });
   };
-  app.route('/app', dashboardRoutes(deps, fetchApi));
+  app.route('/app', dashboardRoutes(deps, fetchApi, guard));
 
   const admin = new Hono();
-  admin.use('*', adminAuth(deps.adminToken));
+  admin.use('*', adminAuth(deps.adminToken, guard));
   admin.route('/sources', sourceRoutes(deps));
   admin.route('/events', eventRoutes(deps));
   admin.route('/failed-events', failedEventRoutes(deps));

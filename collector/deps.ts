@@ -40,8 +40,8 @@ export interface RateLimit {
 }
 
 export interface IngestOptions {
-  /** Read the client IP from X-Forwarded-For (TRUST_PROXY). */
-  trustProxy: boolean;
+  /** Proxies in front whose X-Forwarded-For entries are trusted (TRUST_PROXY); 0 = none. */
+  trustProxy: number;
   /** Requests per client IP. */
   ipRate: RateLimit;
   /** Events per source. */

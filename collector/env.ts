@@ -1,21 +1,29 @@
 import { z } from 'zod';
 
+/** `NAME=` with nothing after it means unset, as a compose file or shell leaves it. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().default('file:./data/segmently.db'),
-  DATABASE_AUTH_TOKEN: z.string().optional(),
-  SEGMENTLY_ADMIN_TOKEN: z.string().min(16).optional(),
+  DATABASE_AUTH_TOKEN: optional(z.string()),
+  SEGMENTLY_ADMIN_TOKEN: optional(z.string().min(16)),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
-  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_TOKEN: optional(z.string().min(16)),
   /** Public origin printed at start and used in links, e.g. https://collect.example.com */
-  PUBLIC_URL: z.url().optional(),
-  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  PUBLIC_URL: optional(z.url()),
+  /**
+   * Take the client IP from X-Forwarded-For, as the given number of proxies in front wrote it
+   * (only behind proxies that append to it): `true` = 1, `false` = 0.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'Expected true, false or a number of proxies')
     .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   /** Token bucket per source, in events: refill per second and bucket size. 0 = no limit. */
   RATE_LIMIT_SOURCE_EVENTS_PER_SEC: z.coerce.number().min(0).default(20_000),
   RATE_LIMIT_SOURCE_BURST: z.coerce.number().min(1).default(200_000),

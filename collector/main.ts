@@ -15,6 +15,7 @@ const collector = await buildCollector({
   log: jsonLogger,
   backgroundCheckpoints: true,
   writeThread: true,
+  engineThread: true,
 });
 const { source: demo, created } = await ensureDemoSource(collector.deps.sources);
 

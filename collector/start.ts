@@ -15,6 +15,7 @@ import { writerMetrics } from './metrics/writer-metrics.js';
 import { scheduleRetention } from './privacy/retention.js';
 import { loadSuppressions } from './privacy/suppressions.js';
 import { createSegmentEngine } from './segments/engine.js';
+import { startEngineThread } from './segments/engine-thread.js';
 import { registerSegmentProfileTables } from './segments/profile-tables.js';
 import { createSegmentStore } from './segments/segment-store.js';
 import { createWebhookSender } from './segments/webhooks.js';
@@ -33,6 +34,11 @@ export interface StartOptions {
   backgroundCheckpoints?: boolean;
   /** Commit ingested events of a local file on a worker thread (the server does; tests need not). */
   writeThread?: boolean;
+  /**
+   * Run the segment engine of a local file on a worker thread (the server does). Its clock
+   * is then the real one: tests that move `now` keep the engine in process.
+   */
+  engineThread?: boolean;
 }
 
 /** Opens (and migrates) the database and wires the app's dependencies; used by main and tests. */
@@ -44,6 +50,7 @@ export async function buildCollector({
   segmentSweepMs = 1000,
   backgroundCheckpoints = false,
   writeThread = false,
+  engineThread = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
@@ -54,19 +61,30 @@ export async function buildCollector({
   const metrics = createMetrics();
   registerSegmentProfileTables();
   const segments = createSegmentStore(database.db, now);
-  const segmentEngine = createSegmentEngine({
-    client: database.client,
-    store: segments,
-    now,
-    log,
-    sweepEveryMs: segmentSweepMs,
-    webhooks: createWebhookSender({
-      client: database.client,
-      now,
-      log,
-      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
-    }),
-  });
+  const segmentEngine =
+    engineThread && localFile
+      ? startEngineThread(
+          {
+            url: env.DATABASE_URL,
+            pragmas: checkpointer ? [LATE_AUTOCHECKPOINT] : [],
+            sweepEveryMs: segmentSweepMs,
+            allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
+          },
+          log,
+        )
+      : createSegmentEngine({
+          client: database.client,
+          store: segments,
+          now,
+          log,
+          sweepEveryMs: segmentSweepMs,
+          webhooks: createWebhookSender({
+            client: database.client,
+            now,
+            log,
+            allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+          }),
+        });
   const thread =
     writeThread && localFile
       ? startWriteThread(env.DATABASE_URL.slice('file:'.length), [

@@ -55,14 +55,23 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       const now = consent.api.get();
       const withdrawn = (c: ConsentCategory) => isGranted(before, c) && !isGranted(now, c);
       persistLocally(analytics());
+      const heldAs = identity.anonymousId;
       identity.consentChanged(withdrawn('analytics'));
-      // Only on a withdrawal: before any grant the queue's IndexedDB must stay unopened.
+      // Only a withdrawal can make queued events disallowed: otherwise the queue is not read.
       if (CONSENT_CATEGORIES.some(withdrawn)) void queue.drop((e) => !admission.allowed(e));
-      admission.release();
+      // Held events were made before the decision; a grant may have replaced a spent id.
+      admission.release((e) => identity.adopt(e, heldAs));
       utm.retag();
     },
   });
-  const admission = createAdmission(consent, (e) => void queue.push(e), options.consent?.hold);
+  const admission = createAdmission(
+    consent,
+    (e) => {
+      identity.sending(e);
+      void queue.push(e);
+    },
+    options.consent?.hold,
+  );
   persistLocally(analytics());
   const identity = createIdentity(analytics);
   const utm = createUtm(

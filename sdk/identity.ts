@@ -1,5 +1,7 @@
+import type { WireEvent } from '../shared/wire.js';
 import { anonymousIdFor } from './anonymous-id.js';
 import { localGet, localSet } from './local.js';
+import { endSession, touchSession } from './session.js';
 
 const USER_KEY = 'uid';
 
@@ -11,6 +13,9 @@ const USER_KEY = 'uid';
 export function createIdentity(persist: () => boolean) {
   let anonymousId = anonymousIdFor(persist());
   let userId = localGet<string>(USER_KEY);
+  // The in-memory id left on an event sent without analytics consent (a `necessary` one, or
+  // a granted category other than analytics): it must never become the stored analytics id.
+  let spent = false;
   return {
     get anonymousId() {
       return anonymousId;
@@ -27,12 +32,33 @@ export function createIdentity(persist: () => boolean) {
       userId = undefined;
       localSet(USER_KEY, undefined);
       anonymousId = anonymousIdFor(false);
+      spent = false;
       if (persist()) anonymousId = anonymousIdFor(true);
     },
-    /** Consent changed: a withdrawal rotates the anonymous id, a grant persists it. */
+    /** An event is queued to be sent. */
+    sending(event: WireEvent) {
+      if (!persist() && event.anonymousId === anonymousId) spent = true;
+    },
+    /**
+     * Consent changed: a withdrawal rotates the anonymous id; a grant persists it, or a fresh
+     * one (and starts a new session) if it already went out without analytics consent.
+     */
     consentChanged(withdrawn: boolean) {
       if (withdrawn) anonymousId = anonymousIdFor(false);
-      else if (persist()) anonymousId = anonymousIdFor(true, anonymousId);
+      else if (persist()) {
+        if (spent) endSession();
+        anonymousId = anonymousIdFor(true, spent ? undefined : anonymousId);
+      } else return;
+      spent = false;
+    },
+    /** An event made as `made` (the id in force then) leaves as the visitor is now. */
+    adopt(event: WireEvent, made: string): WireEvent {
+      if (made !== anonymousId && event.anonymousId === made) {
+        event.anonymousId = anonymousId;
+        if (event.previousId === made) event.previousId = anonymousId;
+        event.context = { ...event.context, session: touchSession() };
+      }
+      return event;
     },
   };
 }

@@ -26,3 +26,8 @@ export function touchSession(now = Date.now()): { id: string; start: string } {
   if (next.id !== prev?.id || now - prev.last > 1000) localSet(KEY, next);
   return { id: next.id, start: new Date(next.start).toISOString() };
 }
+
+/** The next event starts a new session. */
+export function endSession(): void {
+  localSet(KEY, undefined);
+}

@@ -5,6 +5,7 @@ import { failedEvents } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { createIngest } from '../ingest/ingest-events.js';
+import { NO_SENDER } from '../ingest/sender.js';
 import { parseWith } from './parse-json.js';
 
 const Query = z.object({
@@ -52,7 +53,7 @@ export function failedEventRoutes(deps: AppDeps) {
       throw new ApiError(409, 'source_gone', 'The source of this event no longer exists');
     const result = await ingestEvents(
       { raws: [JSON.parse(row.payload)], measure: true, recordFailures: false },
-      { source, headers: () => undefined, ip: undefined, suppressions },
+      { ...NO_SENDER, source, ipTruncated: null, suppressions },
     );
     if (result.rejected.length) {
       throw new ApiError(422, 'still_invalid', 'The event is still rejected', result.rejected);

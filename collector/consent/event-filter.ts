@@ -7,8 +7,8 @@ import type { EventFilter } from '../ingest/filters.js';
  * `context.consent` (server libraries) are the sender's responsibility, unless the source
  * requires consent on every event.
  */
-export const consentFilter: EventFilter = (event, { source, headers }) => {
+export const consentFilter: EventFilter = (event, { source, gpc }) => {
   const consent = event.context?.consent as ConsentContext | undefined;
   if (consent === undefined) return source.requireConsent ? 'consent_missing' : undefined;
-  return consentDenial(consent, headers('Sec-GPC') === '1');
+  return consentDenial(consent, gpc);
 };

@@ -1,8 +1,7 @@
-import { type Context, Hono } from 'hono';
-import { sameSecret } from '../admin/auth.js';
+import { Hono } from 'hono';
+import type { TokenGuard } from '../admin/auth.js';
 import { assertSameOrigin, endSession, safeNext, startSession } from './auth.js';
 import { html, Shell } from './layout.js';
-import type { LoginThrottle } from './login-throttle.js';
 import type { SessionStore } from './sessions.js';
 
 function LoginPage(props: { next: string; error?: string }) {
@@ -30,9 +29,8 @@ interface LoginOptions {
   adminToken: string;
   sessions: SessionStore;
   ttlMs: number;
-  throttle: LoginThrottle;
-  /** Who is signing in, for the throttle (the truncated client IP). */
-  clientKey: (c: Context) => string;
+  /** Failed attempts per client network, shared with the API's Bearer checks. */
+  guard: TokenGuard;
 }
 
 /**
@@ -49,18 +47,15 @@ export function loginRoutes(opts: LoginOptions) {
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
-    const client = opts.clientKey(c);
-    const wait = opts.throttle.retryAfter(client);
+    const wait = opts.guard.wait(c);
     if (wait > 0) {
       const error = `Too many failed sign-ins: try again in ${wait} s.`;
       c.header('Retry-After', String(wait));
       return c.html(html(<LoginPage next={next} error={error} />), 429);
     }
-    if (!token || !sameSecret(token, opts.adminToken)) {
-      opts.throttle.failed(client);
+    if (!opts.guard.check(c, token, opts.adminToken)) {
       return c.html(html(<LoginPage next={next} error="That token is not right." />), 401);
     }
-    opts.throttle.succeeded(client);
     startSession(c, opts.sessions, opts.ttlMs);
     return c.redirect(next, 303);
   });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import type { TokenGuard } from '../admin/auth.js';
 import type { AppDeps } from '../deps.js';
-import { clientIp, truncateIp } from '../ingest/client-ip.js';
 import { contentReport } from '../reports/content.js';
 import { failedEvents, liveCursor, newestEvents } from '../reports/live.js';
 import { overviewReport } from '../reports/overview.js';
@@ -14,7 +14,6 @@ import { html, Shell } from './layout.js';
 import { LivePage } from './live.js';
 import { formatCursor, liveStream, parseCursor } from './live-stream.js';
 import { loginRoutes, logoutRoute } from './login.js';
-import { createLoginThrottle } from './login-throttle.js';
 import { OverviewPage } from './overview.js';
 import { pageContext } from './page-context.js';
 import { ProfileSearch, ProfileView } from './profiles.js';
@@ -34,7 +33,7 @@ const CSP = [
 ].join('; ');
 
 /** The marketer dashboard under /app: server-rendered pages behind an admin-token session. */
-export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch) {
+export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenGuard) {
   const api = createApiClient(fetchApi);
   const sessions = createSessionStore(deps.now);
   const app = new Hono<DashboardEnv>();
@@ -55,8 +54,7 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch) {
       adminToken: deps.adminToken,
       sessions,
       ttlMs: SESSION_TTL_MS,
-      throttle: createLoginThrottle({ now: deps.now }),
-      clientKey: (c) => truncateIp(clientIp(c, deps.ingest.trustProxy)) ?? 'unknown',
+      guard,
     }),
   );
 

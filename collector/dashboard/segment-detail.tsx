@@ -72,8 +72,8 @@ export function SegmentDetailPage(p: DetailProps) {
   const { sizes, change } = sizeHistory(s.trend, s.size);
   const days = s.trend.map((d) => d.day);
   const sum = (k: 'entered' | 'exited') => s.trend.reduce((n, d) => n + d[k], 0);
-  const exportHref = (format: string) =>
-    `${base}/export${p.query}${p.query ? '&' : '?'}format=${format}`;
+  const exportHref = (params: Record<string, string>) =>
+    `${base}/export${p.query}${p.query ? '&' : '?'}${new URLSearchParams(params)}`;
   const utm = Object.entries(s.utm ?? {});
   return (
     <>
@@ -113,16 +113,20 @@ export function SegmentDetailPage(p: DetailProps) {
         <a class="button" href={`${base}/edit${p.query}`}>
           Edit rule
         </a>
-        <a class="button secondary" href={exportHref('csv')} download>
+        <a class="button secondary" href={exportHref({ format: 'csv' })} download>
           Export CSV
         </a>
-        <a class="button secondary" href={exportHref('ndjson')} download>
+        <a class="button secondary" href={exportHref({ format: 'ndjson' })} download>
           Export NDJSON
         </a>
-        <a class="button secondary" href={exportHref('audience')} download>
+        <a class="button secondary" href={exportHref({ format: 'audience' })} download>
           Hashed audience file
         </a>
-        <a class="button secondary" href={exportHref('audience&platform=tiktok')} download>
+        <a
+          class="button secondary"
+          href={exportHref({ format: 'audience', platform: 'tiktok' })}
+          download
+        >
           Hashed audience file (TikTok)
         </a>
       </div>

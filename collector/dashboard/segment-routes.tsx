@@ -17,6 +17,9 @@ import { SegmentList } from './segments.js';
 
 const enc = encodeURIComponent;
 
+/** What a download link may pass on to `GET /api/v1/segments/:key/export` (the API checks them). */
+const EXPORT_PARAMS = ['format', 'platform', 'countryCode'] as const;
+
 /** Zod issues from the API as readable lines ("rule.rules.0.within: must be a duration …"). */
 export function errorLines(err: unknown): string[] {
   if (!(err instanceof ApiCallError)) return [String((err as Error)?.message ?? err)];
@@ -304,12 +307,12 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
 
   app.get('/:key/export', async (c) => {
     const s = await scope(c);
-    const format = c.req.query('format') ?? 'csv';
-    const platform = c.req.query('platform');
-    const audience = platform ? `&platform=${enc(platform)}` : '';
-    return api.raw(
-      `/segments/${enc(c.req.param('key'))}/export?format=${enc(format)}${audience}&${s.sq}`,
-    );
+    const params = new URLSearchParams({ format: 'csv' });
+    for (const name of EXPORT_PARAMS) {
+      const value = c.req.query(name);
+      if (value !== undefined) params.set(name, value);
+    }
+    return api.raw(`/segments/${enc(c.req.param('key'))}/export?${params}&${s.sq}`);
   });
 
   app.post('/:key/webhook', async (c) => {

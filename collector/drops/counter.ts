@@ -5,9 +5,11 @@ const UPSERT = `INSERT INTO event_drops (source_id, day, reason, count) VALUES (
 
 /**
  * Persisted drop counts per source, day and reason. Counts add up in memory and are written
- * in one batch when the event loop is next idle, so ingest never waits for them.
+ * in one batch at most every `everyMs`, so ingest never waits for them: the write runs on
+ * the main thread's connection and waits there while the write thread holds the lock.
+ * `flush()` (readers of the counts, shutdown) writes at once.
  */
-export function createDropCounter(client: Client, now: () => number) {
+export function createDropCounter(client: Client, now: () => number, everyMs = 1000) {
   const pending = new Map<string, number>();
   let writing: Promise<void> | undefined;
 
@@ -21,13 +23,21 @@ export function createDropCounter(client: Client, now: () => number) {
     );
   }
 
+  let timer: NodeJS.Timeout | undefined;
+
   /** One write at a time; counts added while it runs get the next one. */
-  function schedule(): Promise<void> {
-    writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(write).finally(() => {
+  function writeNow(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    writing ??= write().finally(() => {
       writing = undefined;
-      if (pending.size) schedule().catch(() => {});
+      if (pending.size) writeLater();
     });
     return writing;
+  }
+
+  function writeLater(): void {
+    timer ??= setTimeout(() => writeNow().catch(() => {}), everyMs).unref();
   }
 
   return {
@@ -35,11 +45,11 @@ export function createDropCounter(client: Client, now: () => number) {
       const day = new Date(now()).toISOString().slice(0, 10);
       const key = JSON.stringify([sourceId, day, reason]);
       pending.set(key, (pending.get(key) ?? 0) + 1);
-      schedule().catch(() => {});
+      writeLater();
     },
     /** Resolves once every count added so far is written. */
     async flush(): Promise<void> {
-      while (writing || pending.size) await (writing ?? schedule());
+      while (writing || pending.size) await (writing ?? writeNow());
     },
   };
 }

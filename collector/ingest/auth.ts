@@ -2,12 +2,22 @@ import type { Context } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Source, SourceStore } from '../sources/store.js';
 
+/** The last Authorization header decoded: a busy sender repeats its own on every request. */
+let lastBasic = { header: '', user: '' };
+
+function basicUser(header: string): string {
+  if (header !== lastBasic.header) {
+    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    lastBasic = { header, user: decoded.split(':')[0] ?? '' };
+  }
+  return lastBasic.user;
+}
+
 /** Write key from HTTP Basic (user name, what Segment's libraries send) or from the body. */
 export function writeKeyOf(c: Context, body: unknown): string | undefined {
   const header = c.req.header('Authorization');
   if (header?.startsWith('Basic ')) {
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    const user = decoded.split(':')[0];
+    const user = basicUser(header);
     if (user) return user;
   }
   const fromBody = (body as { writeKey?: unknown } | null)?.writeKey;

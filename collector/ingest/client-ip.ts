@@ -3,14 +3,26 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
 /**
- * The address the request came from: the socket's, or with `trustProxy` the left-most
- * X-Forwarded-For entry (a client can forge that header, so only a proxy may be trusted).
+ * The client address in an X-Forwarded-For header written by `hops` trusted proxies. Each
+ * proxy appends the address it saw, so only the right-most `hops` entries are theirs; whatever
+ * lies further left came from the client, who can write anything there. The entry the
+ * outermost trusted proxy appended is the `hops`-th from the right (the left-most when fewer
+ * proxies took part).
  */
-export function clientIp(c: Context, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-    if (forwarded && isIP(forwarded)) return forwarded;
-  }
+export function forwardedClient(header: string | undefined, hops: number): string | undefined {
+  if (!header || hops < 1) return undefined;
+  const entries = header.split(',');
+  const entry = entries[Math.max(0, entries.length - hops)]?.trim();
+  return entry && isIP(entry) ? entry : undefined;
+}
+
+/**
+ * The address the request came from: the socket's, or behind `proxyHops` trusted proxies
+ * (TRUST_PROXY) the one they forwarded.
+ */
+export function clientIp(c: Context, proxyHops: number): string | undefined {
+  const forwarded = forwardedClient(c.req.header('X-Forwarded-For'), proxyHops);
+  if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address;
   } catch {

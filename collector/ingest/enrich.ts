@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { truncateIp } from './client-ip.js';
 import type { IngestRequest } from './filters.js';
+import type { Sender } from './sender.js';
 import { deviceOf } from './user-agent.js';
 import type { ValidEvent } from './validate.js';
 
@@ -14,14 +15,6 @@ export interface Enrichment {
   context: Record<string, unknown> | null;
 }
 
-type Sender = Pick<IngestRequest, 'headers' | 'fromBrowser'>;
-
-/**
- * Browsers name the page's origin on every POST (fetch, sendBeacon); server libraries do
- * not. (Sec-Fetch-Mode is no sign: Node's own fetch sends it.)
- */
-const fromBrowser = (req: Sender) => req.fromBrowser ?? req.headers('Origin') !== undefined;
-
 /**
  * The device's user agent: the one the event carries (SDKs and relaying servers put it in
  * `context.userAgent`), else the request's own when a browser sent it. A server library's
@@ -29,18 +22,12 @@ const fromBrowser = (req: Sender) => req.fromBrowser ?? req.headers('Origin') !=
  */
 export function userAgentOf(event: ValidEvent, req: Sender): string | undefined {
   const fromContext = event.context?.userAgent;
-  if (typeof fromContext === 'string') return fromContext;
-  return fromBrowser(req) ? req.headers('User-Agent') : undefined;
+  return typeof fromContext === 'string' ? fromContext : req.userAgent;
 }
 
 function localeOf(event: ValidEvent, req: Sender): string | null {
   const fromContext = event.context?.locale;
-  const raw =
-    typeof fromContext === 'string'
-      ? fromContext
-      : fromBrowser(req)
-        ? req.headers('Accept-Language')?.split(/[,;]/)[0]
-        : undefined;
+  const raw = typeof fromContext === 'string' ? fromContext : req.acceptLanguage?.split(/[,;]/)[0];
   const locale = raw?.trim().slice(0, 35);
   return locale || null;
 }
@@ -48,10 +35,10 @@ function localeOf(event: ValidEvent, req: Sender): string | null {
 export function enrich(event: ValidEvent, req: IngestRequest): Enrichment {
   const device = deviceOf(userAgentOf(event, req));
   let context = event.context ?? null;
-  let ip = req.ip;
+  let ipTruncated = req.ipTruncated;
   if (context && 'ip' in context) {
     // A relaying server names the visitor's address in context.ip (Segment's convention).
-    if (typeof context.ip === 'string' && isIP(context.ip)) ip = context.ip;
+    if (typeof context.ip === 'string' && isIP(context.ip)) ipTruncated = truncateIp(context.ip);
     const { ip: _dropped, ...rest } = context;
     context = rest;
   }
@@ -60,7 +47,7 @@ export function enrich(event: ValidEvent, req: IngestRequest): Enrichment {
     os: device.os,
     browser: device.browser,
     locale: localeOf(event, req),
-    ipTruncated: truncateIp(ip),
+    ipTruncated,
     context,
   };
 }

@@ -2,21 +2,16 @@ import { consentFilter } from '../consent/event-filter.js';
 import type { Suppressions } from '../privacy/suppressions.js';
 import type { Source } from '../sources/store.js';
 import { userAgentOf } from './enrich.js';
+import type { Sender } from './sender.js';
 import { deviceOf } from './user-agent.js';
 import type { ValidEvent } from './validate.js';
 
 /** What a filter knows about the request an event came in. */
-export interface IngestRequest {
+export interface IngestRequest extends Sender {
   source: Source;
-  headers: (name: string) => string | undefined;
-  /** The sender's address, for truncation and rate limits only: never stored whole. */
-  ip: string | undefined;
+  /** The sender's address truncated (/24, /48): a whole address is never stored. */
+  ipTruncated: string | null;
   suppressions: Suppressions;
-  /**
-   * A browser sent this request, so its User-Agent and Accept-Language describe the visitor.
-   * Unset: decided by the Origin header (a pixel GET carries none, so its route says so).
-   */
-  fromBrowser?: boolean;
 }
 
 /**

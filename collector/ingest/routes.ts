@@ -6,12 +6,13 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { authenticateSource } from './auth.js';
 import { readJsonBody } from './body.js';
-import { clientIp } from './client-ip.js';
+import { clientIp, truncateIp } from './client-ip.js';
 import { checkOrigin, ingestCors } from './cors.js';
 import type { IngestRequest } from './filters.js';
 import { createIngest, type IngestBatch, isRecord } from './ingest-events.js';
 import { pixelHandler } from './pixel.js';
 import { createTokenBuckets } from './rate-limit.js';
+import { senderOf } from './sender.js';
 
 /** The short paths Segment's analytics.js posts to when its apiHost points here. */
 const SHORT_PATHS: Record<string, EventType | 'batch'> = {
@@ -96,11 +97,10 @@ export function ingestRoutes(deps: AppDeps) {
     const sourceWait = perSource.take(source.id, batch.raws.length);
     if (sourceWait) throw rateLimited('source', sourceWait);
     const request: IngestRequest = {
+      ...senderOf((name) => c.req.header(name), fromBrowser),
       source,
-      headers: (name) => c.req.header(name),
-      ip,
+      ipTruncated: truncateIp(ip),
       suppressions,
-      fromBrowser,
     };
     return c.json(await ingestEvents(batch, request));
   }

@@ -6,8 +6,8 @@ const EVENT_COLUMNS = `source_id, message_id, type, event, anonymous_id, user_id
   locale, ip_truncated`;
 const FAILED_COLUMNS = 'source_id, received_at, code, message, payload';
 const params = (n: number) => Array(n).fill('?').join(', ');
-/** Values per events row (the length of an EventRow). */
-export const EVENT_ROW_VALUES = 18;
+/** Values per events row, typed as EventRow's length: a column added there won't compile here. */
+export const EVENT_ROW_VALUES: EventRow['length'] = 18;
 const EVENT_VALUES = `(${params(EVENT_ROW_VALUES)})`;
 
 /** One row per statement, for a connection that keeps its statements prepared. */
@@ -23,7 +23,7 @@ export const INSERT_FAILED_ROW = `INSERT INTO failed_events (${FAILED_COLUMNS}) 
 const col = (i: number) => `value->>${i}`;
 const cols = (n: number) => Array.from({ length: n }, (_, i) => col(i)).join(', ');
 /** Many rows per statement (a JSON array of rows), for a client that re-prepares each one. */
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) SELECT ${cols(18)} FROM json_each(?)`;
+const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) SELECT ${cols(EVENT_ROW_VALUES)} FROM json_each(?)`;
 const INSERT_FAILED = `INSERT INTO failed_events (${FAILED_COLUMNS}) SELECT ${cols(5)} FROM json_each(?)`;
 
 /** Rows per statement: one statement per ~2,000 rows was fastest (each execute re-prepares). */

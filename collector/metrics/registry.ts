@@ -4,13 +4,17 @@
  */
 type Labels = Record<string, string>;
 
-const key = (labels: Labels) =>
-  Object.entries(labels)
+const escapeValue = (v: string) =>
+  v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+function key(labels: Labels): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return ''; // the common case, on every request
+  return entries
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(
-      ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-    )
+    .map(([k, v]) => `${k}="${escapeValue(v)}"`)
     .join(',');
+}
 
 export interface Metric {
   inc(labels?: Labels, by?: number): void;
@@ -33,7 +37,10 @@ export function createMetrics() {
     const values = metrics.get(name)?.values ?? new Map<string, number>();
     metrics.set(name, { type, help, values });
     return {
-      inc: (labels = {}, by = 1) => values.set(key(labels), (values.get(key(labels)) ?? 0) + by),
+      inc: (labels = {}, by = 1) => {
+        const k = key(labels);
+        values.set(k, (values.get(k) ?? 0) + by);
+      },
       set: (labels, value) => values.set(key(labels), value),
       get: (labels = {}) => values.get(key(labels)) ?? 0,
     };

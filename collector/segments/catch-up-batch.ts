@@ -1,6 +1,6 @@
 import type { Client } from '@libsql/client';
 import { CONTEXT_FACTS_SQL, contextFactsOf } from './context-facts.js';
-import { FACT_NAME_SQL } from './facts.js';
+import { FACT_NAME_SQL, SEGMENTABLE_SQL } from './facts.js';
 import {
   addEvent,
   type Coverage,
@@ -33,19 +33,21 @@ const FIELDS = 11;
  * The next events past `after` in seq order, at most `limit`, by source. Packed into one
  * string like load-facts.ts (reading 5000 rows one by one through the driver cost more
  * main-thread time than evaluating them); ids are never empty, so '' stands for NULL.
+ * Events that may not feed segments are left out, but still count and move `last` on.
  */
 export async function readBatch(client: Client, after: number, limit: number) {
   const r = await client.execute({
     sql: `SELECT group_concat(concat(seq, x'1f', source_id, x'1f', user_id, x'1f', anonymous_id,
         x'1f', previous_id, x'1f', type, x'1f', ${FACT_NAME_SQL}, x'1f', timestamp, x'1f',
         properties, x'1f', CASE WHEN type = 'identify' THEN traits END, x'1f',
-        ${CONTEXT_FACTS_SQL}, x'1f'), ''), max(seq), count(*)
+        ${CONTEXT_FACTS_SQL}, x'1f'), '') FILTER (WHERE ${SEGMENTABLE_SQL}), max(seq), count(*)
       FROM (SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ${limit})`,
     args: [after],
   });
   const count = Number(r.rows[0]?.[2] ?? 0);
   const bySource = new Map<string, BatchEvent[]>();
-  const f = count ? String(r.rows[0]?.[0]).split(US) : [];
+  const packed = r.rows[0]?.[0];
+  const f = typeof packed === 'string' ? packed.split(US) : [];
   for (let i = 0; i + FIELDS <= f.length; i += FIELDS) {
     const sourceId = f[i + 1] as string;
     const list = bySource.get(sourceId) ?? [];

@@ -25,6 +25,15 @@ export interface ProfileFacts {
  */
 export const FACT_NAME_SQL = "CASE WHEN type = 'track' THEN event ELSE '$' || type END";
 
+/**
+ * Whether an events row may feed segments, identity links and audience exports, as SQL:
+ * not when it was sent under `necessary` or `functional` consent (`context.consent.category`),
+ * which covers no analytics or marketing use. `instr` spares parsing contexts naming no
+ * category (stored contexts are JSON.stringify output, so the key is never escaped).
+ */
+export const SEGMENTABLE_SQL = `(instr(context, '"category"') = 0
+  OR ifnull(context->>'$.consent.category', '') NOT IN ('necessary', 'functional'))`;
+
 /** `*` in rules: user activity (track, page, screen), not identity bookkeeping. */
 export function isActivity(name: string): boolean {
   return !name.startsWith('$') || name === '$page' || name === '$screen';

@@ -1,6 +1,6 @@
 import type { Client } from '@libsql/client';
 import { CONTEXT_FACTS_SQL, contextFactsOf } from './context-facts.js';
-import { FACT_NAME_SQL } from './facts.js';
+import { FACT_NAME_SQL, SEGMENTABLE_SQL } from './facts.js';
 import { type IdentityMap, profileOf } from './identity.js';
 import {
   addEvent,
@@ -94,7 +94,8 @@ export async function collectAllFacts(
   // `+source_id`: walk the primary key range; a source_id index would be slower here.
   const sql = packedSelect(
     collector.coverage,
-    `SELECT * FROM events WHERE +source_id = ? AND seq > ? AND seq <= min(? + ${CHUNK}, ?)`,
+    `SELECT * FROM events WHERE +source_id = ? AND seq > ? AND seq <= min(? + ${CHUNK}, ?)
+       AND ${SEGMENTABLE_SQL}`,
   );
   for (let after = 0; after < maxSeq; after += CHUNK) {
     const r = await client.execute({ sql, args: [sourceId, after, after, maxSeq] });
@@ -103,25 +104,29 @@ export async function collectAllFacts(
   }
 }
 
-/** Events up to `maxSeq` of the given profiles (`u:<userId>` includes its linked anonymous ids). */
+/**
+ * Events up to `maxSeq` of the given profiles (`u:<userId>` includes its linked anonymous
+ * ids); with `everyEvent` also those that may not feed segments (the profile lookup).
+ */
 export async function collectProfileFacts(
   client: Client,
   sourceId: string,
   profileIds: string[],
   collector: FactsCollector,
-  maxSeq = Number.MAX_SAFE_INTEGER,
+  { maxSeq = Number.MAX_SAFE_INTEGER, everyEvent = false } = {},
 ): Promise<void> {
   const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
   const anons = profileIds.filter((p) => p.startsWith('a:')).map((p) => p.slice(2));
   for (const user of users) anons.push(...collector.identities.anonymousIdsOf(user));
+  const only = everyEvent ? '' : `AND ${SEGMENTABLE_SQL}`;
   const sql = packedSelect(
     collector.coverage,
     // Two index searches: an OR across the two columns would scan the whole source, and
     // `+user_id` keeps "user_id IS NULL" from picking the user index (all anonymous events).
     `SELECT * FROM events WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
-       AND seq <= ?4
+       AND seq <= ?4 ${only}
      UNION ALL SELECT * FROM events WHERE source_id = ?1 AND +user_id IS NULL
-       AND anonymous_id IN (SELECT value FROM json_each(?3)) AND seq <= ?4`,
+       AND anonymous_id IN (SELECT value FROM json_each(?3)) AND seq <= ?4 ${only}`,
   );
   const r = await client.execute({
     sql,

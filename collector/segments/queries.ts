@@ -1,4 +1,5 @@
 import type { Client } from '@libsql/client';
+import { SEGMENTABLE_SQL } from './facts.js';
 import { splitProfileId } from './identity.js';
 
 const DAY = 86_400_000;
@@ -117,9 +118,10 @@ export function createSegmentQueries(client: Client) {
         // As in load-facts.ts: two index searches, and `+user_id` keeps the anonymous one.
         `SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
          WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2)) AND type = 'identify'
+           AND ${SEGMENTABLE_SQL}
          UNION ALL SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
          WHERE source_id = ?1 AND +user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?3))
-           AND type = 'identify'
+           AND type = 'identify' AND ${SEGMENTABLE_SQL}
          ORDER BY timestamp, seq`,
         [sourceId, JSON.stringify(users), JSON.stringify(anons)],
       );

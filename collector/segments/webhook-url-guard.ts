@@ -27,31 +27,77 @@ const RANGES: [label: string, cidr: string][] = [
   ['multicast', 'ff00::/8'],
 ];
 
-const BLOCKS = RANGES.map(([label, cidr]) => {
+/** The eight 16-bit words of a valid IPv6 address. */
+function ipv6Words(address: string): number[] {
+  // The URL parser spells any IPv6 address as compressed hex, a dotted IPv4 tail included.
+  const hex = new URL(`http://[${address.replace(/%.*$/, '')}]`).hostname.slice(1, -1);
+  const words = (part = '') =>
+    part ? part.split(':').map((word) => Number.parseInt(word, 16)) : [];
+  const [head, tail] = hex.split('::');
+  const front = words(head);
+  const back = words(tail);
+  return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+/**
+ * IPv6 prefixes whose addresses carry an IPv4 address the packet is delivered to; that IPv4
+ * address is checked against the ranges above. `at` is the word the IPv4 address starts at.
+ * NAT64's well-known prefix is refused only when the embedded address is: refusing all of it
+ * would cut an IPv6-only collector off from every IPv4 receiver. Network-specific NAT64
+ * prefixes (RFC 8215's 64:ff9b:1::/48, an operator's own) look like any other address; there
+ * the NAT64 itself must keep internal targets out. IPv4-mapped `::ffff:a.b.c.d` needs no entry:
+ * BlockList matches it against the IPv4 ranges itself.
+ */
+const EMBEDDING: [via: string, cidr: string, at: number][] = [
+  ['NAT64', '64:ff9b::/96', 6],
+  ['6to4', '2002::/16', 1],
+  ['IPv4-compatible', '::/96', 6],
+];
+
+const subnet = (cidr: string) => {
   const [net = '', prefix] = cidr.split('/');
   const list = new BlockList();
   list.addSubnet(net, Number(prefix), isIP(net) === 6 ? 'ipv6' : 'ipv4');
-  return { label, list };
-});
+  return list;
+};
 
-/** Which non-public range an IP address is in (`loopback`, `private`, …), if any. */
-export function blockedRange(address: string): string | undefined {
+const BLOCKS = RANGES.map(([label, cidr]) => ({ label, list: subnet(cidr) }));
+const EMBEDDINGS = EMBEDDING.map(([via, cidr, at]) => ({ via, list: subnet(cidr), at }));
+
+const rangeOf = (address: string, type: 'ipv4' | 'ipv6') =>
+  BLOCKS.find(({ list }) => list.check(address, type))?.label;
+
+type Blocked = { range: string; embedded?: string };
+
+/**
+ * Which non-public range an IP address is in or leads to (`loopback`, `private`, …), if any,
+ * and for an address embedding IPv4 which one (`NAT64 for 169.254.169.254`).
+ */
+export function blockedRange(address: string): Blocked | undefined {
   const family = isIP(address);
   if (!family) return undefined;
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  return BLOCKS.find(({ list }) => list.check(address, type))?.label;
+  const range = rangeOf(address, family === 6 ? 'ipv6' : 'ipv4');
+  if (range) return { range };
+  const embedding = family === 6 && EMBEDDINGS.find(({ list }) => list.check(address, 'ipv6'));
+  if (!embedding) return undefined;
+  const words = ipv6Words(address);
+  const [high = 0, low = 0] = words.slice(embedding.at, embedding.at + 2);
+  const ipv4 = [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  const inner = rangeOf(ipv4, 'ipv4');
+  return inner ? { range: inner, embedded: `${embedding.via} for ${ipv4}` } : undefined;
 }
 
-export class WebhookUrlRefused extends Error {
-  readonly code = WEBHOOK_URL_NOT_ALLOWED;
-}
+export class WebhookUrlRefused extends Error {}
 
-const refusal = (host: string, address: string, range: string) =>
-  new WebhookUrlRefused(
-    host === address
-      ? `${address} is a ${range} address`
-      : `${host} resolves to ${address}, a ${range} address`,
+/** "an unspecified", but "a unique-local". */
+const article = (range: string) => (/^(?:[aeio]|un(?!i))/.test(range) ? 'an' : 'a');
+
+function refusal(host: string, address: string, { range, embedded }: Blocked) {
+  const what = `${article(range)} ${range} address${embedded ? ` (${embedded})` : ''}`;
+  return new WebhookUrlRefused(
+    host === address ? `${address} is ${what}` : `${host} resolves to ${address}, ${what}`,
   );
+}
 
 /** The URL's host without IPv6 brackets (`new URL` already turned `2130706433` into `127.0.0.1`). */
 const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -69,8 +115,8 @@ export function staticRefusal(
   const url = new URL(rawUrl);
   if (url.protocol !== 'https:') return new WebhookUrlRefused('webhook URLs must use https');
   const host = hostOf(url);
-  const range = blockedRange(host);
-  return range ? refusal(host, host, range) : undefined;
+  const blocked = blockedRange(host);
+  return blocked ? refusal(host, host, blocked) : undefined;
 }
 
 type Resolve = (host: string) => Promise<LookupAddress[]>;
@@ -98,8 +144,8 @@ export async function webhookUrlRefusal(
   const addresses = await Promise.race([resolveAll(host).catch(() => []), timeout]);
   clearTimeout(timer);
   for (const { address } of addresses) {
-    const range = blockedRange(address);
-    if (range) return refusal(host, address, range);
+    const blocked = blockedRange(address);
+    if (blocked) return refusal(host, address, blocked);
   }
   return undefined;
 }
@@ -113,8 +159,8 @@ export const guardedLookup: LookupFunction = (host, options, callback) => {
   dnsLookup(host, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '', 0);
     for (const { address } of addresses) {
-      const range = blockedRange(address);
-      if (range) return callback(refusal(host, address, range), '', 0);
+      const blocked = blockedRange(address);
+      if (blocked) return callback(refusal(host, address, blocked), '', 0);
     }
     const [first] = addresses;
     if (options.all) callback(null, addresses);

@@ -33,9 +33,9 @@ export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => vo
   };
   return {
     admit,
-    /** After a decision: admits what was held. */
-    release: () => {
-      for (const [event, category] of held.splice(0)) admit(event, category);
+    /** After a decision: admits what was held, each event as `adopt` makes it. */
+    release: (adopt: (event: WireEvent) => WireEvent) => {
+      for (const [event, category] of held.splice(0)) admit(adopt(event), category);
     },
     /** Events dropped for naming an unknown category, since this page loaded. */
     get dropped() {

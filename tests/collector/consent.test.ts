@@ -31,7 +31,7 @@ describe('POST /v1/consent', () => {
   it('appends each decision with a truncated IP, authenticated like ingest', async () => {
     const headers = {
       ...t.basic(),
-      'X-Forwarded-For': '203.0.113.77, 10.0.0.1',
+      'X-Forwarded-For': '10.0.0.1, 203.0.113.77',
       'User-Agent': 'UA/1',
     };
     expect((await t.post('/v1/consent', decision(), headers)).status).toBe(201);

@@ -97,6 +97,18 @@ describe('CORS per source', () => {
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
   });
 
+  it("lets an allowed page read an error after its source's origin check", async () => {
+    const res = await t.app.request('/v1/batch', {
+      method: 'POST',
+      body: JSON.stringify({ writeKey: t.source.writeKey, batch: 'not an array' }),
+      headers: { 'Content-Type': 'text/plain', Origin: 'https://shop.example' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
+    expect(res.headers.get('Access-Control-Expose-Headers')).toContain('Retry-After');
+    expect(res.headers.get('Vary')).toBe('Origin');
+  });
+
   it('follows allowed origins changed through the admin API', async () => {
     const patch = await t.admin(`/api/v1/sources/${t.source.id}`, {
       method: 'PATCH',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formPost, signIn } from './dashboard-session.js';
 import { type TestCollector, testCollector, trackEvent } from './helpers.js';
@@ -11,6 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+const sha = (v: string) => createHash('sha256').update(v).digest('hex');
 const q = () => `?source=${t.source.id}`;
 const post = (path: string, fields: Record<string, string>) =>
   t.app.request(path, formPost({ _csrf: csrf, ...fields }, { Cookie: session }));
@@ -113,18 +115,30 @@ describe('dashboard segment forms', () => {
     ).toEqual(['a:v1', 'a:v2']);
   });
 
-  it('links to and passes through the TikTok audience export', async () => {
+  it('links to the TikTok audience export and passes platform and countryCode through', async () => {
     const page = await t.app.request(`/app/segments/carters${q()}`, {
       headers: { Cookie: session },
     });
     expect(await page.text()).toContain('format=audience&amp;platform=tiktok');
-    const r = await t.app.request(
-      `/app/segments/carters/export${q()}&format=audience&platform=tiktok`,
-      {
-        headers: { Cookie: session },
-      },
+
+    // A national number: only the country code passed through makes it 49…
+    await t.post(
+      '/v1/identify',
+      { ...trackEvent({ type: 'identify', anonymousId: 'v1' }), traits: { phone: '030 1234567' } },
+      t.basic(),
     );
-    expect(r.status).toBe(200);
-    expect(r.headers.get('Content-Disposition')).toContain('carters-tiktok.txt');
+    await t.deps.segmentEngine.idle();
+    const audience = async (query: string) => {
+      const r = await t.app.request(`/app/segments/carters/export${q()}&format=audience${query}`, {
+        headers: { Cookie: session },
+      });
+      expect(r.status).toBe(200);
+      return { r, lines: (await r.text()).trim().split('\n') };
+    };
+    const tiktok = await audience('&platform=tiktok&countryCode=49');
+    expect(tiktok.r.headers.get('Content-Disposition')).toContain('carters-tiktok.txt');
+    expect(tiktok.lines).toEqual([sha('49301234567')]);
+    expect((await audience('')).lines).toEqual([sha('301234567')]);
+    expect((await audience('&countryCode=1')).lines).toEqual([sha('1301234567')]);
   });
 });

@@ -45,10 +45,11 @@ describe('enrichment on ingest', () => {
 
   it('truncates the client address from X-Forwarded-For only when TRUST_PROXY is set', async () => {
     t = await testCollector({ env: { TRUST_PROXY: 'true' } });
+    // The left-most entry is the client's own claim; the proxy appended the real address.
     await t.post(
       '/v1/batch',
       { batch: [trackEvent()] },
-      { ...t.basic(), 'X-Forwarded-For': '198.51.100.23, 10.0.0.1' },
+      { ...t.basic(), 'X-Forwarded-For': '10.0.0.1, 198.51.100.23' },
     );
     await t.post(
       '/v1/batch',

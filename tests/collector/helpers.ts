@@ -18,7 +18,13 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A real collector on a real libsql file in a fresh temp dir. */
 export async function testCollector(
-  options: { now?: () => number; env?: Record<string, string>; segmentSweepMs?: number } = {},
+  options: {
+    now?: () => number;
+    env?: Record<string, string>;
+    segmentSweepMs?: number;
+    engineThread?: boolean;
+    writeThread?: boolean;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'segmently-test-'));
   const env = parseEnv({
@@ -32,6 +38,8 @@ export async function testCollector(
     log: silentLogger,
     now: options.now,
     segmentSweepMs: options.segmentSweepMs,
+    engineThread: options.engineThread,
+    writeThread: options.writeThread,
   });
   const source = await collector.deps.sources.create({
     name: 'Test',

@@ -35,4 +35,21 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect((await get()).status).toBe(200);
     expect(() => parseEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
+
+  it('takes an empty METRICS_TOKEN= (and other empty optional variables) as unset', async () => {
+    t = await testCollector({ env: { METRICS_TOKEN: '' } });
+    expect((await get()).status).toBe(200);
+    const env = parseEnv({
+      METRICS_TOKEN: '',
+      SEGMENTLY_ADMIN_TOKEN: '',
+      PUBLIC_URL: '',
+      DATABASE_AUTH_TOKEN: '',
+    });
+    expect(env).toMatchObject({
+      METRICS_TOKEN: undefined,
+      SEGMENTLY_ADMIN_TOKEN: undefined,
+      PUBLIC_URL: undefined,
+      DATABASE_AUTH_TOKEN: undefined,
+    });
+  });
 });

@@ -99,6 +99,17 @@ describe('profile export and erasure', () => {
     expect(stored).not.toContain('ada');
   });
 
+  it('drops the next event of an id erased after its events were checked against the list', async () => {
+    await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
+    const bobsEvent = () =>
+      t.post('/v1/batch', { batch: [trackEvent({ anonymousId: 'anon-bob' })] }, t.basic());
+    // With a list to check, Bob's id is hashed (and that hash remembered) while he is allowed.
+    await bobsEvent();
+    await t.admin('/api/v1/profiles/anon-bob', { method: 'DELETE' });
+    expect(await (await bobsEvent()).json()).toEqual({ accepted: 1, rejected: [] });
+    expect(await t.rows("SELECT * FROM events WHERE anonymous_id = 'anon-bob'")).toEqual([]);
+  });
+
   it('keeps suppressions across a restart', async () => {
     await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
     const reloaded = await loadSuppressions(t.deps.database.db);

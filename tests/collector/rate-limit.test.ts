@@ -25,6 +25,17 @@ describe('token buckets', () => {
     expect(buckets.take('a', 1)).toBe(0);
   });
 
+  it('keeps at most maxKeys buckets, forgetting idle ones and keeping busy ones', () => {
+    const buckets = createTokenBuckets({ perSecond: 1, burst: 1, now: () => 0, maxKeys: 4 });
+    expect(buckets.take('busy')).toBe(0);
+    expect(buckets.take('idle')).toBe(0);
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      buckets.take(key);
+      expect(buckets.take('busy')).toBe(1); // still empty: remembered
+    }
+    expect(buckets.take('idle')).toBe(0); // forgotten: full again
+  });
+
   it('is off when the rate is 0', () => {
     const buckets = createTokenBuckets({ perSecond: 0, burst: 1, now: () => 0 });
     expect([1, 2, 3].map(() => buckets.take('a', 100))).toEqual([0, 0, 0]);
@@ -53,6 +64,8 @@ describe('rate limits on ingest', () => {
       details: { scope: 'ip' },
     });
     expect((await from('198.51.100.2')).status).toBe(200);
+    // A made-up address in front of the one the proxy appended changes nothing.
+    expect((await from('192.0.2.1, 198.51.100.1')).status).toBe(429);
     now += 1_000;
     expect((await from('198.51.100.1')).status).toBe(200);
     expect(await t.rows()).toHaveLength(4);

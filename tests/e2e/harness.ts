@@ -31,7 +31,15 @@ export async function startCollector(options: { now?: () => number; fixtures?: H
     DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
     SEGMENTLY_ADMIN_TOKEN: ADMIN_TOKEN,
   });
-  const collector = await buildCollector({ env, log: silentLogger, ...collectorOptions });
+  // The server's threads (ingest writer, segment engine) unless the test moves the clock.
+  const realClock = collectorOptions.now === undefined;
+  const collector = await buildCollector({
+    env,
+    log: silentLogger,
+    writeThread: realClock,
+    engineThread: realClock,
+    ...collectorOptions,
+  });
   const { source: demo } = await ensureDemoSource(collector.deps.sources);
   let fetch = collector.app.fetch;
   if (fixtures) {

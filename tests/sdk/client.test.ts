@@ -265,3 +265,63 @@ describe('per-event consent category', () => {
     expect(names()).toEqual(['Plain']);
   });
 });
+
+describe('the anonymous id across the first analytics grant', () => {
+  const optIn = (hold = false) =>
+    createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      flushInterval: 60_000,
+      consent: { banner: false, hold },
+    });
+  const byName = (name: string) => sent().find((e) => (e.event ?? e.type) === name) as WireEvent;
+  const stored = () => localStorage.getItem('sgm_aid');
+
+  it('stores a fresh id (and session) when a necessary event already went out with the in-memory one', async () => {
+    const sg = optIn(true);
+    sg.track('Login failed', {}, { category: 'necessary' });
+    sg.track('Held'); // kept in memory until the decision
+    await sg.flush();
+    const necessary = byName('Login failed');
+    expect(necessary.anonymousId).toBe(sg.anonymousId);
+    expect(stored()).toBeNull();
+
+    sg.consent.acceptAll();
+    sg.track('After');
+    await sg.flush();
+    expect(stored()).toBe(sg.anonymousId);
+    expect(sg.anonymousId).not.toBe(necessary.anonymousId);
+    for (const name of ['Held', 'After']) {
+      expect(byName(name).anonymousId).toBe(stored());
+      expect(byName(name).context?.session?.id).not.toBe(necessary.context?.session?.id);
+    }
+    expect(byName('Held').context?.session?.id).toBe(byName('After').context?.session?.id);
+    // The proof of consent names the id the analytics data carries.
+    const record = fetchMock.mock.calls.find(([url]) => url.endsWith('/v1/consent'));
+    expect(JSON.parse(String(record?.[1]?.body)).anonymousId).toBe(stored());
+  });
+
+  it('also after events sent under another category while analytics was denied', async () => {
+    const sg = optIn();
+    sg.consent.set({ analytics: false, marketing: true });
+    sg.track('Ad', {}, { category: 'marketing' });
+    await sg.flush();
+    sg.consent.set({ analytics: true });
+    sg.track('After');
+    await sg.flush();
+    expect(byName('After').anonymousId).toBe(stored());
+    expect(byName('Ad').anonymousId).not.toBe(stored());
+  });
+
+  it('keeps and stores the in-memory id when nothing went out with it', async () => {
+    const sg = optIn(true);
+    const before = sg.anonymousId;
+    sg.track('Held');
+    sg.consent.acceptAll();
+    await sg.flush();
+    expect(stored()).toBe(before);
+    expect(byName('Held').anonymousId).toBe(before);
+  });
+});

@@ -6,7 +6,6 @@ import { ApiError } from '../../errors.js';
 import { authenticateSource } from '../../ingest/auth.js';
 import { originAllowed } from '../../ingest/cors.js';
 import type { Source } from '../../sources/store.js';
-import { profileOf } from '../identity.js';
 import { createSegmentQueries } from '../queries.js';
 
 const allows = (prefs: CategoryPreferences | undefined) =>
@@ -68,8 +67,8 @@ export function meRoutes(deps: AppDeps) {
     if (!allows(await latestConsent(source.id, anonymousId))) {
       return c.json<MeSegmentsResponse>({ segments: [] });
     }
-    const identities = await segmentEngine.identitiesOf(source.id);
-    const profileId = profileOf(null, anonymousId, identities.userOf) as string;
+    const userId = await segmentEngine.userOf(source.id, anonymousId);
+    const profileId = userId ? `u:${userId}` : `a:${anonymousId}`;
     const current = new Set((await queries.membershipsOf(source.id, profileId)).current);
     // Segments without a UTM template stay unrevealed (shared/me-segments.ts).
     const tagged = (await segments.ofSource(source.id)).flatMap((s) =>

@@ -22,12 +22,11 @@ export function segmentProfileRoutes(deps: AppDeps) {
     const q = parseWith(Query, c.req.query());
     const source = await resolveSource(deps, q.sourceId);
     const raw = c.req.param('id');
-    const identities = await segmentEngine.identitiesOf(source.id);
     const hasUser = await database.client.execute({
       sql: 'SELECT 1 FROM events WHERE source_id = ? AND user_id = ? LIMIT 1',
       args: [source.id, raw],
     });
-    const linked = identities.userOf.get(raw);
+    const linked = await segmentEngine.userOf(source.id, raw);
     const profileId = /^[ua]:/.test(raw)
       ? raw
       : hasUser.rows.length
@@ -44,7 +43,9 @@ export function segmentProfileRoutes(deps: AppDeps) {
       profileId,
       sourceId: source.id,
       userId,
-      anonymousIds: userId ? identities.anonymousIdsOf(userId) : [profileId.slice(2)],
+      anonymousIds: userId
+        ? await segmentEngine.anonymousIdsOf(source.id, userId)
+        : [profileId.slice(2)],
       traits: facts.traits,
       context: facts.context,
       firstSeen: activity[0] ? new Date(activity[0].ts).toISOString() : null,

@@ -38,6 +38,15 @@ export async function segmentCollector(
     async sweep() {
       await t.deps.segmentEngine.sweep();
     },
+    /** Saves a segment through the marketer API and waits for its first computation. */
+    async createSegment(segment: { key: string; name: string; rule: unknown }) {
+      const res = await t.admin('/api/v1/segments', {
+        method: 'POST',
+        body: JSON.stringify(segment),
+      });
+      if (res.status !== 201) throw new Error(`segment not created ${res.status}`);
+      await t.deps.segmentEngine.idle();
+    },
     members: (key: string, source = t.source.id) => members(t, key, source),
   };
 }

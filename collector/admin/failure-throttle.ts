@@ -1,6 +1,6 @@
-export interface LoginThrottleOptions {
+export interface FailureThrottleOptions {
   now: () => number;
-  /** Failed sign-ins allowed before the first wait (default 5). */
+  /** Failures allowed before the first wait (default 5). */
   freeFailures?: number;
   /** The first wait; each further failure doubles it, up to `maxDelayMs`. */
   baseDelayMs?: number;
@@ -12,19 +12,19 @@ export interface LoginThrottleOptions {
 }
 
 /**
- * Failed dashboard sign-ins per client (truncated IP), with exponential backoff: after
- * `freeFailures` failures in a row the client waits 30 s, then 60 s, 120 s … (15 min at most)
- * before its next attempt is even checked; a successful sign-in forgets it. Token buckets
- * (ingest/rate-limit.ts) do not fit here: they cannot look without spending, nor reset.
+ * Failed attempts at a secret per client key, with exponential backoff: after `freeFailures`
+ * failures in a row the client waits 30 s, then 60 s, 120 s … (15 min at most) before its
+ * next attempt is even checked; a success forgets it. Token buckets (ingest/rate-limit.ts)
+ * do not fit here: they cannot look without spending, nor reset.
  */
-export function createLoginThrottle({
+export function createFailureThrottle({
   now,
   freeFailures = 5,
   baseDelayMs = 30_000,
   maxDelayMs = 15 * 60_000,
   forgetAfterMs = 60 * 60_000,
   maxKeys = 10_000,
-}: LoginThrottleOptions) {
+}: FailureThrottleOptions) {
   const clients = new Map<string, { failures: number; lastAt: number; until: number }>();
 
   const current = (key: string) => {
@@ -59,4 +59,4 @@ export function createLoginThrottle({
   };
 }
 
-export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
+export type FailureThrottle = ReturnType<typeof createFailureThrottle>;

@@ -1,0 +1,67 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/client.js';
+import type { Logger } from '../log.js';
+import { createSegmentEngine } from './engine.js';
+import type { EngineCall, EngineThreadOptions } from './engine-thread.js';
+import { createSegmentStore } from './segment-store.js';
+import { createWebhookSender } from './webhooks.js';
+
+// The segment engine on a thread and connection of its own (see engine-thread.ts).
+const port = parentPort as NonNullable<typeof parentPort>;
+const { url, pragmas, sweepEveryMs, allowPrivateWebhooks } = workerData as EngineThreadOptions;
+const database = await openDatabase(url);
+for (const pragma of pragmas) await database.client.execute(pragma);
+const log: Logger = (msg, fields) => port.postMessage({ log: msg, fields });
+const now = Date.now;
+const engine = createSegmentEngine({
+  client: database.client,
+  store: createSegmentStore(database.db, now),
+  now,
+  log,
+  sweepEveryMs,
+  webhooks: createWebhookSender({
+    client: database.client,
+    now,
+    log,
+    allowPrivate: allowPrivateWebhooks,
+  }),
+});
+/** Exclusive slots held for the main thread, released by its `resume`. */
+const held = new Map<number, () => void>();
+
+async function answer({ id, method, args }: EngineCall): Promise<unknown> {
+  switch (method) {
+    case 'exclusive':
+      // Paused once the engine runs this slot: the main thread then runs its task.
+      return new Promise((paused) => {
+        void engine.exclusive(
+          () =>
+            new Promise<void>((release) => {
+              held.set(id as number, release);
+              paused(undefined);
+            }),
+        );
+      });
+    case 'resume':
+      held.get(args[0] as number)?.();
+      held.delete(args[0] as number);
+      return undefined;
+    case 'close':
+      await engine.close();
+      database.close();
+      return undefined;
+    default: {
+      const fn = engine[method] as (...a: unknown[]) => unknown;
+      return fn(...args);
+    }
+  }
+}
+
+port.on('message', (call: EngineCall) => {
+  answer(call).then(
+    (result) => call.id !== undefined && port.postMessage({ id: call.id, result }),
+    (err: unknown) =>
+      call.id !== undefined &&
+      port.postMessage({ id: call.id, error: String((err as Error)?.stack ?? err) }),
+  );
+});

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type TestCollector, testCollector } from '../helpers.js';
+
+/** The server's setup: the segment engine on its own thread and connection, real clock. */
+describe('segment engine on its own thread', () => {
+  let t: TestCollector;
+  beforeAll(async () => {
+    t = await testCollector({ engineThread: true, writeThread: true });
+  });
+  afterAll(() => t.close());
+
+  const q = () => `sourceId=${t.source.id}`;
+  const members = async (key: string) => {
+    const res = await t.admin(`/api/v1/segments/${key}/members?${q()}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { members: { profileId: string }[] };
+    return body.members.map((m) => m.profileId);
+  };
+  const send = async (...batch: Record<string, unknown>[]) => {
+    const res = await t.post('/v1/batch', { batch }, t.basic());
+    expect(res.status).toBe(200);
+    await t.deps.segmentEngine.idle();
+  };
+
+  test('commits reach memberships; profiles, links, preview and erasure go through it', async () => {
+    await send(
+      { type: 'page', anonymousId: 'v1', context: { locale: 'de-DE' } },
+      { type: 'page', anonymousId: 'v2', context: { locale: 'fr-FR' } },
+    );
+    expect(await members('language-de')).toEqual(['a:v1']);
+    expect(await members('language-fr')).toEqual(['a:v2']);
+
+    await send({
+      type: 'identify',
+      anonymousId: 'v1',
+      userId: 'user-1',
+      traits: { plan: 'pro' },
+      context: { locale: 'de-DE' },
+    });
+    const profile = await t.admin(`/api/v1/profiles/v1?${q()}`);
+    expect(profile.status).toBe(200);
+    const body = (await profile.json()) as { profileId: string; anonymousIds: string[] };
+    expect(body.profileId).toBe('u:user-1');
+    expect(body.anonymousIds).toEqual(['v1']);
+    expect(await members('language-de')).toEqual(['u:user-1']);
+
+    const preview = await t.admin('/api/v1/segments/preview', {
+      method: 'POST',
+      body: JSON.stringify({
+        sourceId: t.source.id,
+        rule: { type: 'context', field: 'language', op: 'eq', value: 'fr' },
+      }),
+    });
+    expect(preview.status).toBe(200);
+    expect(await preview.json()).toMatchObject({ count: 1, sample: ['a:v2'] });
+
+    const erased = await t.admin(`/api/v1/profiles/v2?${q()}`, { method: 'DELETE' });
+    expect(erased.status).toBe(200);
+    await t.deps.segmentEngine.idle();
+    expect(await members('language-fr')).toEqual([]);
+  });
+});
