@@ -64,28 +64,25 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
       worker.postMessage({ id, method, args } satisfies EngineCall);
     });
   }
-  type Async<K extends keyof SegmentEngine> = SegmentEngine[K];
-  const forward =
-    <K extends keyof SegmentEngine>(method: K) =>
-    (...args: unknown[]) =>
-      call(method, ...args);
+  const forward = <K extends keyof SegmentEngine>(method: K) =>
+    ((...args: unknown[]) => call(method, ...args)) as SegmentEngine[K];
 
   return {
     onCommit: () => send('onCommit'),
     rulesChanged: (sourceId: string) => send('rulesChanged', sourceId),
     start: () => send('start'),
-    catchUp: forward('catchUp') as Async<'catchUp'>,
-    sweep: forward('sweep') as Async<'sweep'>,
-    idle: forward('idle') as Async<'idle'>,
-    deliverWebhooks: forward('deliverWebhooks') as Async<'deliverWebhooks'>,
-    recompute: forward('recompute') as Async<'recompute'>,
-    preview: forward('preview') as Async<'preview'>,
-    rebuildFacts: forward('rebuildFacts') as Async<'rebuildFacts'>,
-    pruneFacts: forward('pruneFacts') as Async<'pruneFacts'>,
-    segmentDeleted: forward('segmentDeleted') as Async<'segmentDeleted'>,
-    factsOf: forward('factsOf') as Async<'factsOf'>,
-    userOf: forward('userOf') as Async<'userOf'>,
-    anonymousIdsOf: forward('anonymousIdsOf') as Async<'anonymousIdsOf'>,
+    catchUp: forward('catchUp'),
+    sweep: forward('sweep'),
+    idle: forward('idle'),
+    deliverWebhooks: forward('deliverWebhooks'),
+    recompute: forward('recompute'),
+    preview: forward('preview'),
+    rebuildFacts: forward('rebuildFacts'),
+    pruneFacts: forward('pruneFacts'),
+    segmentDeleted: forward('segmentDeleted'),
+    factsOf: forward('factsOf'),
+    userOf: forward('userOf'),
+    anonymousIdsOf: forward('anonymousIdsOf'),
     /** The engine pauses (its queue waits) while `task` runs here, then resumes. */
     async exclusive<T>(task: () => Promise<T>): Promise<T> {
       const id = next; // the id call() is about to take: the slot is released by it
