@@ -1,5 +1,6 @@
 import Bowser from 'bowser';
 import { isbot } from 'isbot';
+import { createRecentCache } from '../recent-cache.js';
 
 export interface Device {
   bot: boolean;
@@ -11,8 +12,7 @@ export interface Device {
 }
 
 const UNKNOWN: Device = { bot: false, deviceType: null, os: null, browser: null };
-const CACHE_SIZE = 5_000;
-const cache = new Map<string, Device>();
+const cache = createRecentCache<Device>(5_000);
 
 const lower = (v: string | undefined) => (v ? v.toLowerCase() : null);
 
@@ -28,7 +28,6 @@ export function deviceOf(userAgent: string | undefined): Device {
     os: lower(parsed.os.name),
     browser: lower(parsed.browser.name),
   };
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(userAgent, device);
   return device;
 }

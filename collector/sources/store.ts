@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sources } from '../db/schema.js';
+import { createRecentCache } from '../recent-cache.js';
 
 export type Source = typeof sources.$inferSelect;
 
@@ -16,9 +17,14 @@ export function newWriteKey(): string {
   return `wk_${randomBytes(18).toString('base64url')}`;
 }
 
+/** Unknown write keys are answered from memory this long: a flood of them costs no queries. */
+const UNKNOWN_KEY_MS = 10_000;
+
 /** Sources by write key, cached in memory: every ingest request needs one. */
 export function createSourceStore(db: Db) {
   const byKey = new Map<string, Source>();
+  /** Unknown write key → until when it is known to be unknown. */
+  const unknown = createRecentCache<number>(10_000);
   let origins: Promise<string[]> | undefined;
 
   async function create(input: NewSource): Promise<Source> {
@@ -27,14 +33,17 @@ export function createSourceStore(db: Db) {
       .values({ id: randomUUID(), writeKey: newWriteKey(), ...input })
       .returning();
     origins = undefined;
+    unknown.clear();
     return row as Source;
   }
 
   async function byWriteKey(writeKey: string): Promise<Source | undefined> {
     const cached = byKey.get(writeKey);
     if (cached) return cached;
+    if ((unknown.get(writeKey) ?? 0) > Date.now()) return undefined;
     const row = await db.query.sources.findFirst({ where: eq(sources.writeKey, writeKey) });
     if (row) byKey.set(writeKey, row);
+    else unknown.set(writeKey, Date.now() + UNKNOWN_KEY_MS);
     return row;
   }
 
@@ -42,6 +51,7 @@ export function createSourceStore(db: Db) {
     const [row] = await db.update(sources).set(patch).where(eq(sources.id, id)).returning();
     for (const [key, s] of byKey) if (s.id === id) byKey.delete(key);
     origins = undefined;
+    unknown.clear();
     return row;
   }
 
