@@ -379,30 +379,27 @@ export function createSegmentEngine(opts: EngineOptions) {
       if (!byProfile.has(user)) byProfile.set(user, []);
     }
     // In key order: the transaction's rewrites then walk the tables' pages in order (2× faster).
+    // At most CATCH_UP_TX events, so one load and evaluation covers them all.
     const ids = [...byProfile.keys()].sort();
-    for (let i = 0; i < ids.length; i += EVALUATE_SLICE) {
-      if (i > 0) await yieldLoop();
-      const slice = ids.slice(i, i + EVALUATE_SLICE);
-      const { summaries, anons } = await loadSummaries(sourceId, slice, coverage, merged);
-      const states = await loadStates(client, sourceId, [...slice, ...anons], segments);
-      const at = now();
-      const flips: Flip[] = anons.flatMap((profileId) =>
-        states.stateOf(profileId).current.flatMap((key) => {
-          const segment = segments.find((s) => s.key === key);
-          return segment ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged' }] : [];
-        }),
-      );
-      for (const id of slice) {
-        appendEvents(summaries.get(id) as Summary, byProfile.get(id) as BatchEvent[], coverage);
-      }
-      const facts = (id: string) => toFacts(summaries.get(id) as Summary);
-      const decided = decideAll(segments, slice, facts, states, at);
-      flips.push(...decided.flips);
-      stmts.push(...flipStatements(sourceId, flips, decided.checks, at));
-      if (anons.length) stmts.push(forgetProfilesStatement(sourceId, anons));
-      const rewritten = slice.map((id): [string, Summary] => [id, summaries.get(id) as Summary]);
-      stmts.push(...writeSummaries(sourceId, rewritten, anons));
+    const { summaries, anons } = await loadSummaries(sourceId, ids, coverage, merged);
+    const states = await loadStates(client, sourceId, [...ids, ...anons], segments);
+    const at = now();
+    const flips: Flip[] = anons.flatMap((profileId) =>
+      states.stateOf(profileId).current.flatMap((key) => {
+        const segment = segments.find((s) => s.key === key);
+        return segment ? [{ segment, profileId, kind: 'exit' as const, reason: 'merged' }] : [];
+      }),
+    );
+    for (const id of ids) {
+      appendEvents(summaries.get(id) as Summary, byProfile.get(id) as BatchEvent[], coverage);
     }
+    const facts = (id: string) => toFacts(summaries.get(id) as Summary);
+    const decided = decideAll(segments, ids, facts, states, at);
+    flips.push(...decided.flips);
+    stmts.push(...flipStatements(sourceId, flips, decided.checks, at));
+    if (anons.length) stmts.push(forgetProfilesStatement(sourceId, anons));
+    const rewritten = ids.map((id): [string, Summary] => [id, summaries.get(id) as Summary]);
+    stmts.push(...writeSummaries(sourceId, rewritten, anons));
   }
 
   /**
