@@ -6,6 +6,7 @@ import {
   insertEventRows,
 } from '../ingest/row-sql.js';
 import type { CommitRows } from '../ingest/writer.js';
+import { workerCalls } from '../worker-calls.js';
 
 /** Events rows per multi-row INSERT (8 to 50 measured alike on 640-row groups; 16 leaves 1/req groups of ~17 rows few single-row inserts). */
 const ROWS_PER_INSERT = 16;
@@ -27,29 +28,8 @@ export function startWriteThread(path: string, pragmas: string[]) {
       insertFailed: INSERT_FAILED_ROW,
     },
   });
-  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-  let next = 0;
-  let failure: Error | undefined;
-  const fail = (err: Error) => {
-    failure ??= err;
-    for (const w of waiting.values()) w.reject(failure);
-    waiting.clear();
-  };
-  worker.on('message', ({ id, error }: { id: number; error?: string }) => {
-    const w = waiting.get(id);
-    waiting.delete(id);
-    if (error === undefined) w?.resolve();
-    else w?.reject(new Error(error));
-  });
-  worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('write thread stopped')));
-
-  const commit: CommitRows = (events, failed) => {
-    if (failure) return Promise.reject(failure);
-    const id = next++;
-    worker.postMessage({ id, events, failed });
-    return new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
-  };
+  const calls = workerCalls(worker, 'write thread stopped');
+  const commit: CommitRows = (events, failed) => calls.request({ events, failed });
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   return {
     commit,

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import { workerCalls } from '../worker-calls.js';
 import type { SegmentEngine } from './engine.js';
 
 export interface EngineThreadOptions {
@@ -19,7 +20,8 @@ export interface EngineCall {
   args: unknown[];
 }
 
-type Reply = { id: number; result?: unknown; error?: string } | { log: string; fields?: object };
+/** Besides answers (worker-calls.ts), the thread sends its log lines. */
+type LogReply = { log: string; fields?: object } | { id: number };
 
 /**
  * The segment engine on a worker thread with its own connection, behind the same interface
@@ -32,38 +34,19 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
   const worker = new Worker(new URL('./engine-boot.js', import.meta.url), {
     workerData: { ...options, entry: new URL('./engine-worker.ts', import.meta.url).href },
   });
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let next = 0;
-  let failure: Error | undefined;
   let closing = false;
-  const fail = (err: Error) => {
-    failure ??= err;
+  const calls = workerCalls(worker, 'segment engine thread exited', (err) => {
     if (!closing) log('segment engine thread stopped', { error: String(err.stack ?? err) });
-    for (const w of waiting.values()) w.reject(err);
-    waiting.clear();
-  };
-  worker.on('message', (reply: Reply) => {
-    if ('log' in reply) return log(reply.log, reply.fields);
-    if (!('id' in reply)) return;
-    const w = waiting.get(reply.id);
-    waiting.delete(reply.id);
-    if (reply.error === undefined) w?.resolve(reply.result);
-    else w?.reject(new Error(reply.error));
   });
-  worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('segment engine thread exited')));
-
+  worker.on('message', (reply: LogReply) => {
+    if ('log' in reply) log(reply.log, reply.fields);
+  });
   const send = (method: Method, ...args: unknown[]) => {
-    if (!failure) worker.postMessage({ method, args } satisfies EngineCall);
+    if (!calls.failed) worker.postMessage({ method, args } satisfies EngineCall);
   };
-  function call<T>(method: Method, ...args: unknown[]): Promise<T> {
-    if (failure) return Promise.reject(failure);
-    const id = next++;
-    return new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, method, args } satisfies EngineCall);
-    });
-  }
+  const call = <T>(method: Method, ...args: unknown[]) =>
+    calls.request<T>({ method, args } satisfies EngineCall);
+  let slots = 0;
   const forward = <K extends keyof SegmentEngine>(method: K) =>
     ((...args: unknown[]) => call(method, ...args)) as SegmentEngine[K];
 
@@ -85,16 +68,16 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
     anonymousIdsOf: forward('anonymousIdsOf'),
     /** The engine pauses (its queue waits) while `task` runs here, then resumes. */
     async exclusive<T>(task: () => Promise<T>): Promise<T> {
-      const id = next; // the id call() is about to take: the slot is released by it
-      await call('exclusive');
+      const slot = slots++;
+      await call('exclusive', slot);
       try {
         return await task();
       } finally {
-        send('resume', id);
+        send('resume', slot);
       }
     },
     async close() {
-      if (!failure) await call('close');
+      if (!calls.failed) await call('close');
       closing = true;
       await worker.terminate();
     },

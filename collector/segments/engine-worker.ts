@@ -34,7 +34,7 @@ const engine = createSegmentEngine({
 /** Exclusive slots held for the main thread, released by its `resume`. */
 const held = new Map<number, () => void>();
 
-async function answer({ id, method, args }: EngineCall): Promise<unknown> {
+async function answer({ method, args }: EngineCall): Promise<unknown> {
   switch (method) {
     case 'exclusive':
       // Paused once the engine runs this slot: the main thread then runs its task.
@@ -42,7 +42,7 @@ async function answer({ id, method, args }: EngineCall): Promise<unknown> {
         void engine.exclusive(
           () =>
             new Promise<void>((release) => {
-              held.set(id as number, release);
+              held.set(args[0] as number, release);
               paused(undefined);
             }),
         );
