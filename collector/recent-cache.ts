@@ -29,6 +29,10 @@ export function createRecentCache<V>(maxEntries: number) {
       return old;
     },
     set,
+    delete(key: string): void {
+      current.delete(key);
+      previous.delete(key);
+    },
     clear(): void {
       current = new Map();
       previous = new Map();

@@ -1,3 +1,5 @@
+import { createRecentCache } from '../recent-cache.js';
+
 export interface FailureThrottleOptions {
   now: () => number;
   /** Failures allowed before the first wait (default 5). */
@@ -7,7 +9,7 @@ export interface FailureThrottleOptions {
   maxDelayMs?: number;
   /** A key whose last failure is this old starts afresh. */
   forgetAfterMs?: number;
-  /** Keys kept at most; the oldest is forgotten first. */
+  /** Keys kept at most; the ones unused longest are forgotten first (recent-cache.ts). */
   maxKeys?: number;
 }
 
@@ -25,7 +27,7 @@ export function createFailureThrottle({
   forgetAfterMs = 60 * 60_000,
   maxKeys = 10_000,
 }: FailureThrottleOptions) {
-  const clients = new Map<string, { failures: number; lastAt: number; until: number }>();
+  const clients = createRecentCache<{ failures: number; lastAt: number; until: number }>(maxKeys);
 
   const current = (key: string) => {
     const c = clients.get(key);
@@ -49,8 +51,6 @@ export function createFailureThrottle({
       c.lastAt = t;
       const over = c.failures - freeFailures;
       if (over >= 0) c.until = t + Math.min(maxDelayMs, baseDelayMs * 2 ** over);
-      clients.delete(key);
-      if (clients.size >= maxKeys) clients.delete(clients.keys().next().value as string);
       clients.set(key, c);
     },
     succeeded(key: string) {

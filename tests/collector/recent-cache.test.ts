@@ -14,8 +14,14 @@ describe('recent cache', () => {
     expect(cache.get('d')).toBe(1);
   });
 
-  it('clears', () => {
-    const cache = createRecentCache<string>(10);
+  it('deletes from either generation, and clears', () => {
+    const cache = createRecentCache<string>(2);
+    cache.set('old', 'v');
+    cache.set('new', 'v'); // 'old' is in the previous generation now
+    cache.delete('old');
+    cache.delete('new');
+    expect(cache.get('old')).toBeUndefined();
+    expect(cache.get('new')).toBeUndefined();
     cache.set('k', 'v');
     cache.clear();
     expect(cache.get('k')).toBeUndefined();
