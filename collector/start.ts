@@ -12,10 +12,11 @@ import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics/registry.js';
 import { writerMetrics } from './metrics/writer-metrics.js';
-import { scheduleRetention } from './privacy/retention.js';
+import { runRetention, scheduleRetention } from './privacy/retention.js';
 import { loadSuppressions } from './privacy/suppressions.js';
 import { createSegmentEngine } from './segments/engine.js';
 import { startEngineThread } from './segments/engine-thread.js';
+import { segmentHistoryPruners } from './segments/history-retention.js';
 import { registerSegmentProfileTables } from './segments/profile-tables.js';
 import { createSegmentStore } from './segments/segment-store.js';
 import { createWebhookSender } from './segments/webhooks.js';
@@ -138,17 +139,23 @@ export async function buildCollector({
     suppressions: await loadSuppressions(database.db),
   };
   const app = createApp(deps);
+  const derived = {
+    profileFacts: segmentEngine.pruneFacts,
+    ...segmentHistoryPruners(database.client),
+  };
   const stopRetention = scheduleRetention(
     database.client,
     now,
     env.RETENTION_INTERVAL_MINUTES * 60_000,
     log,
-    { profileFacts: segmentEngine.pruneFacts },
+    derived,
   );
   return {
     app,
     deps,
     generatedToken,
+    /** One run of the scheduled retention job, now. */
+    runRetention: () => runRetention(database.client, now(), derived),
     async close() {
       stopRetention();
       await writer.close();

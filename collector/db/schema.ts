@@ -89,6 +89,7 @@ export const consentRecords = sqliteTable(
   },
   (t) => [
     index('consent_source_anonymous').on(t.sourceId, t.anonymousId),
+    index('consent_source_user').on(t.sourceId, t.userId),
     index('consent_source_received').on(t.sourceId, t.receivedAt),
   ],
 );

@@ -7,7 +7,8 @@ const SLICE = 5_000;
 
 const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
 
-async function deleteInSlices(client: Client, sql: string, args: (string | number)[]) {
+/** Runs `sql`, a DELETE whose last parameter is a LIMIT, until fewer than a slice go. */
+export async function deleteInSlices(client: Client, sql: string, args: (string | number)[]) {
   let total = 0;
   for (;;) {
     const { rowsAffected } = await client.execute({ sql, args: [...args, SLICE] });
@@ -17,17 +18,36 @@ async function deleteInSlices(client: Client, sql: string, args: (string | numbe
   }
 }
 
+/** A later decision of the same visitor, as the readers order them (given_at, then seq). */
+const newerFor = (column: 'anonymous_id' | 'user_id') =>
+  `EXISTS (SELECT 1 FROM consent_records n WHERE n.source_id = c.source_id AND n.${column} = c.${column}
+    AND (n.given_at > c.given_at OR (n.given_at = c.given_at AND n.seq > c.seq)))`;
+
 /**
- * Data derived from events that must age with them (the segment engine's facts summaries),
- * by name: prunes one source's derived rows older than `cutoff`, returns how many changed.
+ * Consent decisions received before the cutoff, except the latest one of each anonymous id
+ * and of each user id: it proves the visitor's current choice for as long as they are around.
+ * A record naming neither id proves nothing about anyone and ages like the rest.
+ */
+const OLD_CONSENT = `DELETE FROM consent_records WHERE seq IN (SELECT seq FROM consent_records c
+  WHERE source_id = ? AND received_at < ?
+    AND (anonymous_id IS NULL OR ${newerFor('anonymous_id')})
+    AND (user_id IS NULL OR ${newerFor('user_id')}) LIMIT ?)`;
+
+/**
+ * Data derived from events that must age with them (the segment engine's facts summaries,
+ * membership history, webhook delivery log), by name: prunes one source's derived rows older than `cutoff`, returns how many changed.
  */
 export type DerivedPruners = Record<string, (sourceId: string, cutoff: number) => Promise<number>>;
 
-/** Deletes events (and rejected payloads, and data derived from events) older than each source's `retentionDays`. */
+/**
+ * Deletes events, rejected payloads, superseded consent records and data derived from events
+ * older than each source's `retentionDays`.
+ */
 export async function runRetention(client: Client, now: number, derived: DerivedPruners = {}) {
   const { rows } = await client.execute('SELECT id, retention_days FROM sources');
   let events = 0;
   let failedEvents = 0;
+  let consentRecords = 0;
   const pruned: Record<string, number> = Object.fromEntries(
     Object.keys(derived).map((k) => [k, 0]),
   );
@@ -44,11 +64,12 @@ export async function runRetention(client: Client, now: number, derived: Derived
       `DELETE FROM failed_events WHERE id IN (SELECT id FROM failed_events WHERE source_id = ? AND received_at < ? LIMIT ?)`,
       [id, cutoff],
     );
+    consentRecords += await deleteInSlices(client, OLD_CONSENT, [id, cutoff]);
     for (const [name, prune] of Object.entries(derived)) {
       pruned[name] = (pruned[name] ?? 0) + (await prune(id, cutoff));
     }
   }
-  return { events, failedEvents, ...pruned };
+  return { events, failedEvents, consentRecords, ...pruned };
 }
 
 /** Runs the retention job soon after start and then every `intervalMs`; returns a stop function. */

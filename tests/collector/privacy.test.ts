@@ -157,6 +157,7 @@ describe('retention job', () => {
     expect(await runRetention(t.deps.database.client, now)).toEqual({
       events: 1 + 2,
       failedEvents: 0,
+      consentRecords: 0,
     });
     const left = await t.rows('SELECT source_id, timestamp FROM events ORDER BY seq');
     expect(
@@ -170,7 +171,131 @@ describe('retention job', () => {
       ['short', 1],
     ]);
     now += 31 * DAY;
-    expect(await runRetention(t.deps.database.client, now)).toEqual({ events: 1, failedEvents: 1 });
+    expect(await runRetention(t.deps.database.client, now)).toEqual({
+      events: 1,
+      failedEvents: 1,
+      consentRecords: 0,
+    });
+  });
+
+  it("prunes consent records older than the source's cutoff, but each visitor's latest", async () => {
+    const short = await t.deps.sources.create({ name: 'Short', retentionDays: 30 });
+    const records: [string, string, string | null, string | null, number, number?][] = [
+      // [id, source, anonymous id, user id, received (days ago), given (days ago) if not then]
+      ['a1-old', t.source.id, 'a1', null, 420],
+      ['a1-latest', t.source.id, 'a1', null, 400],
+      ['a2-old', t.source.id, 'a2', null, 420],
+      ['a2-latest', t.source.id, 'a2', null, 10],
+      ['ada-old', t.source.id, null, 'ada', 420],
+      ['ada-latest', t.source.id, null, 'ada', 10],
+      // Superseded for its anonymous id, but still the latest of user bob.
+      ['a5-bob', t.source.id, 'a5', 'bob', 420],
+      ['a5-latest', t.source.id, 'a5', null, 10],
+      // Received later, but given earlier (a skewed clock): the decision order counts.
+      ['a6-latest', t.source.id, 'a6', null, 420],
+      ['a6-given-earlier', t.source.id, 'a6', null, 410, 430],
+      ['nobody', t.source.id, null, null, 420],
+      ['a1-40d', t.source.id, 'a1', null, 40, 401],
+      ['short-a1-old', short.id, 'a1', null, 40],
+      ['short-a1-latest', short.id, 'a1', null, 5],
+    ];
+    for (const [id, sourceId, anonymousId, userId, received, given = received] of records) {
+      await t.deps.database.client.execute({
+        sql: `INSERT INTO consent_records (id, source_id, anonymous_id, user_id, categories, decision_source, given_at, received_at)
+          VALUES (?, ?, ?, ?, '{"analytics":true}', 'banner', ?, ?)`,
+        args: [id, sourceId, anonymousId, userId, now - given * DAY, now - received * DAY],
+      });
+    }
+    expect(await t.runRetention()).toMatchObject({ consentRecords: 6 });
+    const left = await t.rows('SELECT id FROM consent_records ORDER BY seq');
+    expect(left.map((r) => r.id)).toEqual([
+      'a1-latest',
+      'a2-latest',
+      'ada-latest',
+      'a5-bob',
+      'a5-latest',
+      'a6-latest',
+      'a1-40d',
+      'short-a1-latest',
+    ]);
+  });
+
+  it('prunes ended segment stays and finished webhook deliveries, never open or pending ones', async () => {
+    const short = await t.deps.sources.create({ name: 'Short', retentionDays: 30 });
+    const segmentOf = async (sourceId: string) =>
+      String(
+        (await t.rows(`SELECT id FROM segments WHERE source_id = '${sourceId}' LIMIT 1`))[0]?.id,
+      );
+    const long = await segmentOf(t.source.id);
+    const brief = await segmentOf(short.id);
+    const ago = (days: number | null) => (days === null ? null : now - days * DAY);
+    const stays: [string, string, string, number, number | null][] = [
+      // [segment, source, profile, entered (days ago), exited (days ago)]
+      [long, t.source.id, 'a:ended-400d', 500, 400],
+      [long, t.source.id, 'a:ended-40d', 500, 40],
+      [long, t.source.id, 'a:open-500d', 500, null],
+      [brief, short.id, 'a:ended-40d', 50, 40],
+      [brief, short.id, 'a:ended-5d', 50, 5],
+      [brief, short.id, 'a:open-50d', 50, null],
+    ];
+    for (const [segment, source, profile, entered, exited] of stays) {
+      await t.deps.database.client.execute({
+        sql: `INSERT INTO segment_memberships (segment_id, source_id, profile_id, entered_at, exited_at, exit_reason)
+          VALUES (?, ?, ?, ?, ?, ?)`,
+        args: [
+          segment,
+          source,
+          profile,
+          ago(entered),
+          ago(exited),
+          exited === null ? null : 'rule',
+        ],
+      });
+    }
+    const deliveries: [string, string, number][] = [
+      // [segment, status, created (days ago)]
+      [long, 'delivered', 400],
+      [long, 'failed', 400],
+      [long, 'refused', 400],
+      [long, 'pending', 400],
+      [long, 'delivered', 40],
+      [brief, 'delivered', 40],
+      [brief, 'failed', 5],
+    ];
+    for (const [segment, status, created] of deliveries) {
+      await t.deps.database.client.execute({
+        sql: `INSERT INTO webhook_deliveries (segment_id, profile_id, kind, payload, status, created_at)
+          VALUES (?, 'a:x', 'enter', '{}', ?, ?)`,
+        args: [segment, status, ago(created)],
+      });
+    }
+
+    expect(await t.runRetention()).toMatchObject({ segmentMemberships: 2, webhookDeliveries: 4 });
+    const memberships = await t.rows(
+      'SELECT segment_id, profile_id FROM segment_memberships ORDER BY id',
+    );
+    expect(
+      memberships.map((m) => [m.segment_id === long ? 'long' : 'short', m.profile_id]),
+    ).toEqual([
+      ['long', 'a:ended-40d'],
+      ['long', 'a:open-500d'],
+      ['short', 'a:ended-5d'],
+      ['short', 'a:open-50d'],
+    ]);
+    const left = await t.rows(
+      'SELECT segment_id, status, created_at FROM webhook_deliveries ORDER BY id',
+    );
+    expect(
+      left.map((d) => [
+        d.segment_id === long ? 'long' : 'short',
+        d.status,
+        (now - Number(d.created_at)) / DAY,
+      ]),
+    ).toEqual([
+      ['long', 'pending', 400],
+      ['long', 'delivered', 40],
+      ['short', 'failed', 5],
+    ]);
   });
 });
 

@@ -285,7 +285,7 @@ describe('profile facts summaries', () => {
     const pruned = await runRetention(s.t.deps.database.client, now, {
       profileFacts: engine.pruneFacts,
     });
-    expect(pruned).toEqual({ events: 2, failedEvents: 0, profileFacts: 2 });
+    expect(pruned).toEqual({ events: 2, failedEvents: 0, consentRecords: 0, profileFacts: 2 });
     expect(await summaryOf('a:old')).toBeUndefined();
     expect(await summaryOf('a:mixed')).toMatchObject({ event_count: 1, first_ts: now - 2 * DAY });
     expect(await s.members('dormant')).toEqual(['a:old']);

@@ -1,0 +1,1 @@
+CREATE INDEX `consent_source_user` ON `consent_records` (`source_id`,`user_id`);
