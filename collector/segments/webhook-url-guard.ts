@@ -25,7 +25,23 @@ const RANGES: [label: string, cidr: string][] = [
   ['link-local', 'fe80::/10'],
   ['site-local', 'fec0::/10'],
   ['multicast', 'ff00::/8'],
+  // RFC 8215's local-use NAT64 prefix: the IPv4 address sits where the operator's prefix
+  // length (/48 to /96, RFC 6052) puts it, so it cannot be decoded; the prefix is not globally
+  // reachable (IANA special-purpose registry), so all of it is refused, the conservative choice.
+  ['local-use NAT64', '64:ff9b:1::/48'],
 ];
+
+const subnet = (cidr: string) => {
+  const [net = '', prefix] = cidr.split('/');
+  const list = new BlockList();
+  list.addSubnet(net, Number(prefix), isIP(net) === 6 ? 'ipv6' : 'ipv4');
+  return list;
+};
+
+const BLOCKS = RANGES.map(([label, cidr]) => ({ label, list: subnet(cidr) }));
+
+const rangeOf = (address: string, type: 'ipv4' | 'ipv6') =>
+  BLOCKS.find(({ list }) => list.check(address, type))?.label;
 
 /** The eight 16-bit words of a valid IPv6 address. */
 function ipv6Words(address: string): number[] {
@@ -39,33 +55,45 @@ function ipv6Words(address: string): number[] {
   return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
 }
 
-/**
- * IPv6 prefixes whose addresses carry an IPv4 address the packet is delivered to; that IPv4
- * address is checked against the ranges above. `at` is the word the IPv4 address starts at.
- * NAT64's well-known prefix is refused only when the embedded address is: refusing all of it
- * would cut an IPv6-only collector off from every IPv4 receiver. Network-specific NAT64
- * prefixes (RFC 8215's 64:ff9b:1::/48, an operator's own) look like any other address; there
- * the NAT64 itself must keep internal targets out. IPv4-mapped `::ffff:a.b.c.d` needs no entry:
- * BlockList matches it against the IPv4 ranges itself.
- */
-const EMBEDDING: [via: string, cidr: string, at: number][] = [
-  ['NAT64', '64:ff9b::/96', 6],
-  ['6to4', '2002::/16', 1],
-  ['IPv4-compatible', '::/96', 6],
-];
+interface Embedding {
+  via: string;
+  /** Whether `address` (as its eight words too) is of this form. */
+  holds(address: string, words: number[]): boolean;
+  at: number;
+  xor?: number;
+}
 
-const subnet = (cidr: string) => {
-  const [net = '', prefix] = cidr.split('/');
-  const list = new BlockList();
-  list.addSubnet(net, Number(prefix), isIP(net) === 6 ? 'ipv6' : 'ipv4');
-  return list;
+const inPrefix = (cidr: string) => {
+  const list = subnet(cidr);
+  return (address: string) => list.check(address, 'ipv6');
 };
 
-const BLOCKS = RANGES.map(([label, cidr]) => ({ label, list: subnet(cidr) }));
-const EMBEDDINGS = EMBEDDING.map(([via, cidr, at]) => ({ via, list: subnet(cidr), at }));
-
-const rangeOf = (address: string, type: 'ipv4' | 'ipv6') =>
-  BLOCKS.find(({ list }) => list.check(address, type))?.label;
+/**
+ * IPv6 addresses that carry an IPv4 address the packet is delivered to; that IPv4 address is
+ * checked against the ranges above. `at` is the word the IPv4 address starts at, `xor` the
+ * mask it is stored XOR-ed with. NAT64's well-known prefix is refused only when the embedded
+ * address is: refusing all of it would cut an IPv6-only collector off from every IPv4
+ * receiver. An operator's own NAT64 prefix looks like any other address; there the NAT64
+ * itself must keep internal targets out. IPv4-mapped `::ffff:a.b.c.d` needs no entry:
+ * BlockList matches it against the IPv4 ranges itself.
+ */
+const EMBEDDINGS: Embedding[] = [
+  { via: 'NAT64', holds: inPrefix('64:ff9b::/96'), at: 6 },
+  { via: '6to4', holds: inPrefix('2002::/16'), at: 1 },
+  { via: 'IPv4-compatible', holds: inPrefix('::/96'), at: 6 },
+  // Teredo (RFC 4380 §4): 2001:0:<server IPv4>:<flags>:<port>:<client IPv4>, the client's
+  // address XOR-ed with ffff:ffff. A relay sends to the client, indirect bubbles go through
+  // the server: both are checked.
+  { via: 'Teredo server', holds: inPrefix('2001::/32'), at: 2 },
+  { via: 'Teredo client', holds: inPrefix('2001::/32'), at: 6, xor: 0xffff },
+  // ISATAP (RFC 5214 §6.1): any /64 prefix, then the interface id 0000:5efe:<IPv4> or, for a
+  // globally unique IPv4 address, 0200:5efe:<IPv4>; the group bit is ignored (0100, 0300).
+  {
+    via: 'ISATAP',
+    holds: (_, words) => ((words[4] ?? 0) & 0xfcff) === 0 && words[5] === 0x5efe,
+    at: 6,
+  },
+];
 
 type Blocked = { range: string; embedded?: string };
 
@@ -78,13 +106,16 @@ export function blockedRange(address: string): Blocked | undefined {
   if (!family) return undefined;
   const range = rangeOf(address, family === 6 ? 'ipv6' : 'ipv4');
   if (range) return { range };
-  const embedding = family === 6 && EMBEDDINGS.find(({ list }) => list.check(address, 'ipv6'));
-  if (!embedding) return undefined;
+  if (family === 4) return undefined;
   const words = ipv6Words(address);
-  const [high = 0, low = 0] = words.slice(embedding.at, embedding.at + 2);
-  const ipv4 = [high >> 8, high & 255, low >> 8, low & 255].join('.');
-  const inner = rangeOf(ipv4, 'ipv4');
-  return inner ? { range: inner, embedded: `${embedding.via} for ${ipv4}` } : undefined;
+  for (const { via, holds, at, xor = 0 } of EMBEDDINGS) {
+    if (!holds(address, words)) continue;
+    const [high = 0, low = 0] = words.slice(at, at + 2).map((word) => word ^ xor);
+    const ipv4 = [high >> 8, high & 255, low >> 8, low & 255].join('.');
+    const inner = rangeOf(ipv4, 'ipv4');
+    if (inner) return { range: inner, embedded: `${via} for ${ipv4}` };
+  }
+  return undefined;
 }
 
 export class WebhookUrlRefused extends Error {}

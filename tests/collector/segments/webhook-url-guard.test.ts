@@ -40,9 +40,25 @@ describe('webhook URL guard', () => {
     ['::a9fe:a9fe', 'link-local', 'IPv4-compatible for 169.254.169.254'],
     ['::127.0.0.1', 'loopback', 'IPv4-compatible for 127.0.0.1'],
     ['::0.0.0.2', 'unspecified', 'IPv4-compatible for 0.0.0.2'],
+    // Teredo: the client's IPv4 address is stored XOR-ed with ffff:ffff (f5ff:fffe = 10.0.0.1).
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private', 'Teredo client for 10.0.0.1'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback', 'Teredo client for 127.0.0.1'],
+    ['2001:0:4136:e378::5601:5601', 'link-local', 'Teredo client for 169.254.169.254'],
+    ['2001:0:a00:1:8000:63bf:f7f7:f7f7', 'private', 'Teredo server for 10.0.0.1'],
+    ['2001:db8:1:2:0:5efe:10.0.0.1', 'private', 'ISATAP for 10.0.0.1'],
+    ['2001:db8:1:2:200:5efe:c0a8:101', 'private', 'ISATAP for 192.168.1.1'],
+    ['2001:db8::200:5efe:7f00:1', 'loopback', 'ISATAP for 127.0.0.1'],
+    ['::5efe:a9fe:a9fe', 'link-local', 'ISATAP for 169.254.169.254'],
   ])('refuses %s, which embeds a %s IPv4 address', (address, range, embedded) => {
     expect(blockedRange(address)).toEqual({ range, embedded });
   });
+
+  it.each(['64:ff9b:1::808:808', '64:ff9b:1::a00:1', '64:ff9b:1:ffff:ffff::1'])(
+    'refuses %s: local-use NAT64, whatever IPv4 address it embeds',
+    (address) => {
+      expect(blockedRange(address)).toEqual({ range: 'local-use NAT64' });
+    },
+  );
 
   it.each([
     '8.8.8.8',
@@ -57,36 +73,56 @@ describe('webhook URL guard', () => {
     '2002:808:808::1',
     '::8.8.8.8',
     '2001:db8::a9fe:a9fe',
+    // Teredo with a public server (65.54.227.120) and client (8.8.8.8), ISATAP of 8.8.8.8.
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+    '2001:db8:1:2:200:5efe:808:808',
+    '2001:db8:1:2:0:5eff:a00:1',
     'hooks.example.com',
   ])('lets %s through', (address) => {
     expect(blockedRange(address)).toBeUndefined();
   });
 
-  it('refuses http and literal internal hosts in any spelling, unless private is allowed', () => {
-    const refused = (url: string) => staticRefusal(url, false)?.message;
-    expect(refused('http://hooks.example.com/x')).toBe('webhook URLs must use https');
-    expect(refused('https://127.0.0.1/x')).toBe('127.0.0.1 is a loopback address');
-    expect(refused('https://2130706433/x')).toBe('127.0.0.1 is a loopback address');
-    expect(refused('https://0x7f.1/x')).toBe('127.0.0.1 is a loopback address');
-    expect(refused('https://[::1]:8443/x')).toBe('::1 is a loopback address');
-    expect(refused('https://[::ffff:a9fe:a9fe]/latest')).toBe(
-      '::ffff:a9fe:a9fe is a link-local address',
-    );
-    expect(refused('https://169.254.169.254/latest/meta-data/')).toContain('link-local');
-    expect(refused('https://0.0.0.0/x')).toBe('0.0.0.0 is an unspecified address');
-    expect(refused('https://[fd00::1]/x')).toBe('fd00::1 is a unique-local address');
-    expect(refused('https://[64:ff9b::169.254.169.254]/latest')).toBe(
+  it.each([
+    ['http://hooks.example.com/x', 'webhook URLs must use https'],
+    ['https://127.0.0.1/x', '127.0.0.1 is a loopback address'],
+    ['https://2130706433/x', '127.0.0.1 is a loopback address'],
+    ['https://0x7f.1/x', '127.0.0.1 is a loopback address'],
+    ['https://[::1]:8443/x', '::1 is a loopback address'],
+    ['https://[::ffff:a9fe:a9fe]/latest', '::ffff:a9fe:a9fe is a link-local address'],
+    ['https://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+    ['https://0.0.0.0/x', '0.0.0.0 is an unspecified address'],
+    ['https://[fd00::1]/x', 'fd00::1 is a unique-local address'],
+    [
+      'https://[64:ff9b::169.254.169.254]/latest',
       '64:ff9b::a9fe:a9fe is a link-local address (NAT64 for 169.254.169.254)',
-    );
-    expect(refused('https://[2002:a9fe:a9fe::]/latest')).toBe(
+    ],
+    [
+      'https://[2002:a9fe:a9fe::]/latest',
       '2002:a9fe:a9fe:: is a link-local address (6to4 for 169.254.169.254)',
-    );
-    expect(refused('https://[::169.254.169.254]/latest')).toBe(
+    ],
+    [
+      'https://[::169.254.169.254]/latest',
       '::a9fe:a9fe is a link-local address (IPv4-compatible for 169.254.169.254)',
-    );
-    expect(refused('https://[64:ff9b::808:808]/x')).toBeUndefined();
-    expect(refused('https://hooks.example.com/x')).toBeUndefined();
-    expect(refused('https://8.8.8.8/x')).toBeUndefined();
+    ],
+    [
+      'https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/x',
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe is a private address (Teredo client for 10.0.0.1)',
+    ],
+    ['https://[fe80::1:0:5efe:10.0.0.1]/x', 'fe80::1:0:5efe:a00:1 is a link-local address'],
+    [
+      'https://[2001:db8:1:2::5efe:10.0.0.1]/x',
+      '2001:db8:1:2:0:5efe:a00:1 is a private address (ISATAP for 10.0.0.1)',
+    ],
+    ['https://[64:ff9b:1::8.8.8.8]/x', '64:ff9b:1::808:808 is a local-use NAT64 address'],
+    ['https://[64:ff9b::808:808]/x', undefined],
+    ['https://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/x', undefined],
+    ['https://hooks.example.com/x', undefined],
+    ['https://8.8.8.8/x', undefined],
+  ])('tells from the URL alone whether %s is refused: %s', (url, reason) => {
+    expect(staticRefusal(url, false)?.message).toBe(reason);
+  });
+
+  it('lets http and internal hosts through when private receivers are allowed', () => {
     for (const url of ['http://127.0.0.1:9/x', 'https://10.0.0.1/x', 'http://[fd00::1]/x'])
       expect(staticRefusal(url, true)).toBeUndefined();
   });
