@@ -136,9 +136,12 @@ describe('dashboard segment forms', () => {
       return { r, lines: (await r.text()).trim().split('\n') };
     };
     const tiktok = await audience('&platform=tiktok&countryCode=49');
-    expect(tiktok.r.headers.get('Content-Disposition')).toContain('carters-tiktok.txt');
-    expect(tiktok.lines).toEqual([sha('49301234567')]);
-    expect((await audience('')).lines).toEqual([sha('301234567')]);
-    expect((await audience('&countryCode=1')).lines).toEqual([sha('1301234567')]);
+    expect(tiktok.r.headers.get('Content-Disposition')).toContain('carters-tiktok.csv');
+    expect(tiktok.lines).toEqual(['Email_SHA256,Phone_SHA256', `,${sha('49301234567')}`]);
+    expect((await audience('')).lines).toEqual(['email,phone', `,${sha('301234567')}`]);
+    expect((await audience('&countryCode=1')).lines).toEqual([
+      'email,phone',
+      `,${sha('1301234567')}`,
+    ]);
   });
 });

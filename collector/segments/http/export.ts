@@ -1,4 +1,4 @@
-import { type AudienceOptions, audienceHashes } from '../audience.js';
+import { type AudienceOptions, audienceHashes, audienceHeader, audienceLine } from '../audience.js';
 import type { SegmentQueries } from '../queries.js';
 import type { SegmentRow } from '../segment-store.js';
 
@@ -6,7 +6,7 @@ const PAGE = 2000;
 const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
   ndjson: { type: 'application/x-ndjson', ext: 'ndjson' },
-  audience: { type: 'text/plain; charset=utf-8', ext: 'txt' },
+  audience: { type: 'text/csv; charset=utf-8', ext: 'csv' },
 } as const;
 
 /**
@@ -22,7 +22,8 @@ export const csvCell = (v: unknown) => {
 /**
  * Streams a segment's current members page by page (each page a short query, so a large
  * export never holds the database for long): CSV, NDJSON, or a custom-audience file with
- * one SHA-256 of an e-mail or phone normalised for `audience.platform` per line.
+ * one SHA-256 of an e-mail or phone normalised for `audience.platform` per line, in the
+ * e-mail or phone column of the header row that platform's upload expects.
  */
 export function exportResponse(
   queries: SegmentQueries,
@@ -38,6 +39,7 @@ export function exportResponse(
       const page = await queries.members(segment.id, cursor, PAGE);
       let out = '';
       if (!started && format === 'csv') out += 'profile_id,user_id,anonymous_id,entered_at\n';
+      if (!started && format === 'audience') out += `${audienceHeader(audience.platform)}\n`;
       started = true;
       if (format === 'audience') {
         const traits = await queries.traitsOf(
@@ -45,7 +47,8 @@ export function exportResponse(
           page.map((m) => m.profileId),
         );
         for (const m of page)
-          for (const h of audienceHashes(traits.get(m.profileId) ?? {}, audience)) out += `${h}\n`;
+          for (const h of audienceHashes(traits.get(m.profileId) ?? {}, audience))
+            out += `${audienceLine(h)}\n`;
       } else {
         for (const { cursor: _, ...m } of page) {
           out +=

@@ -157,7 +157,7 @@ export function openApiDocument() {
               name: 'platform',
               in: 'query',
               description:
-                'audience: normalise for Meta (default) or TikTok; SDK-hashed traits pass through as hashed',
+                'audience: normalise for Meta (default) or TikTok, under the header row its upload expects (email,phone / Email_SHA256,Phone_SHA256); SDK-hashed traits pass through as hashed',
               schema: {
                 type: 'string',
                 enum: [...AUDIENCE_PLATFORMS],
@@ -174,7 +174,7 @@ export function openApiDocument() {
           responses: {
             200: {
               description: 'The file',
-              content: { 'text/csv': {}, 'application/x-ndjson': {}, 'text/plain': {} },
+              content: { 'text/csv': {}, 'application/x-ndjson': {} },
             },
           },
         },

@@ -162,11 +162,11 @@ describe('segments API', () => {
         .sort(),
     ).toEqual(['a:a2', 'u:ada']);
     const audience = await s.t.admin('/api/v1/segments/big-spenders/export?format=audience');
-    expect(audience.headers.get('content-disposition')).toContain('big-spenders.txt');
+    expect(audience.headers.get('content-disposition')).toContain('big-spenders.csv');
     const sha = (v: string) => createHash('sha256').update(v).digest('hex');
-    expect((await audience.text()).trim().split('\n').sort()).toEqual(
-      [sha('ada@example.com'), sha('49301234567')].sort(),
-    );
+    const [header, ...lines] = (await audience.text()).trim().split('\n');
+    expect(header).toBe('email,phone');
+    expect(lines.sort()).toEqual([`${sha('ada@example.com')},`, `,${sha('49301234567')}`].sort());
   });
 
   it('shows a profile with stitched identities, segments and history', async () => {

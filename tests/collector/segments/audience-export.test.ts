@@ -1,29 +1,35 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { audienceHashes } from '../../../collector/segments/audience.js';
+import {
+  audienceHashes,
+  audienceHeader,
+  audienceLine,
+} from '../../../collector/segments/audience.js';
 import { hashTraits } from '../../../sdk/hash.js';
 import { HOUR, segmentCollector } from './scenario-helpers.js';
 
 const sha = (v: string) => createHash('sha256').update(v).digest('hex');
+const email = (v: string) => ({ kind: 'email', hash: sha(v) });
+const phone = (v: string) => ({ kind: 'phone', hash: sha(v) });
 
 describe('audience hashes per platform', () => {
   const traits = { email: ' Cy+News@Example.com', phone: '+49 (0)30 1234567', plan: 'pro' };
 
   it('Meta (the default): e-mail as is, phone as digits', () => {
-    expect(audienceHashes(traits)).toEqual([sha('cy+news@example.com'), sha('49301234567')]);
+    expect(audienceHashes(traits)).toEqual([email('cy+news@example.com'), phone('49301234567')]);
     expect(audienceHashes(traits, { platform: 'meta' })).toEqual(audienceHashes(traits));
   });
 
   it('TikTok: e-mail without its +tag, the same phone digits', () => {
     expect(audienceHashes(traits, { platform: 'tiktok' })).toEqual([
-      sha('cy@example.com'),
-      sha('49301234567'),
+      email('cy@example.com'),
+      phone('49301234567'),
     ]);
   });
 
   it('gives national numbers the country code asked for', () => {
     expect(audienceHashes({ phone: '030 1234567' }, { countryCode: '49' })).toEqual([
-      sha('49301234567'),
+      phone('49301234567'),
     ]);
   });
 
@@ -31,9 +37,17 @@ describe('audience hashes per platform', () => {
     const hashed = { email_sha256: sha('x@y.z'), phone_sha256: sha('4930'), email: 'n/a' };
     for (const platform of ['meta', 'tiktok'] as const)
       expect(audienceHashes({ ...hashed, phone: '12' }, { platform })).toEqual([
-        sha('x@y.z'),
-        sha('4930'),
+        email('x@y.z'),
+        phone('4930'),
       ]);
+  });
+
+  it('heads the file with the columns each upload maps and puts a hash in its column', () => {
+    expect(audienceHeader('meta')).toBe('email,phone');
+    expect(audienceHeader()).toBe('email,phone');
+    expect(audienceHeader('tiktok')).toBe('Email_SHA256,Phone_SHA256');
+    expect(audienceLine({ kind: 'email', hash: 'e' })).toBe('e,');
+    expect(audienceLine({ kind: 'phone', hash: 'p' })).toBe(',p');
   });
 });
 
@@ -45,7 +59,8 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
   const exportLines = async (query: string) => {
     const res = await s.t.admin(`/api/v1/segments/buyers/export?format=audience${query}`);
     expect(res.status).toBe(200);
-    return { res, lines: (await res.text()).trim().split('\n').sort() };
+    const [header, ...lines] = (await res.text()).trim().split('\n');
+    return { res, header, lines: lines.sort() };
   };
 
   async function twoBuyers() {
@@ -80,15 +95,21 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
 
   it('puts the browser hash and the server-side hash of the same person on one line', async () => {
     await twoBuyers();
-    const ada = [sha('ada@example.com'), sha('49301234567')];
+    const ada = [`${sha('ada@example.com')},`, `,${sha('49301234567')}`];
     const meta = await exportLines('');
-    expect(meta.res.headers.get('content-disposition')).toContain('buyers.txt');
-    expect(meta.lines).toEqual([...ada, sha('cy+news@example.com')].sort());
-    expect((await exportLines('&platform=meta')).lines).toEqual(meta.lines);
+    expect(meta.res.headers.get('content-type')).toContain('text/csv');
+    expect(meta.res.headers.get('content-disposition')).toContain('buyers.csv');
+    expect(meta.header).toBe('email,phone');
+    expect(meta.lines).toEqual([...ada, `${sha('cy+news@example.com')},`].sort());
+    expect(await exportLines('&platform=meta')).toMatchObject({
+      header: meta.header,
+      lines: meta.lines,
+    });
     // TikTok: raw values are normalised its way (no +tag), SDK hashes are kept as they are.
     const tiktok = await exportLines('&platform=tiktok');
-    expect(tiktok.res.headers.get('content-disposition')).toContain('buyers-tiktok.txt');
-    expect(tiktok.lines).toEqual([...ada, sha('cy@example.com')].sort());
+    expect(tiktok.res.headers.get('content-disposition')).toContain('buyers-tiktok.csv');
+    expect(tiktok.header).toBe('Email_SHA256,Phone_SHA256');
+    expect(tiktok.lines).toEqual([...ada, `${sha('cy@example.com')},`].sort());
   });
 
   it('answers 400 for an unknown platform or a malformed country code', async () => {

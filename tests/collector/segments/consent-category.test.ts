@@ -105,6 +105,9 @@ describe('events sent under necessary or functional consent', () => {
 
     const res = await s.t.admin('/api/v1/segments/buyers/export?format=audience');
     const sha = (v: string) => createHash('sha256').update(v).digest('hex');
-    expect((await res.text()).trim().split('\n')).toEqual([sha('cy@example.com')]);
+    expect((await res.text()).trim().split('\n')).toEqual([
+      'email,phone',
+      `${sha('cy@example.com')},`,
+    ]);
   });
 });
