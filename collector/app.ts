@@ -13,6 +13,7 @@ import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
 import { ingestRoutes } from './ingest/routes.js';
+import { engineLagMetric } from './metrics/engine-lag.js';
 import { linkRoutes } from './segments/http/link-routes.js';
 import { meRoutes } from './segments/http/me-routes.js';
 import { openApiDocument } from './segments/http/openapi.js';
@@ -33,9 +34,11 @@ export function createApp(deps: AppDeps) {
   });
   const guard = createTokenGuard(deps);
   if (deps.metricsToken) app.use('/metrics', bearerAuth(deps.metricsToken, 'metrics', guard));
-  app.get('/metrics', (c) =>
-    c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
-  );
+  const refreshEngineLag = engineLagMetric(deps.metrics, deps.database.client);
+  app.get('/metrics', async (c) => {
+    await refreshEngineLag();
+    return c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
+  });
   app.route('/', ingestRoutes(deps));
   app.route('/', consentRoutes(deps));
   app.route('/', meRoutes(deps));

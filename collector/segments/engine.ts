@@ -74,7 +74,7 @@ interface NewLink {
   userId: string;
 }
 
-const WATERMARK = 'segments:watermark';
+export const WATERMARK = 'segments:watermark';
 const BATCH = 5000;
 /**
  * Events per catch-up transaction. Local SQLite calls block the event loop; a 5,000-event
@@ -156,7 +156,7 @@ export function createSegmentEngine(opts: EngineOptions) {
   let closed = false;
 
   function enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task);
+    const run = queue.then(() => task());
     queue = run.catch((err) =>
       log('segment engine task failed', { error: String(err?.stack ?? err) }),
     );
