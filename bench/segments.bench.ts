@@ -40,7 +40,6 @@ const collector = await buildCollector({
   env,
   log: silentLogger,
   segmentSweepMs: 0,
-  backgroundCheckpoints: serverLike,
   writeThread: serverLike,
   engineThread: serverLike,
 });

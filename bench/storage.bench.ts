@@ -1,5 +1,5 @@
 // Storage only: rows/s through the collector's real storage path (writer → write thread →
-// SQLite commit → ack, with the background checkpointer, wired as start.ts does) against a
+// SQLite commit → ack, with the checkpointer, wired as start.ts does) against a
 // raw libsql loop on the same schema (one prepared single-row INSERT per row, 640-row
 // transactions, SQLite's default checkpointing), in one run. No HTTP: 32 producers of
 // 20 rows each, every row its own messageId, 50,000 distinct anonymous ids — bench/post.lua's
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { LATE_AUTOCHECKPOINT, startCheckpointer } from '../collector/db/checkpointer.js';
 import { CONNECTION_PRAGMAS, openDatabase } from '../collector/db/client.js';
+import { createWriteLock } from '../collector/db/write-lock.js';
 import { startWriteThread } from '../collector/db/write-thread.js';
 import { INSERT_EVENT_ROW } from '../collector/ingest/row-sql.js';
 import { createWriter, type EventRow } from '../collector/ingest/writer.js';
@@ -61,8 +62,9 @@ async function raw(seconds: number) {
 async function product(seconds: number) {
   const path = join(dir, 'product.db');
   const database = await openDatabase(`file:${path}`);
-  const checkpointer = await startCheckpointer(database.client, `file:${path}`);
-  const thread = startWriteThread(path, [...CONNECTION_PRAGMAS, LATE_AUTOCHECKPOINT]);
+  const lock = createWriteLock();
+  const checkpointer = await startCheckpointer(database.client, path, lock);
+  const thread = startWriteThread(path, [...CONNECTION_PRAGMAS, LATE_AUTOCHECKPOINT], lock);
   const writer = createWriter(thread.commit);
   const cpu = process.cpuUsage();
   const started = performance.now();

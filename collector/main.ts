@@ -13,7 +13,6 @@ if (env.NODE_ENV === 'production' && !env.SEGMENTLY_ADMIN_TOKEN) {
 const collector = await buildCollector({
   env,
   log: jsonLogger,
-  backgroundCheckpoints: true,
   writeThread: true,
   engineThread: true,
 });

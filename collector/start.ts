@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { LATE_AUTOCHECKPOINT, startCheckpointer } from './db/checkpointer.js';
 import { CONNECTION_PRAGMAS, openDatabase } from './db/client.js';
+import { createWriteLock } from './db/write-lock.js';
 import { startWriteThread } from './db/write-thread.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
@@ -31,9 +32,10 @@ export interface StartOptions {
   now?: () => number;
   /** How often the segment engine looks for time-based flips (0: only when asked). */
   segmentSweepMs?: number;
-  /** Checkpoint a local database file on a worker thread (the server does; tests need not). */
-  backgroundCheckpoints?: boolean;
-  /** Commit ingested events of a local file on a worker thread (the server does; tests need not). */
+  /**
+   * Commit ingested events of a local file on a worker thread, and checkpoint its WAL on
+   * another (the server does; tests need not).
+   */
   writeThread?: boolean;
   /**
    * Run the segment engine of a local file on a worker thread (the server does). Its clock
@@ -49,16 +51,20 @@ export async function buildCollector({
   sdkDir = DEFAULT_SDK_DIR,
   now = Date.now,
   segmentSweepMs = 1000,
-  backgroundCheckpoints = false,
   writeThread = false,
   engineThread = false,
 }: StartOptions) {
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
-  const checkpointer =
-    backgroundCheckpoints && localFile
-      ? await startCheckpointer(database.client, env.DATABASE_URL)
-      : undefined;
+  const path = env.DATABASE_URL.slice('file:'.length);
+  /** The file's writers on threads of their own take turns through it (write-lock.js). */
+  const writeLock = writeThread && localFile ? createWriteLock() : undefined;
+  const checkpointer = writeLock
+    ? await startCheckpointer(database.client, path, writeLock)
+    : undefined;
+  const thread = writeLock
+    ? startWriteThread(path, [...CONNECTION_PRAGMAS, LATE_AUTOCHECKPOINT], writeLock)
+    : undefined;
   const metrics = createMetrics();
   registerSegmentProfileTables();
   const segments = createSegmentStore(database.db, now);
@@ -67,7 +73,8 @@ export async function buildCollector({
       ? startEngineThread(
           {
             url: env.DATABASE_URL,
-            pragmas: checkpointer ? [LATE_AUTOCHECKPOINT] : [],
+            pragmas: thread ? [LATE_AUTOCHECKPOINT] : [],
+            writeLock,
             sweepEveryMs: segmentSweepMs,
             allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
           },
@@ -86,13 +93,6 @@ export async function buildCollector({
             allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
           }),
         });
-  const thread =
-    writeThread && localFile
-      ? startWriteThread(env.DATABASE_URL.slice('file:'.length), [
-          ...CONNECTION_PRAGMAS,
-          ...(checkpointer ? [LATE_AUTOCHECKPOINT] : []),
-        ])
-      : undefined;
   const writer = createWriter(
     thread?.commit ?? commitOnClient(database.client),
     () => segmentEngine.onCommit(),

@@ -7,6 +7,7 @@ import {
 } from '../ingest/row-sql.js';
 import type { CommitRows } from '../ingest/writer.js';
 import { workerCalls } from '../worker-calls.js';
+import type { WriteLock } from './write-lock.js';
 
 /** Events rows per multi-row INSERT (8 to 50 measured alike on 640-row groups; 16 leaves 1/req groups of ~17 rows few single-row inserts). */
 const ROWS_PER_INSERT = 16;
@@ -14,9 +15,10 @@ const ROWS_PER_INSERT = 16;
 /**
  * A connection of its own on a worker thread for the ingest writer of a local database
  * file, with its inserts prepared once: the main thread keeps parsing and validating
- * requests while a group commits. `commit` resolves once the rows are durable.
+ * requests while a group commits, in its turn with the file's other writers (`lock`).
+ * `commit` resolves once the rows are durable.
  */
-export function startWriteThread(path: string, pragmas: string[]) {
+export function startWriteThread(path: string, pragmas: string[], lock: WriteLock) {
   const worker = new Worker(new URL('./write-worker.js', import.meta.url), {
     workerData: {
       path,
@@ -26,6 +28,7 @@ export function startWriteThread(path: string, pragmas: string[]) {
       rowsPerInsert: ROWS_PER_INSERT,
       rowValues: EVENT_ROW_VALUES,
       insertFailed: INSERT_FAILED_ROW,
+      lock,
     },
   });
   const calls = workerCalls(worker, 'write thread stopped');

@@ -4,8 +4,9 @@
 // a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
+import { inTurn } from './write-lock.js';
 
-const { path, pragmas, insertEvent, insertEvents, rowsPerInsert, rowValues, insertFailed } =
+const { path, pragmas, insertEvent, insertEvents, rowsPerInsert, rowValues, insertFailed, lock } =
   workerData;
 const db = new Database(path);
 for (const pragma of pragmas) db.exec(pragma);
@@ -39,7 +40,7 @@ parentPort.on('message', (message) => {
     process.exit(0);
   }
   try {
-    commit(message.events, message.failed);
+    inTurn(lock, () => commit(message.events, message.failed));
     parentPort.postMessage({ id: message.id });
   } catch (err) {
     parentPort.postMessage({ id: message.id, error: String(err?.message ?? err) });

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { WriteLock } from '../db/write-lock.js';
 import type { Logger } from '../log.js';
 import { workerCalls } from '../worker-calls.js';
 import type { SegmentEngine } from './engine.js';
@@ -10,6 +11,8 @@ export interface EngineThreadOptions {
   pragmas: string[];
   sweepEveryMs: number;
   allowPrivateWebhooks: boolean;
+  /** Shared with the ingest write thread when it runs: write transactions take turns. */
+  writeLock?: WriteLock;
 }
 
 type Method = keyof SegmentEngine | 'resume';

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/client.js';
+import { inTurnAsync } from '../db/write-lock.js';
 import type { Logger } from '../log.js';
 import { createSegmentEngine } from './engine.js';
 import type { EngineCall, EngineThreadOptions } from './engine-thread.js';
@@ -8,9 +9,16 @@ import { createWebhookSender } from './webhooks.js';
 
 // The segment engine on a thread and connection of its own (see engine-thread.ts).
 const port = parentPort as NonNullable<typeof parentPort>;
-const { url, pragmas, sweepEveryMs, allowPrivateWebhooks } = workerData as EngineThreadOptions;
+const { url, pragmas, sweepEveryMs, allowPrivateWebhooks, writeLock } =
+  workerData as EngineThreadOptions;
 const database = await openDatabase(url);
 for (const pragma of pragmas) await database.client.execute(pragma);
+if (writeLock) {
+  // The engine writes in batches: each takes its turn with the ingest write thread's commits.
+  const batch = database.client.batch.bind(database.client);
+  database.client.batch = (stmts, mode) =>
+    mode === 'write' ? inTurnAsync(writeLock, () => batch(stmts, mode)) : batch(stmts, mode);
+}
 const log: Logger = (msg, fields) => port.postMessage({ log: msg, fields });
 const now = Date.now;
 const engine = createSegmentEngine({

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONNECTION_PRAGMAS } from '../../collector/db/client.js';
+import { createWriteLock } from '../../collector/db/write-lock.js';
 import { startWriteThread } from '../../collector/db/write-thread.js';
 import { createWriter, type EventRow } from '../../collector/ingest/writer.js';
 import { eventRow, type TestCollector, testCollector } from './helpers.js';
@@ -9,7 +10,7 @@ let thread: ReturnType<typeof startWriteThread>;
 beforeEach(async () => {
   t = await testCollector();
   const { rows } = await t.deps.database.client.execute('PRAGMA database_list');
-  thread = startWriteThread(String(rows[0]?.file), CONNECTION_PRAGMAS);
+  thread = startWriteThread(String(rows[0]?.file), CONNECTION_PRAGMAS, createWriteLock());
 });
 afterEach(async () => {
   await thread.stop();
