@@ -109,6 +109,13 @@ const collectorEnv = {
 };
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
+/** The segment engine's backlog, from the collector's /metrics. */
+async function engineLag(server: Server) {
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
+  const text = await metrics.text();
+  return Number(text.match(/^segmently_segment_engine_lag_events (\S+)$/m)?.[1] ?? Number.NaN);
+}
+
 /**
  * The writer's commit counters from the collector's /metrics. A new connection each time: a
  * kept-alive one was found closed after a wrk run ("fetch failed: other side closed").
@@ -149,6 +156,16 @@ try {
       `  group commit: ${fmt((after.rows - before.rows) / commits)} rows/commit, ${fmt(((after.seconds - before.seconds) / commits) * 1000, 2)} ms/commit, ${fmt(((after.seconds - before.seconds) / SECONDS) * 100)}% of the run committing`,
     );
   }
+  // Half load is a steady state: the max-load runs left the segment engine a backlog (it
+  // yields to ingest under load), which it clears before they start.
+  const backlog = await engineLag(collector);
+  const caughtUp = performance.now();
+  while ((await engineLag(collector)) > 0 && performance.now() - caughtUp < 600_000) {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(
+    `segment engine backlog after the max-load runs: ${fmt(backlog)} events, cleared in ${fmt((performance.now() - caughtUp) / 1000, 1)} s`,
+  );
   // wrk cannot hold a fixed rate (no wrk2 here): post.lua's delay() paces every connection
   // to one request per DELAY_MS, so 64 connections offer ~half the measured maximum.
   for (const per of [1, 20]) {
