@@ -60,7 +60,9 @@ export async function buildCollector({
   /** The file's writers on threads of their own take turns through it (write-lock.js). */
   const writeLock = writeThread && localFile ? createWriteLock() : undefined;
   const checkpointer = writeLock
-    ? await startCheckpointer(database.client, path, writeLock)
+    ? await startCheckpointer(database.client, path, writeLock, {
+        onError: (err) => log('checkpointer stopped', { error: String(err.stack ?? err) }),
+      })
     : undefined;
   const thread = writeLock
     ? startWriteThread(path, [...CONNECTION_PRAGMAS, LATE_AUTOCHECKPOINT], writeLock)

@@ -11,10 +11,17 @@ db.exec('PRAGMA busy_timeout=5000');
 const pass = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw();
 
 // The WAL header's checkpoint sequence number (bytes 12–15), which grows each time the WAL
-// starts over (https://www.sqlite.org/fileformat.html#wal_file_format).
-const wal = openSync(`${path}-wal`, 'r');
+// starts over (https://www.sqlite.org/fileformat.html#wal_file_format); -1 when unreadable.
 const header = Buffer.alloc(16);
-const walGeneration = () => (readSync(wal, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : -1);
+let wal;
+function walGeneration() {
+  try {
+    wal ??= openSync(`${path}-wal`, 'r');
+    return readSync(wal, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : -1;
+  } catch {
+    return -1;
+  }
+}
 
 // A commit may start the WAL over once a pass copied all of it, but under steady load a commit
 // lands during nearly every pass. Left so, the WAL grew to the automatic checkpoint's threshold
@@ -37,7 +44,7 @@ const timer = setInterval(() => {
 }, intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
-  closeSync(wal);
+  if (wal !== undefined) closeSync(wal);
   db.close();
   process.exit(0);
 });

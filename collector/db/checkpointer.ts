@@ -25,12 +25,18 @@ export async function startCheckpointer(
   client: Client,
   path: string,
   lock: WriteLock,
-  { intervalMs = 20, restartFrames = RESTART_FRAMES } = {},
+  {
+    intervalMs = 20,
+    restartFrames = RESTART_FRAMES,
+    onError = (_err: Error) => {},
+  }: { intervalMs?: number; restartFrames?: number; onError?: (err: Error) => void } = {},
 ) {
   await client.execute(LATE_AUTOCHECKPOINT);
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
     workerData: { path, intervalMs, restartFrames, lock },
   });
+  // Should the worker fail, the automatic checkpoint still keeps the WAL bounded.
+  worker.on('error', onError);
   worker.unref();
   return {
     async stop() {
