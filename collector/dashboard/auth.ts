@@ -11,8 +11,8 @@ export type DashboardEnv = { Variables: { session: Session } };
 const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === 'https:' || c.req.header('X-Forwarded-Proto') === 'https';
 
-export function startSession(c: Context, sessions: SessionStore, ttlMs: number) {
-  const session = sessions.create();
+export async function startSession(c: Context, sessions: SessionStore, ttlMs: number) {
+  const session = await sessions.create();
   setCookie(c, SESSION_COOKIE, session.id, {
     path: '/app',
     httpOnly: true,
@@ -23,9 +23,9 @@ export function startSession(c: Context, sessions: SessionStore, ttlMs: number) 
   return session;
 }
 
-export function endSession(c: Context, sessions: SessionStore) {
+export async function endSession(c: Context, sessions: SessionStore) {
   const id = getCookie(c, SESSION_COOKIE);
-  if (id) sessions.delete(id);
+  if (id) await sessions.delete(id);
   deleteCookie(c, SESSION_COOKIE, { path: '/app', secure: isHttps(c) });
 }
 
@@ -48,7 +48,7 @@ export function safeNext(next: string | undefined): string {
  */
 export function requireSession(sessions: SessionStore) {
   return createMiddleware<DashboardEnv>(async (c, next) => {
-    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+    const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session) {
       if (c.req.method !== 'GET') throw new ApiError(401, 'unauthorized', 'Sign in again');
       const url = new URL(c.req.url);

@@ -56,7 +56,7 @@ export function loginRoutes(opts: LoginOptions) {
     if (!opts.guard.check(c, token, opts.adminToken)) {
       return c.html(html(<LoginPage next={next} error="That token is not right." />), 401);
     }
-    startSession(c, opts.sessions, opts.ttlMs);
+    await startSession(c, opts.sessions, opts.ttlMs);
     return c.redirect(next, 303);
   });
 
@@ -66,8 +66,8 @@ export function loginRoutes(opts: LoginOptions) {
 /** Sign out (mounted behind the session guard, so it needs the CSRF token). */
 export function logoutRoute(sessions: SessionStore) {
   const app = new Hono();
-  app.post('/logout', (c) => {
-    endSession(c, sessions);
+  app.post('/logout', async (c) => {
+    await endSession(c, sessions);
     return c.redirect('/app/login', 303);
   });
   return app;

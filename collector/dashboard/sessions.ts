@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { eq, lte } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { dashboardSessions } from '../db/schema.js';
 
 export interface Session {
   id: string;
@@ -9,38 +12,45 @@ export interface Session {
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
-/**
- * Server-side dashboard sessions kept in memory: a cookie holds only a random id, logout
- * really ends the session, and a restart signs everyone out (the admin token is the login).
- */
-export function createSessionStore(now: () => number, ttlMs = SESSION_TTL_MS) {
-  const sessions = new Map<string, Session>();
-  const token = () => randomBytes(32).toString('base64url');
+const token = () => randomBytes(32).toString('base64url');
+/** The stored key of a session: its token is 256 random bits, so a plain hash cannot be reversed. */
+const digest = (id: string) => createHash('sha256').update(id).digest('base64url');
 
-  function sweep() {
-    const t = now();
-    for (const [id, s] of sessions) if (s.expiresAt <= t) sessions.delete(id);
-  }
+/**
+ * Server-side dashboard sessions in the database: a cookie holds only a random id (stored
+ * as its digest), logout really ends the session, and a restart signs no one out.
+ */
+export function createSessionStore(db: Db, now: () => number, ttlMs = SESSION_TTL_MS) {
+  const byDigest = (id: string) => eq(dashboardSessions.tokenHash, digest(id));
 
   return {
-    create(): Session {
-      sweep();
-      const session = { id: token(), csrf: token(), expiresAt: now() + ttlMs };
-      sessions.set(session.id, session);
+    /** Starts a session; expired ones are swept here, so the table holds at most a TTL's sign-ins. */
+    async create(): Promise<Session> {
+      const at = now();
+      const session = { id: token(), csrf: token(), expiresAt: at + ttlMs };
+      await db.batch([
+        db.delete(dashboardSessions).where(lte(dashboardSessions.expiresAt, at)),
+        db.insert(dashboardSessions).values({
+          tokenHash: digest(session.id),
+          csrf: session.csrf,
+          createdAt: at,
+          expiresAt: session.expiresAt,
+        }),
+      ]);
       return session;
     },
-    get(id: string | undefined): Session | undefined {
+    async get(id: string | undefined): Promise<Session | undefined> {
       if (!id) return undefined;
-      const session = sessions.get(id);
-      if (!session) return undefined;
-      if (session.expiresAt <= now()) {
-        sessions.delete(id);
+      const row = await db.query.dashboardSessions.findFirst({ where: byDigest(id) });
+      if (!row) return undefined;
+      if (row.expiresAt <= now()) {
+        await db.delete(dashboardSessions).where(byDigest(id));
         return undefined;
       }
-      return session;
+      return { id, csrf: row.csrf, expiresAt: row.expiresAt };
     },
-    delete(id: string) {
-      sessions.delete(id);
+    async delete(id: string) {
+      await db.delete(dashboardSessions).where(byDigest(id));
     },
   };
 }

@@ -256,3 +256,18 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_segment').on(t.segmentId, t.id),
   ],
 );
+
+/**
+ * Signed-in dashboard sessions, surviving restarts. The cookie's token is kept only as its
+ * SHA-256 (base64url): a copy of the database signs no one in. Expired rows are deleted.
+ */
+export const dashboardSessions = sqliteTable(
+  'dashboard_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    csrf: text('csrf').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('dashboard_sessions_expires').on(t.expiresAt)],
+);

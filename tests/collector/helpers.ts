@@ -24,9 +24,11 @@ export async function testCollector(
     segmentSweepMs?: number;
     engineThread?: boolean;
     writeThread?: boolean;
+    /** Opens the database left in this folder (a restart); the caller removes the folder. */
+    dir?: string;
   } = {},
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'segmently-test-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'segmently-test-'));
   const env = parseEnv({
     NODE_ENV: 'test',
     DATABASE_URL: `file:${join(dir, 'test.db')}`,
@@ -77,7 +79,7 @@ export async function testCollector(
     rows,
     async close() {
       await collector.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
