@@ -23,6 +23,13 @@ export interface DetailProps {
   notice?: string;
 }
 
+/** Failed and refused deliveries want a look; pending and cancelled ones are neutral. */
+const DELIVERY_BADGES: Record<string, string> = {
+  delivered: 'good',
+  failed: 'bad',
+  refused: 'bad',
+};
+
 const profileHref = (profileId: string) =>
   `/app/profiles?id=${encodeURIComponent(profileId.replace(/^[ua]:/, ''))}`;
 
@@ -270,9 +277,7 @@ export function SegmentDetailPage(p: DetailProps) {
                 <td>{d.kind}</td>
                 <td class="mono">{d.profileId}</td>
                 <td>
-                  <span
-                    class={`badge ${d.status === 'delivered' ? 'good' : d.status === 'pending' ? '' : 'bad'}`}
-                  >
+                  <span class={`badge ${DELIVERY_BADGES[d.status] ?? ''}`}>
                     {d.lastStatus ? `${d.status} (${d.lastStatus})` : d.status}
                   </span>
                 </td>

@@ -5,7 +5,8 @@ const OF_SOURCE = 'segment_id IN (SELECT id FROM segments WHERE source_id = ?)';
 
 /**
  * Retention of the segment engine's per-profile history: stays that ended before the cutoff
- * and webhook deliveries made before it that are done with (delivered, failed, refused).
+ * and webhook deliveries made before it that are done with (delivered, failed, refused,
+ * cancelled).
  * Open memberships and pending deliveries stay whatever their age. A profile whose last exit
  * is pruned may re-enter before its segment's `reentryAfter` has passed since that exit.
  */

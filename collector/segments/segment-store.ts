@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { SegmentDefinition } from '../../shared/segment-rules.js';
 import type { Db } from '../db/client.js';
-import { engineState, segments } from '../db/schema.js';
+import { engineState, segments, webhookDeliveries } from '../db/schema.js';
 import { parseDuration } from './duration.js';
 import type { CompiledSegment } from './membership.js';
 import { BUILT_IN_SEGMENTS } from './templates.js';
+import { CANCELLED_BECAUSE } from './webhooks.js';
 
 export type SegmentRow = typeof segments.$inferSelect;
 
@@ -57,14 +58,28 @@ export function createSegmentStore(db: Db, now: () => number) {
     return row as SegmentRow;
   }
 
+  const byId = (id: string) => db.query.segments.findFirst({ where: eq(segments.id, id) });
+
+  /**
+   * A changed or removed webhook URL cancels, in the same transaction, the deliveries still
+   * pending for the old one: they were meant for it, and the log says why they never went.
+   */
   async function update(id: string, patch: Partial<SegmentInput> & Partial<SegmentRow>) {
     const set: Partial<SegmentRow> = { ...patch, updatedAt: now() };
-    if (patch.webhookUrl) {
-      const current = await db.query.segments.findFirst({ where: eq(segments.id, id) });
-      if (!current?.webhookSecret) set.webhookSecret = newSecret();
-    }
-    const [row] = await db.update(segments).set(set).where(eq(segments.id, id)).returning();
-    return row;
+    const current = patch.webhookUrl === undefined ? undefined : await byId(id);
+    if (patch.webhookUrl && !current?.webhookSecret) set.webhookSecret = newSecret();
+    const save = db.update(segments).set(set).where(eq(segments.id, id)).returning();
+    if (!current?.webhookUrl || current.webhookUrl === patch.webhookUrl) return (await save)[0];
+    const cancel = db
+      .update(webhookDeliveries)
+      .set({
+        status: 'cancelled',
+        lastError: patch.webhookUrl ? CANCELLED_BECAUSE.changed : CANCELLED_BECAUSE.removed,
+        nextAttemptAt: null,
+      })
+      .where(and(eq(webhookDeliveries.segmentId, id), eq(webhookDeliveries.status, 'pending')));
+    const [saved] = await db.batch([save, cancel]);
+    return saved[0];
   }
 
   /** Creates the built-ins once per source; later edits and deletions are the marketer's. */
@@ -93,7 +108,7 @@ export function createSegmentStore(db: Db, now: () => number) {
     update,
     ensureBuiltIns,
     byKey,
-    byId: (id: string) => db.query.segments.findFirst({ where: eq(segments.id, id) }),
+    byId,
     /** All sources' segments with this key (the API resolves a key without a source id). */
     withKey: (key: string) => db.select().from(segments).where(eq(segments.key, key)),
     ofSource: (sourceId: string) =>

@@ -9,6 +9,15 @@ import {
   WebhookUrlRefused,
 } from './webhook-url-guard.js';
 
+/**
+ * Why a pending delivery was cancelled unsent (its `last_error`): it was meant for a URL the
+ * segment no longer has.
+ */
+export const CANCELLED_BECAUSE = {
+  removed: 'webhook_url_removed: cancelled, the segment has no webhook URL any more',
+  changed: "webhook_url_changed: cancelled, the segment's webhook URL changed",
+};
+
 export const SIGNATURE_HEADER = 'X-Segmently-Signature';
 export const TIMESTAMP_HEADER = 'X-Segmently-Timestamp';
 
@@ -37,6 +46,8 @@ export interface WebhookOptions {
  * Sends due enter/exit deliveries; failures are retried with backoff, then marked failed.
  * A URL the guard refuses (webhook-url-guard.ts, checked again here because DNS changes) is
  * never contacted: the delivery is logged as `refused`, with the reason, and not retried.
+ * A due delivery that can no longer be sent is settled, never left pending: `cancelled` when
+ * its segment has no URL any more, deleted when its segment is gone (with its log).
  */
 export function createWebhookSender(opts: WebhookOptions) {
   const { client, now, log } = opts;
@@ -89,15 +100,35 @@ export function createWebhookSender(opts: WebhookOptions) {
     });
   }
 
+  /**
+   * Deleting a segment deletes its deliveries (and their log): any found here were missed (a
+   * stop in between) and go too. A removed URL cancels its deliveries on save; any found here
+   * were queued by a flip evaluated with the old URL and are cancelled the same way.
+   */
+  async function settleUnsendable(id: number, segmentGone: boolean) {
+    await client.execute(
+      segmentGone
+        ? { sql: 'DELETE FROM webhook_deliveries WHERE id = ?', args: [id] }
+        : {
+            sql: `UPDATE webhook_deliveries SET status = 'cancelled', last_error = ?,
+              next_attempt_at = NULL WHERE id = ?`,
+            args: [CANCELLED_BECAUSE.removed, id],
+          },
+    );
+  }
+
   async function deliverDue(): Promise<number> {
     const r = await client.execute({
-      sql: `SELECT d.id, d.payload, d.attempts, s.webhook_url, s.webhook_secret FROM webhook_deliveries d
-        JOIN segments s ON s.id = d.segment_id
+      sql: `SELECT d.id, d.payload, d.attempts, s.id AS segment_id, s.webhook_url, s.webhook_secret
+        FROM webhook_deliveries d LEFT JOIN segments s ON s.id = d.segment_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT 50`,
       args: [now()],
     });
     for (const row of r.rows) {
-      if (!row.webhook_url) continue;
+      if (!row.webhook_url) {
+        await settleUnsendable(Number(row.id), row.segment_id === null);
+        continue;
+      }
       await attempt(
         Number(row.id),
         String(row.webhook_url),

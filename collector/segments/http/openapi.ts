@@ -182,7 +182,7 @@ export function openApiDocument() {
       '/api/v1/segments/{key}/webhooks': {
         get: {
           summary:
-            'Webhook delivery log (status: pending, delivered, failed, or refused by the URL guard)',
+            'Webhook delivery log (status: pending, delivered, failed, refused by the URL guard, or cancelled when the URL was removed or changed before delivery)',
           parameters: [key, sourceId],
           responses: { 200: ok('{deliveries}') },
         },

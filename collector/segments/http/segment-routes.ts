@@ -121,6 +121,8 @@ export function segmentRoutes(deps: AppDeps) {
     const updated = await segments.update(row.id, patch);
     if (!updated) throw new ApiError(404, 'segment_not_found', 'Segment was deleted');
     if (patch.rule || patch.reentryAfter !== undefined) recompute(row.sourceId, row.id);
+    // The engine's cached rules carry the URL: new flips must go to the new one, or nowhere.
+    else if (patch.webhookUrl !== undefined) segmentEngine.rulesChanged(row.sourceId);
     return c.json(segmentView(updated));
   });
 
