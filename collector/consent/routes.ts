@@ -1,20 +1,22 @@
 import { Hono } from 'hono';
 import { parseWith } from '../admin/parse-json.js';
-import { consentRecords } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { authenticateSource } from '../ingest/auth.js';
+import { awaitCommit } from '../ingest/await-commit.js';
 import { readJsonBody } from '../ingest/body.js';
 import { clientIp, truncateIp } from '../ingest/client-ip.js';
 import { checkOrigin } from '../ingest/cors.js';
+import type { ConsentRow } from '../ingest/writer.js';
 import { ConsentRecordBody } from './record-body.js';
 
 const MAX_CONSENT_BYTES = 8 * 1024;
 
 /**
  * `POST /v1/consent`: appends one decision to `consent_records` (never updated, so the log
- * proves what was chosen when). Authenticated by write key exactly like ingest.
+ * proves what was chosen when). Authenticated by write key exactly like ingest, and committed
+ * by the same group-commit writer as events: answered once the record is durable.
  */
-export function consentRoutes({ database, sources, now, ingest }: AppDeps) {
+export function consentRoutes({ sources, writer, now, ingest }: AppDeps) {
   const app = new Hono();
   app.post('/v1/consent', async (c) => {
     const { json: body } = await readJsonBody(c, MAX_CONSENT_BYTES);
@@ -28,23 +30,24 @@ export function consentRoutes({ database, sources, now, ingest }: AppDeps) {
       necessary: true,
       ...(gpc ? { marketing: false } : {}),
     };
-    await database.db.insert(consentRecords).values({
-      id: input.id,
-      sourceId: source.id,
-      anonymousId: input.anonymousId,
-      userId: input.userId,
-      categories,
-      revision: input.revision,
-      decisionSource: input.source,
-      policyVersion: input.policyVersion,
-      language: input.language,
-      gpc,
-      userAgent: c.req.header('User-Agent')?.slice(0, 512),
-      ipTruncated: truncateIp(clientIp(c, ingest.trustProxy)),
-      givenAt: input.givenAt,
-      expiresAt: input.expiresAt,
-      receivedAt: now(),
-    });
+    const row: ConsentRow = [
+      input.id,
+      source.id,
+      input.anonymousId ?? null,
+      input.userId ?? null,
+      JSON.stringify(categories),
+      input.revision,
+      input.source,
+      input.policyVersion ?? null,
+      input.language ?? null,
+      gpc ? 1 : 0,
+      c.req.header('User-Agent')?.slice(0, 512) ?? null,
+      truncateIp(clientIp(c, ingest.trustProxy)),
+      input.givenAt,
+      input.expiresAt ?? null,
+      now(),
+    ];
+    await awaitCommit(writer.write([], [], [row]));
     return c.json({ id: input.id, categories }, 201);
   });
   return app;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   EVENT_ROW_VALUES,
+  INSERT_CONSENT_ROW,
   INSERT_EVENT_ROW,
   INSERT_FAILED_ROW,
   insertEventRows,
@@ -28,11 +29,13 @@ export function startWriteThread(path: string, pragmas: string[], lock: WriteLoc
       rowsPerInsert: ROWS_PER_INSERT,
       rowValues: EVENT_ROW_VALUES,
       insertFailed: INSERT_FAILED_ROW,
+      insertConsent: INSERT_CONSENT_ROW,
       lock,
     },
   });
   const calls = workerCalls(worker, 'write thread stopped');
-  const commit: CommitRows = (events, failed) => calls.request({ events, failed });
+  const commit: CommitRows = (events, failed, consent) =>
+    calls.request({ events, failed, consent });
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   return {
     commit,

@@ -6,13 +6,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
 import { inTurn } from './write-lock.js';
 
-const { path, pragmas, insertEvent, insertEvents, rowsPerInsert, rowValues, insertFailed, lock } =
-  workerData;
+const {
+  path,
+  pragmas,
+  insertEvent,
+  insertEvents,
+  rowsPerInsert,
+  rowValues,
+  insertFailed,
+  insertConsent,
+  lock,
+} = workerData;
 const db = new Database(path);
 for (const pragma of pragmas) db.exec(pragma);
 const event = db.prepare(insertEvent);
 const events = db.prepare(insertEvents);
 const failed = db.prepare(insertFailed);
+const consentRecord = db.prepare(insertConsent);
 const values = new Array(rowsPerInsert * rowValues);
 
 // `rowsPerInsert` rows per statement while that many are left, then one by one.
@@ -29,9 +39,10 @@ function insertAll(rows) {
   for (; i < rows.length; i++) event.run(rows[i]);
 }
 
-const commit = db.transaction((rows, failures) => {
+const commit = db.transaction((rows, failures, decisions) => {
   insertAll(rows);
   for (const row of failures) failed.run(row);
+  for (const row of decisions) consentRecord.run(row);
 });
 
 parentPort.on('message', (message) => {
@@ -40,7 +51,7 @@ parentPort.on('message', (message) => {
     process.exit(0);
   }
   try {
-    inTurn(lock, () => commit(message.events, message.failed));
+    inTurn(lock, () => commit(message.events, message.failed, message.consent));
     parentPort.postMessage({ id: message.id });
   } catch (err) {
     parentPort.postMessage({ id: message.id, error: String(err?.message ?? err) });

@@ -1,11 +1,11 @@
 import type { BatchResponse, RejectedEvent } from '../../shared/wire.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError } from '../errors.js';
+import { awaitCommit } from './await-commit.js';
 import { enrich } from './enrich.js';
 import { EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
 import { checkEvent, type ValidEvent } from './validate.js';
-import { type EventRow, type FailedRow, WriterClosedError } from './writer.js';
+import type { EventRow, FailedRow } from './writer.js';
 
 export type JsonRecord = Record<string, unknown>;
 export const isRecord = (v: unknown): v is JsonRecord =>
@@ -102,16 +102,7 @@ export function createIngest({
         }
       }
     });
-    try {
-      await writer.write(rows, failed);
-    } catch (err) {
-      if (err instanceof WriterClosedError) {
-        throw new ApiError(503, 'shutting_down', 'The collector is restarting', undefined, {
-          'Retry-After': '5',
-        });
-      }
-      throw err;
-    }
+    await awaitCommit(writer.write(rows, failed));
     acceptedTotal.inc({}, accepted);
     return { accepted, rejected };
   };

@@ -1,5 +1,9 @@
 /** Commits rows in one transaction; resolves once they are durable. */
-export type CommitRows = (events: EventRow[], failed: FailedRow[]) => Promise<void>;
+export type CommitRows = (
+  events: EventRow[],
+  failed: FailedRow[],
+  consent: ConsentRow[],
+) => Promise<void>;
 
 /** An events row as the writer inserts it, in column order (see row-sql.ts). */
 export type EventRow = [
@@ -32,14 +36,36 @@ export type FailedRow = [
   payload: string,
 ];
 
+/** A consent_records row (one decision of the consent log), in column order (see row-sql.ts). */
+export type ConsentRow = [
+  id: string,
+  sourceId: string,
+  anonymousId: string | null,
+  userId: string | null,
+  /** JSON text of the categories object. */
+  categories: string,
+  revision: number,
+  decisionSource: string,
+  policyVersion: string | null,
+  language: string | null,
+  gpc: 0 | 1,
+  userAgent: string | null,
+  ipTruncated: string | null,
+  givenAt: number,
+  expiresAt: number | null,
+  receivedAt: number,
+];
+
 interface Job {
   events: EventRow[];
   failed: FailedRow[];
+  consent: ConsentRow[];
   done: (err?: unknown) => void;
 }
 
 export interface WriterStats {
   flushes: number;
+  /** Events committed (failed rows and consent records not counted). */
   rows: number;
   lastFlushMs: number;
 }
@@ -54,7 +80,9 @@ export interface WriterObserver {
  * The single writer. Concurrent requests hand their rows over and wait; whenever the
  * writer is idle it commits everything pending in one transaction (group commit), so a
  * request is answered only after its rows are durable and a busy server writes large batches.
- * `onCommit` runs after every commit that stored events; it must not throw.
+ * `onCommit` runs after every commit that stored events; it must not throw. Failed rows and
+ * consent records do not call it: the segment engine reads events only (consent included,
+ * from each event's context), never those tables.
  */
 export function createWriter(
   commitRows: CommitRows,
@@ -71,13 +99,14 @@ export function createWriter(
   async function commit(jobs: Job[]): Promise<void> {
     const events = jobs.length === 1 ? (jobs[0] as Job).events : jobs.flatMap((j) => j.events);
     const failed = jobs.length === 1 ? (jobs[0] as Job).failed : jobs.flatMap((j) => j.failed);
-    if (events.length === 0 && failed.length === 0) return;
+    const consent = jobs.length === 1 ? (jobs[0] as Job).consent : jobs.flatMap((j) => j.consent);
+    if (events.length === 0 && failed.length === 0 && consent.length === 0) return;
     const started = performance.now();
-    await commitRows(events, failed);
+    await commitRows(events, failed, consent);
     stats.flushes++;
     stats.rows += events.length;
     stats.lastFlushMs = performance.now() - started;
-    observer?.flushed(events.length + failed.length, stats.lastFlushMs / 1000);
+    observer?.flushed(events.length + failed.length + consent.length, stats.lastFlushMs / 1000);
   }
 
   function settle(jobs: Job[]) {
@@ -120,12 +149,13 @@ export function createWriter(
       return pendingRows;
     },
     /** Resolves once the rows are committed. */
-    write(events: EventRow[], failed: FailedRow[] = []): Promise<void> {
+    write(events: EventRow[], failed: FailedRow[] = [], consent: ConsentRow[] = []): Promise<void> {
       if (closed) return Promise.reject(new WriterClosedError());
-      if (events.length === 0 && failed.length === 0) return Promise.resolve();
+      const rows = events.length + failed.length + consent.length;
+      if (rows === 0) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        pending.push({ events, failed, done: (err) => (err ? reject(err) : resolve()) });
-        pendingRows += events.length + failed.length;
+        pending.push({ events, failed, consent, done: (err) => (err ? reject(err) : resolve()) });
+        pendingRows += rows;
         observer?.depth(pendingRows);
         if (!running) {
           running = true;
@@ -137,7 +167,7 @@ export function createWriter(
     flush(): Promise<void> {
       if (!running) return Promise.resolve();
       return new Promise((resolve) =>
-        pending.push({ events: [], failed: [], done: () => resolve() }),
+        pending.push({ events: [], failed: [], consent: [], done: () => resolve() }),
       );
     },
     /** Stops accepting rows and waits for everything pending to be committed. */

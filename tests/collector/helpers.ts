@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../../collector/env.js';
-import type { EventRow } from '../../collector/ingest/writer.js';
+import type { ConsentRow, EventRow } from '../../collector/ingest/writer.js';
 import { silentLogger } from '../../collector/log.js';
 import { buildCollector } from '../../collector/start.js';
 
@@ -13,6 +13,25 @@ export function eventRow(sourceId: string, messageId: string, properties = '{}')
   row.splice(8, 3, 1, 1, properties);
   return row as EventRow;
 }
+
+/** A consent record as the writer takes it: anonymous visitor `a` accepted only `necessary`. */
+export const consentRow = (sourceId: string, id: string): ConsentRow => [
+  id,
+  sourceId,
+  'a',
+  null,
+  '{"necessary":true}',
+  1,
+  'api',
+  null,
+  null,
+  0,
+  null,
+  null,
+  1,
+  null,
+  2,
+];
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -85,6 +85,6 @@ describe('write thread', () => {
 
   it('refuses commits once stopped', async () => {
     await thread.stop();
-    await expect(thread.commit([row('late')], [])).rejects.toThrow('write thread stopped');
+    await expect(thread.commit([row('late')], [], [])).rejects.toThrow('write thread stopped');
   });
 });

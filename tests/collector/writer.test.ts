@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventRow, type Writer, WriterClosedError } from '../../collector/ingest/writer.js';
-import { eventRow, type TestCollector, testCollector } from './helpers.js';
+import { commitOnClient } from '../../collector/ingest/row-sql.js';
+import {
+  createWriter,
+  type EventRow,
+  type Writer,
+  WriterClosedError,
+} from '../../collector/ingest/writer.js';
+import { consentRow, eventRow, type TestCollector, testCollector } from './helpers.js';
 
 let t: TestCollector;
 let writer: Writer;
@@ -55,6 +61,17 @@ describe('group-commit writer', () => {
     void writer.write([row()]);
     await writer.flush();
     expect(await t.rows()).toHaveLength(1);
+  });
+
+  it('tells onCommit of commits that stored events, not of consent records or failed rows alone', async () => {
+    let commits = 0;
+    const observed = createWriter(commitOnClient(t.deps.database.client), () => commits++);
+    const decision = consentRow(t.source.id, 'c1');
+    await observed.write([], [[t.source.id, 1, 'invalid_event', 'bad', '{}']], [decision]);
+    expect(commits).toBe(0);
+    await observed.write([row()], [], [decision]);
+    expect(commits).toBe(1);
+    await observed.close();
   });
 
   it('answers 503 shutting_down to a request that arrives after close', async () => {
