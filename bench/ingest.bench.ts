@@ -109,25 +109,32 @@ const collectorEnv = {
 };
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
-/** The segment engine's backlog, from the collector's /metrics. */
-async function engineLag(server: Server) {
-  const metrics = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
-  const text = await metrics.text();
-  return Number(text.match(/^segmently_segment_engine_lag_events (\S+)$/m)?.[1] ?? Number.NaN);
+/**
+ * The collector's /metrics, read as one unlabelled value by name (undefined when absent). A
+ * new connection each time: a kept-alive one was found closed after a wrk run ("fetch
+ * failed: other side closed").
+ */
+async function metrics(server: Server) {
+  const res = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
+  const text = await res.text();
+  return (name: string) => {
+    const value = text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1];
+    return value === undefined ? undefined : Number(value);
+  };
 }
 
-/**
- * The writer's commit counters from the collector's /metrics. A new connection each time: a
- * kept-alive one was found closed after a wrk run ("fetch failed: other side closed").
- */
+/** The segment engine's backlog. */
+async function engineLag(server: Server) {
+  return (await metrics(server))('segmently_segment_engine_lag_events') ?? Number.NaN;
+}
+
+/** The writer's commit counters. */
 async function flushes(server: Server) {
-  const metrics = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
-  const text = await metrics.text();
-  const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? 0);
+  const value = await metrics(server);
   return {
-    count: value('segmently_writer_flush_rows_count'),
-    rows: value('segmently_writer_flush_rows_sum'),
-    seconds: value('segmently_writer_flush_seconds_sum'),
+    count: value('segmently_writer_flush_rows_count') ?? 0,
+    rows: value('segmently_writer_flush_rows_sum') ?? 0,
+    seconds: value('segmently_writer_flush_seconds_sum') ?? 0,
   };
 }
 
