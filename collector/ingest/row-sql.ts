@@ -11,6 +11,7 @@ const CONSENT_COLUMNS = `id, source_id, anonymous_id, user_id, categories, revis
 const params = (n: number) => Array(n).fill('?').join(', ');
 /** Values per events row, typed as EventRow's length: a column added there won't compile here. */
 export const EVENT_ROW_VALUES: EventRow['length'] = 18;
+const FAILED_ROW_VALUES: FailedRow['length'] = 5;
 const CONSENT_ROW_VALUES: ConsentRow['length'] = 15;
 const EVENT_VALUES = `(${params(EVENT_ROW_VALUES)})`;
 
@@ -22,14 +23,14 @@ export const INSERT_EVENT_ROW = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS})
  */
 export const insertEventRows = (rows: number) =>
   `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(EVENT_VALUES).join(', ')}`;
-export const INSERT_FAILED_ROW = `INSERT INTO failed_events (${FAILED_COLUMNS}) VALUES (${params(5)})`;
+export const INSERT_FAILED_ROW = `INSERT INTO failed_events (${FAILED_COLUMNS}) VALUES (${params(FAILED_ROW_VALUES)})`;
 export const INSERT_CONSENT_ROW = `INSERT INTO consent_records (${CONSENT_COLUMNS}) VALUES (${params(CONSENT_ROW_VALUES)})`;
 
 const col = (i: number) => `value->>${i}`;
 const cols = (n: number) => Array.from({ length: n }, (_, i) => col(i)).join(', ');
 /** Many rows per statement (a JSON array of rows), for a client that re-prepares each one. */
 const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) SELECT ${cols(EVENT_ROW_VALUES)} FROM json_each(?)`;
-const INSERT_FAILED = `INSERT INTO failed_events (${FAILED_COLUMNS}) SELECT ${cols(5)} FROM json_each(?)`;
+const INSERT_FAILED = `INSERT INTO failed_events (${FAILED_COLUMNS}) SELECT ${cols(FAILED_ROW_VALUES)} FROM json_each(?)`;
 const INSERT_CONSENT = `INSERT INTO consent_records (${CONSENT_COLUMNS}) SELECT ${cols(CONSENT_ROW_VALUES)} FROM json_each(?)`;
 
 /** Rows per statement: one statement per ~2,000 rows was fastest (each execute re-prepares). */
