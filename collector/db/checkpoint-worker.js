@@ -1,6 +1,6 @@
 // Copies the WAL back into the database file from a thread of its own (see checkpointer.ts).
 // Plain JavaScript so the worker starts without a TypeScript loader.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
 import { inTurn } from './write-lock.js';
@@ -32,7 +32,30 @@ function walGeneration() {
 function checkpoint() {
   const generation = walGeneration();
   const [, frames] = pass.get();
-  if (frames >= restartFrames && walGeneration() === generation) inTurn(lock, () => pass.get());
+  if (frames >= restartFrames && walGeneration() === generation) {
+    settle();
+    inTurn(lock, () => pass.get());
+  }
+}
+
+// The pass in the writers' turn flushes the WAL, copies what is left and flushes the database
+// file; on this disk a flush of a few ms of commits took up to 45 ms, and every writer waited
+// for it. So first, outside the turn, rounds of flush, copy, flush take in what arrived during
+// the previous one, until a round is quick: the turn's pass then has only the last few ms of
+// commits to flush (ingest bench, restarts every ~1.3 s: longest pause 47 → 11 ms).
+const QUICK_ROUND_MS = 2;
+const MAX_ROUNDS = 4;
+let file;
+function settle() {
+  wal ??= openSync(`${path}-wal`, 'r');
+  file ??= openSync(path, 'r');
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const started = performance.now();
+    fdatasyncSync(wal);
+    pass.get();
+    fdatasyncSync(file);
+    if (performance.now() - started < QUICK_ROUND_MS) return;
+  }
 }
 
 const timer = setInterval(() => {
@@ -45,6 +68,7 @@ const timer = setInterval(() => {
 parentPort.on('message', () => {
   clearInterval(timer);
   if (wal !== undefined) closeSync(wal);
+  if (file !== undefined) closeSync(file);
   db.close();
   process.exit(0);
 });
