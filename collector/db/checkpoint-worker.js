@@ -14,10 +14,10 @@ const pass = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw();
 // starts over (https://www.sqlite.org/fileformat.html#wal_file_format); -1 when unreadable.
 const header = Buffer.alloc(16);
 let wal;
+const walFile = () => (wal ??= openSync(`${path}-wal`, 'r'));
 function walGeneration() {
   try {
-    wal ??= openSync(`${path}-wal`, 'r');
-    return readSync(wal, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : -1;
+    return readSync(walFile(), header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : -1;
   } catch {
     return -1;
   }
@@ -26,9 +26,9 @@ function walGeneration() {
 // A commit may start the WAL over once a pass copied all of it, but under steady load a commit
 // lands during nearly every pass. Left so, the WAL grew to the automatic checkpoint's threshold
 // and commits ran checkpoints themselves (40–120 ms each). So once it holds `restartFrames`
-// frames and a pass did not let it start over, a second pass runs in the writers' turn: it
-// copies what arrived during the first (a few ms' worth) while nothing commits, and the next
-// commit starts the WAL over.
+// frames and a pass did not let it start over, the WAL is settled (below) and a last pass runs
+// in the writers' turn: it copies what arrived since (a few ms' worth) while nothing commits,
+// and the next commit starts the WAL over.
 function checkpoint() {
   const generation = walGeneration();
   const [, frames] = pass.get();
@@ -47,11 +47,10 @@ const QUICK_ROUND_MS = 2;
 const MAX_ROUNDS = 4;
 let file;
 function settle() {
-  wal ??= openSync(`${path}-wal`, 'r');
   file ??= openSync(path, 'r');
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const started = performance.now();
-    fdatasyncSync(wal);
+    fdatasyncSync(walFile());
     pass.get();
     fdatasyncSync(file);
     if (performance.now() - started < QUICK_ROUND_MS) return;

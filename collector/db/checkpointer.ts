@@ -8,8 +8,9 @@ export const LATE_AUTOCHECKPOINT = 'PRAGMA wal_autocheckpoint=100000';
 
 /**
  * Frames (4 KB pages) in the WAL from which the checkpointer has it start over (256 MB).
- * Each time costs the writers a pause of 3–25 ms, so rarely is better: half-load p99 of the
- * ingest bench at 20 events/request was 42 ms at 16 MB (a pause every ~0.5 s), 22 ms here.
+ * Each time costs the writers a pause (mostly under 5 ms, at most ~11 ms since the worker
+ * settles the WAL first), so rarely is better: half-load p99 of the ingest bench at 20
+ * events/request was 19.7–19.9 ms at 64 MB, 15.1–24.7 ms here (42 ms at 16 MB before settling).
  */
 const RESTART_FRAMES = 65_536;
 
