@@ -14,7 +14,8 @@ const MAX_CONSENT_BYTES = 8 * 1024;
 /**
  * `POST /v1/consent`: appends one decision to `consent_records` (never updated, so the log
  * proves what was chosen when). Authenticated by write key exactly like ingest, and committed
- * by the same group-commit writer as events: answered once the record is durable.
+ * by the same group-commit writer as events: answered once the record is durable. A decision
+ * re-sent (same id and givenAt) is answered alike and stored once.
  */
 export function consentRoutes({ sources, writer, now, ingest }: AppDeps) {
   const app = new Hono();

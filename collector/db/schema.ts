@@ -88,6 +88,9 @@ export const consentRecords = sqliteTable(
     receivedAt: integer('received_at').notNull(),
   },
   (t) => [
+    // A decision re-sent (a client retrying) is stored once; a record id's later decisions
+    // (the SDK keeps one id per visitor) differ in givenAt.
+    uniqueIndex('consent_source_id_given').on(t.sourceId, t.id, t.givenAt),
     index('consent_source_anonymous').on(t.sourceId, t.anonymousId),
     index('consent_source_user').on(t.sourceId, t.userId),
     index('consent_source_received').on(t.sourceId, t.receivedAt),

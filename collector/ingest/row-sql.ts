@@ -24,14 +24,17 @@ export const INSERT_EVENT_ROW = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS})
 export const insertEventRows = (rows: number) =>
   `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(EVENT_VALUES).join(', ')}`;
 export const INSERT_FAILED_ROW = `INSERT INTO failed_events (${FAILED_COLUMNS}) VALUES (${params(FAILED_ROW_VALUES)})`;
-export const INSERT_CONSENT_ROW = `INSERT INTO consent_records (${CONSENT_COLUMNS}) VALUES (${params(CONSENT_ROW_VALUES)})`;
+/** A decision re-sent is stored once; unlike OR IGNORE, this still fails a row missing a NOT NULL value. */
+const CONSENT_ONCE = 'ON CONFLICT (source_id, id, given_at) DO NOTHING';
+export const INSERT_CONSENT_ROW = `INSERT INTO consent_records (${CONSENT_COLUMNS}) VALUES (${params(CONSENT_ROW_VALUES)}) ${CONSENT_ONCE}`;
 
 const col = (i: number) => `value->>${i}`;
 const cols = (n: number) => Array.from({ length: n }, (_, i) => col(i)).join(', ');
 /** Many rows per statement (a JSON array of rows), for a client that re-prepares each one. */
 const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) SELECT ${cols(EVENT_ROW_VALUES)} FROM json_each(?)`;
 const INSERT_FAILED = `INSERT INTO failed_events (${FAILED_COLUMNS}) SELECT ${cols(FAILED_ROW_VALUES)} FROM json_each(?)`;
-const INSERT_CONSENT = `INSERT INTO consent_records (${CONSENT_COLUMNS}) SELECT ${cols(CONSENT_ROW_VALUES)} FROM json_each(?)`;
+// `WHERE true` tells SQLite's parser that ON CONFLICT starts the upsert, not a join's.
+const INSERT_CONSENT = `INSERT INTO consent_records (${CONSENT_COLUMNS}) SELECT ${cols(CONSENT_ROW_VALUES)} FROM json_each(?) WHERE true ${CONSENT_ONCE}`;
 
 /** Rows per statement: one statement per ~2,000 rows was fastest (each execute re-prepares). */
 const CHUNK = 2000;

@@ -122,6 +122,15 @@ describe.each([
     expect(await t.rows('SELECT id FROM consent_records')).toHaveLength(3);
   });
 
+  it('stores a decision re-sent in the same group or later once', async () => {
+    await open();
+    const { writer } = t.deps;
+    const again = () => writer.write([], [], [consentRow(t.source.id, 'c-same')]);
+    await Promise.all([again(), again()]);
+    await again();
+    expect(await t.rows('SELECT id FROM consent_records')).toHaveLength(1);
+  });
+
   it('answers 503 shutting_down once the writer is closed', async () => {
     await open();
     await t.deps.writer.close();

@@ -35,7 +35,11 @@ describe('POST /v1/consent', () => {
       'User-Agent': 'UA/1',
     };
     expect((await t.post('/v1/consent', decision(), headers)).status).toBe(201);
-    const withdrawal = decision({ categories: { analytics: false }, source: 'withdrawal' });
+    const withdrawal = decision({
+      categories: { analytics: false },
+      source: 'withdrawal',
+      givenAt: Date.parse('2026-11-25T12:00:00Z'),
+    });
     const res = await t.post(
       '/v1/consent',
       { ...withdrawal, writeKey: t.source.writeKey },
@@ -94,6 +98,22 @@ describe('POST /v1/consent', () => {
       t.basic(),
     );
     expect(huge.status).toBe(413);
+  });
+
+  it('stores a re-sent decision once and the record id’s next decision again', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect((await t.post('/v1/consent', decision(), t.basic())).status).toBe(201);
+    }
+    const next = decision({
+      categories: { analytics: false },
+      givenAt: Date.parse('2026-11-25T12:00:00Z'),
+    });
+    expect((await t.post('/v1/consent', next, t.basic())).status).toBe(201);
+    const rows = await t.rows('SELECT id, given_at FROM consent_records ORDER BY seq');
+    expect(rows.map((r) => r.given_at)).toEqual([
+      Date.parse('2026-11-25T11:59:59Z'),
+      Date.parse('2026-11-25T12:00:00Z'),
+    ]);
   });
 });
 
