@@ -77,11 +77,12 @@ interface NewLink {
 export const WATERMARK = 'segments:watermark';
 const BATCH = 5000;
 /**
- * Events per catch-up transaction. Local SQLite calls block the event loop; a 5,000-event
- * transaction stalled ingestion for 30–40 ms (half-load p99 in the hundreds of ms), 500
- * keeps each stall to a few ms at a small cost in per-transaction overhead.
+ * Events per catch-up transaction, which holds the file's write lock while it commits: ingest
+ * commits wait behind it. 5,000 stalled ingestion for 30–40 ms; at 20 events/request half load
+ * the ingest bench's p99 was 17–33 ms (median ~21) with 500 and 12–24 ms (median ~17) with
+ * 150–250, while a 600k-event backlog took ~12% longer to clear (32 s against 28.6 s).
  */
-const CATCH_UP_TX = 500;
+const CATCH_UP_TX = 200;
 /** Profiles whose summaries load and evaluate in one go, with a yield between slices. */
 const EVALUATE_SLICE = 1000;
 /** Summaries per read of a full recompute. */
