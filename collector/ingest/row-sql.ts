@@ -15,25 +15,32 @@ const FAILED_ROW_VALUES: FailedRow['length'] = 5;
 const CONSENT_ROW_VALUES: ConsentRow['length'] = 15;
 const EVENT_VALUES = `(${params(EVENT_ROW_VALUES)})`;
 
+/**
+ * A messageId already stored for the source is ignored. Not OR IGNORE: that would also skip,
+ * silently, a row breaking a NOT NULL constraint, and its request would be acknowledged.
+ */
+const EVENT_ONCE = 'ON CONFLICT (source_id, message_id) DO NOTHING';
 /** One row per statement, for a connection that keeps its statements prepared. */
-export const INSERT_EVENT_ROW = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${EVENT_VALUES}`;
+export const INSERT_EVENT_ROW = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${EVENT_VALUES} ${EVENT_ONCE}`;
 /**
  * `rows` rows per statement, prepared once: binding one statement of 16 rows costs less than
  * 16 statements (each also reads and writes the AUTOINCREMENT counter).
  */
 export const insertEventRows = (rows: number) =>
-  `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(EVENT_VALUES).join(', ')}`;
+  `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(rows).fill(EVENT_VALUES).join(', ')} ${EVENT_ONCE}`;
 export const INSERT_FAILED_ROW = `INSERT INTO failed_events (${FAILED_COLUMNS}) VALUES (${params(FAILED_ROW_VALUES)})`;
-/** A decision re-sent is stored once; unlike OR IGNORE, this still fails a row missing a NOT NULL value. */
+/** A decision re-sent is stored once (see EVENT_ONCE). */
 const CONSENT_ONCE = 'ON CONFLICT (source_id, id, given_at) DO NOTHING';
 export const INSERT_CONSENT_ROW = `INSERT INTO consent_records (${CONSENT_COLUMNS}) VALUES (${params(CONSENT_ROW_VALUES)}) ${CONSENT_ONCE}`;
 
 const col = (i: number) => `value->>${i}`;
 const cols = (n: number) => Array.from({ length: n }, (_, i) => col(i)).join(', ');
-/** Many rows per statement (a JSON array of rows), for a client that re-prepares each one. */
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) SELECT ${cols(EVENT_ROW_VALUES)} FROM json_each(?)`;
+/**
+ * Many rows per statement (a JSON array of rows), for a client that re-prepares each one.
+ * `WHERE true` tells SQLite's parser that ON CONFLICT starts the upsert, not a join's.
+ */
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS}) SELECT ${cols(EVENT_ROW_VALUES)} FROM json_each(?) WHERE true ${EVENT_ONCE}`;
 const INSERT_FAILED = `INSERT INTO failed_events (${FAILED_COLUMNS}) SELECT ${cols(FAILED_ROW_VALUES)} FROM json_each(?)`;
-// `WHERE true` tells SQLite's parser that ON CONFLICT starts the upsert, not a join's.
 const INSERT_CONSENT = `INSERT INTO consent_records (${CONSENT_COLUMNS}) SELECT ${cols(CONSENT_ROW_VALUES)} FROM json_each(?) WHERE true ${CONSENT_ONCE}`;
 
 /** Rows per statement: one statement per ~2,000 rows was fastest (each execute re-prepares). */

@@ -83,6 +83,26 @@ describe('write thread', () => {
     expect((await t.rows()).map((e) => e.message_id)).toEqual(['g1']);
   });
 
+  it('fails a request whose row breaks NOT NULL instead of acknowledging it unstored; repeats are ignored', async () => {
+    const writer = createWriter(thread.commit);
+    const noType = (id: string) => {
+      const r = row(id);
+      (r as unknown[])[2] = null;
+      return r;
+    };
+    const good = writer.write([row('g1'), row('g1')]);
+    // One in a 16-row statement, one alone in the remainder.
+    const inMultiRow = writer.write([
+      noType('n1'),
+      ...Array.from({ length: 15 }, (_, i) => row(`n${i + 2}`)),
+    ]);
+    const alone = writer.write([noType('n17')]);
+    await expect(inMultiRow).rejects.toThrow(/NOT NULL/);
+    await expect(alone).rejects.toThrow(/NOT NULL/);
+    await expect(good).resolves.toBeUndefined();
+    expect((await t.rows()).map((e) => e.message_id)).toEqual(['g1']);
+  });
+
   it('refuses commits once stopped', async () => {
     await thread.stop();
     await expect(thread.commit([row('late')], [], [])).rejects.toThrow('write thread stopped');

@@ -49,6 +49,16 @@ describe('group-commit writer', () => {
     expect(await t.rows()).toHaveLength(2);
   });
 
+  it('fails a request whose row breaks NOT NULL instead of acknowledging it unstored', async () => {
+    const good = writer.write([row()]);
+    const noType = row();
+    (noType as unknown[])[2] = null;
+    const bad = writer.write([noType]);
+    await expect(bad).rejects.toThrow(/NOT NULL/);
+    await expect(good).resolves.toBeUndefined();
+    expect(await t.rows()).toHaveLength(1);
+  });
+
   it('close() commits what is pending, then refuses new rows', async () => {
     const pending = writer.write([row(), row(), row()]);
     await writer.close();
