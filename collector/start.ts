@@ -112,7 +112,9 @@ export async function buildCollector({
     if (await segments.ensureBuiltIns(source.id)) void segmentEngine.recompute(source.id);
   }
   segmentEngine.start();
-  void segmentEngine.catchUp();
+  // Events stored before a restart are caught up in paced runs, like those of new commits: an
+  // unpaced catch-up ran flat out for as long as ingest kept adding events.
+  segmentEngine.onCommit();
   const generatedToken = env.SEGMENTLY_ADMIN_TOKEN
     ? undefined
     : `sgm_admin_${randomBytes(24).toString('base64url')}`;
