@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { INSERT_EVENT_ROW } from '../../collector/ingest/row-sql.js';
+import { commitOnClient, INSERT_EVENT_ROW } from '../../collector/ingest/row-sql.js';
+import { createSegmentEngine } from '../../collector/segments/engine.js';
+import { createSegmentStore } from '../../collector/segments/segment-store.js';
 import { eventRow, type TestCollector, testCollector } from './helpers.js';
 
 let t: TestCollector;
@@ -47,4 +49,30 @@ describe('segmently_segment_engine_lag_events', () => {
     t = await testCollector({ dir });
     await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
   });
+
+  it('falls to 0 without pauses between catch-up runs while no commit comes', async () => {
+    t = await testCollector();
+    // Only the engine below catches up (the collector's would once its own pauses are over).
+    await t.deps.segmentEngine.close();
+    const { client, db } = t.deps.database;
+    // More than one run's 5,000 events; only the first run is announced by a commit.
+    const rows = Array.from({ length: 5_100 }, (_, i) => eventRow(t.source.id, `b${i}`));
+    await commitOnClient(client)(rows, [], []);
+    // A pause 1,000 times a run's duration: under ingest, the second run would wait minutes.
+    const engine = createSegmentEngine({
+      client,
+      store: createSegmentStore(db, Date.now),
+      now: Date.now,
+      log: () => {},
+      sweepEveryMs: 0,
+      catchUpEveryMs: 0,
+      catchUpPauseRatio: 1_000,
+    });
+    try {
+      engine.onCommit();
+      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 10_000 });
+    } finally {
+      await engine.close();
+    }
+  }, 15_000);
 });
