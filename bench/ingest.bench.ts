@@ -186,6 +186,8 @@ try {
     console.log(
       `${row(`collector at half load, ${per}/req`, per, half)}  (${fmt((half.rps / max.rps) * 100)}% of max, ${connections} conns × 1 req/${delay} ms)`,
     );
+    // Under steady ingest the engine takes about half its thread: it may fall behind.
+    console.log(`  segment engine backlog at the end: ${fmt(await engineLag(collector))} events`);
   }
   const check = (name: string, ok: boolean, got: string) =>
     console.log(`${ok ? 'met ' : 'MISS'}  ${name.padEnd(40)} ${got}`);
