@@ -78,9 +78,9 @@ export const WATERMARK = 'segments:watermark';
 const BATCH = 5000;
 /**
  * Events per catch-up transaction, which holds the file's write lock while it commits: ingest
- * commits wait behind it. 5,000 stalled ingestion for 30–40 ms; at 20 events/request half load
- * the ingest bench's p99 was 17–33 ms (median ~21) with 500 and 12–24 ms (median ~17) with
- * 150–250, while a 600k-event backlog took ~12% longer to clear (32 s against 28.6 s).
+ * commits wait behind it. 5,000 stalled ingestion for 30–40 ms. At 20 events/request half load
+ * (after a burst, as in the ingest bench) p99 was 17–33 ms (median ~21, 8 runs) with 500 and
+ * 12–24 ms (median ~17, 11 runs) with 150–250, while a backlog took ~12% longer to clear.
  */
 const CATCH_UP_TX = 200;
 /** Profiles whose summaries load and evaluate in one go, with a yield between slices. */
