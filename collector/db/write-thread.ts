@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import {
+  checkRequiredValues,
   EVENT_ROW_VALUES,
   INSERT_CONSENT_ROW,
   INSERT_EVENT_ROW,
@@ -34,8 +35,10 @@ export function startWriteThread(path: string, pragmas: string[], lock: WriteLoc
     },
   });
   const calls = workerCalls(worker, 'write thread stopped');
-  const commit: CommitRows = (events, failed, consent) =>
-    calls.request({ events, failed, consent });
+  const commit: CommitRows = async (events, failed, consent) => {
+    checkRequiredValues(events);
+    await calls.request({ events, failed, consent });
+  };
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   return {
     commit,

@@ -91,7 +91,7 @@ describe('write thread', () => {
       return r;
     };
     const good = writer.write([row('g1'), row('g1')]);
-    // One in a 16-row statement, one alone in the remainder.
+    // Either where a 16-row insert would take it or alone.
     const inMultiRow = writer.write([
       noType('n1'),
       ...Array.from({ length: 15 }, (_, i) => row(`n${i + 2}`)),
