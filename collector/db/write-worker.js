@@ -2,7 +2,7 @@
 // SQLite calls are synchronous, so committing on the main thread would stop it from reading
 // and validating the next requests meanwhile. Plain JavaScript so the worker starts without
 // a TypeScript loader.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
 import { inTurn } from './write-lock.js';
 
@@ -39,21 +39,49 @@ function insertAll(rows) {
   for (; i < rows.length; i++) event.run(rows[i]);
 }
 
-const commit = db.transaction((rows, failures, decisions) => {
-  insertAll(rows);
-  for (const row of failures) failed.run(row);
-  for (const row of decisions) consentRecord.run(row);
+// A commit's messages (each `{id, events, failed, consent}`) in one transaction.
+const commit = db.transaction((messages) => {
+  insertAll(messages.length === 1 ? messages[0].events : messages.flatMap((m) => m.events));
+  for (const m of messages) {
+    for (const row of m.failed) failed.run(row);
+    for (const row of m.consent) consentRecord.run(row);
+  }
 });
 
-parentPort.on('message', (message) => {
-  if (message === 'stop') {
-    db.close();
-    process.exit(0);
-  }
+function commitAndAnswer(messages) {
   try {
-    inTurn(lock, () => commit(message.events, message.failed, message.consent));
-    parentPort.postMessage({ id: message.id });
+    inTurn(lock, () => commit(messages));
+    for (const m of messages) parentPort.postMessage({ id: m.id });
   } catch (err) {
-    parentPort.postMessage({ id: message.id, error: String(err?.message ?? err) });
+    if (messages.length === 1) {
+      parentPort.postMessage({ id: messages[0].id, error: String(err?.message ?? err) });
+    } else {
+      // One message's rows must not sink the others: each alone, as the writer sent them.
+      for (const m of messages) commitAndAnswer([m]);
+    }
   }
+}
+
+function stop() {
+  db.close();
+  process.exit(0);
+}
+
+parentPort.on('message', (message) => {
+  if (message === 'stop') return stop();
+  // Groups that arrived while the last one committed (the writer sends the next one early
+  // under load) join this transaction.
+  const messages = [message];
+  let stopping = false;
+  let queued = receiveMessageOnPort(parentPort);
+  while (queued !== undefined) {
+    if (queued.message === 'stop') {
+      stopping = true;
+      break;
+    }
+    messages.push(queued.message);
+    queued = receiveMessageOnPort(parentPort);
+  }
+  commitAndAnswer(messages);
+  if (stopping) stop();
 });

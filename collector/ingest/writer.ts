@@ -77,12 +77,23 @@ export interface WriterObserver {
 }
 
 /**
+ * While a group commits, the next one goes out early once this many rows wait: the write
+ * thread starts it as soon as the first is done instead of idling through the round trip to
+ * the main thread and back (at 20 events/request it idled ~35% of the time; the ingest bench
+ * gained 12–20% events/s). Fewer rows wait for the group in flight, so at 1 event/request
+ * groups stay at ~17 rows instead of going out one request at a time (−12% req/s measured).
+ */
+export const EARLY_GROUP_ROWS = 200;
+/** Groups committing at once: one in the write thread's hands, one queued behind it. */
+const MAX_IN_FLIGHT = 2;
+
+/**
  * The single writer. Concurrent requests hand their rows over and wait; whenever the
  * writer is idle it commits everything pending in one transaction (group commit), so a
  * request is answered only after its rows are durable and a busy server writes large batches.
- * `onCommit` runs after every commit that stored events; it must not throw. Failed rows and
- * consent records do not call it: the segment engine reads events only (consent included,
- * from each event's context), never those tables.
+ * Groups commit in the order they go out. `onCommit` runs after every commit that stored
+ * events; it must not throw. Failed rows and consent records do not call it: the segment
+ * engine reads events only (consent included, from each event's context), never those tables.
  */
 export function createWriter(
   commitRows: CommitRows,
@@ -91,7 +102,9 @@ export function createWriter(
 ) {
   let pending: Job[] = [];
   let pendingRows = 0;
-  let running = false;
+  /** A group is due to go out on the next turn of the event loop. */
+  let scheduled = false;
+  const inFlight = new Set<Promise<void>>();
   let closed = false;
   let idle: (() => void) | undefined;
   const stats: WriterStats = { flushes: 0, rows: 0, lastFlushMs: 0 };
@@ -114,33 +127,35 @@ export function createWriter(
     if (jobs.some((j) => j.events.length)) onCommit?.();
   }
 
-  // `running` is set when a drain is scheduled, so concurrent writes schedule only one.
-  async function drain(): Promise<void> {
-    while (pending.length > 0) {
-      const jobs = pending;
-      pending = [];
-      pendingRows = 0;
-      observer?.depth(0);
-      let committed = false;
-      try {
-        await commit(jobs);
-        committed = true;
-      } catch (err) {
-        if (jobs.length === 1) (jobs[0] as Job).done(err);
-        else {
-          // One request's rows must not sink the others of its group: retry each alone.
-          for (const job of jobs) {
-            await commit([job]).then(
-              () => settle([job]),
-              (e: unknown) => job.done(e),
-            );
-          }
-        }
+  /** Settles every job of the group, each with its own outcome; never rejects. */
+  async function commitGroup(jobs: Job[]): Promise<void> {
+    try {
+      await commit(jobs);
+    } catch (err) {
+      if (jobs.length === 1) return (jobs[0] as Job).done(err);
+      // One request's rows must not sink the others of its group: retry each alone.
+      for (const job of jobs) {
+        await commit([job]).then(
+          () => settle([job]),
+          (e: unknown) => job.done(e),
+        );
       }
-      if (committed) settle(jobs);
+      return;
     }
-    running = false;
-    idle?.();
+    settle(jobs);
+  }
+
+  function send() {
+    const jobs = pending;
+    pending = [];
+    pendingRows = 0;
+    observer?.depth(0);
+    const group = commitGroup(jobs).then(() => {
+      inFlight.delete(group);
+      if (pending.length && (inFlight.size === 0 || pendingRows >= EARLY_GROUP_ROWS)) send();
+      else if (inFlight.size === 0 && !scheduled) idle?.();
+    });
+    inFlight.add(group);
   }
 
   return {
@@ -157,23 +172,33 @@ export function createWriter(
         pending.push({ events, failed, consent, done: (err) => (err ? reject(err) : resolve()) });
         pendingRows += rows;
         observer?.depth(pendingRows);
-        if (!running) {
-          running = true;
-          setImmediate(drain);
-        }
+        if (inFlight.size === 0) {
+          if (scheduled) return;
+          // Writes of the same turn of the event loop join this group.
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            send();
+          });
+        } else if (inFlight.size < MAX_IN_FLIGHT && pendingRows >= EARLY_GROUP_ROWS) send();
       });
     },
     /** Resolves once every row handed over so far is committed (or failed). */
     flush(): Promise<void> {
-      if (!running) return Promise.resolve();
-      return new Promise((resolve) =>
-        pending.push({ events: [], failed: [], consent: [], done: () => resolve() }),
-      );
+      const groups = [...inFlight];
+      if (pending.length) {
+        groups.push(
+          new Promise((resolve) =>
+            pending.push({ events: [], failed: [], consent: [], done: () => resolve() }),
+          ),
+        );
+      }
+      return Promise.all(groups).then(() => {});
     },
     /** Stops accepting rows and waits for everything pending to be committed. */
     async close(): Promise<void> {
       closed = true;
-      if (running) await new Promise<void>((resolve) => (idle = resolve));
+      if (scheduled || inFlight.size) await new Promise<void>((resolve) => (idle = resolve));
     },
   };
 }

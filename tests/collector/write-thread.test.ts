@@ -103,6 +103,19 @@ describe('write thread', () => {
     expect((await t.rows()).map((e) => e.message_id)).toEqual(['g1']);
   });
 
+  it('commits messages that queued up behind a commit together, and a bad one fails alone', async () => {
+    // Posted in one go, all but the first wait in the thread's queue and join one transaction.
+    const good = Array.from({ length: 5 }, (_, i) => thread.commit([row(`q${i}`)], [], []));
+    const bad = thread.commit([[...row('qb').slice(0, 17), {}] as unknown as EventRow], [], []);
+    const after = thread.commit([row('q5')], [[t.source.id, 3, 'invalid_event', 'bad', '{}']], []);
+    await expect(bad).rejects.toThrow();
+    await Promise.all([...good, after]);
+    const stored = (await t.rows()).map((e) => e.message_id).sort();
+    expect(stored).toEqual(['q0', 'q1', 'q2', 'q3', 'q4', 'q5']);
+    const failed = await t.deps.database.client.execute('SELECT count(*) AS n FROM failed_events');
+    expect(failed.rows[0]?.n).toBe(1);
+  });
+
   it('refuses commits once stopped', async () => {
     await thread.stop();
     await expect(thread.commit([row('late')], [], [])).rejects.toThrow('write thread stopped');

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitOnClient } from '../../collector/ingest/row-sql.js';
 import {
+  type CommitRows,
   createWriter,
+  EARLY_GROUP_ROWS,
   type EventRow,
   type Writer,
   WriterClosedError,
@@ -71,6 +73,61 @@ describe('group-commit writer', () => {
     void writer.write([row()]);
     await writer.flush();
     expect(await t.rows()).toHaveLength(1);
+  });
+
+  it('sends the next group early while one commits once enough rows wait, two at most', async () => {
+    const real = commitOnClient(t.deps.database.client);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const groups: number[] = [];
+    const gated: CommitRows = async (events, failed, consent) => {
+      groups.push(events.length);
+      if (groups.length === 1) await held;
+      await real(events, failed, consent);
+    };
+    const gatedWriter = createWriter(gated);
+    const rows = (count: number) => Array.from({ length: count }, () => row());
+    const writes = [gatedWriter.write(rows(1))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(groups).toEqual([1]);
+    // Fewer rows than EARLY_GROUP_ROWS wait for the group in flight ...
+    writes.push(gatedWriter.write(rows(EARLY_GROUP_ROWS - 1)));
+    expect(groups).toEqual([1]);
+    // ... enough go out at once ...
+    writes.push(gatedWriter.write(rows(1)));
+    expect(groups).toEqual([1, EARLY_GROUP_ROWS]);
+    // ... but never a third group beside two in flight.
+    writes.push(gatedWriter.write(rows(EARLY_GROUP_ROWS)));
+    expect(groups).toEqual([1, EARLY_GROUP_ROWS]);
+    let flushed = false;
+    const flush = gatedWriter.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(flushed).toBe(false);
+    release();
+    await Promise.all([...writes, flush]);
+    expect(groups).toEqual([1, EARLY_GROUP_ROWS, EARLY_GROUP_ROWS]);
+    expect(await t.rows()).toHaveLength(1 + 2 * EARLY_GROUP_ROWS);
+    await gatedWriter.close();
+  });
+
+  it('flush() also waits for groups already committing', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const real = commitOnClient(t.deps.database.client);
+    const slow = createWriter(async (...args) => {
+      await held;
+      await real(...args);
+    });
+    const write = slow.write([row()]);
+    await new Promise((resolve) => setImmediate(resolve));
+    let flushed = false;
+    const flush = slow.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(flushed).toBe(false);
+    release();
+    await Promise.all([write, flush]);
+    expect(await t.rows()).toHaveLength(1);
+    await slow.close();
   });
 
   it('tells onCommit of commits that stored events, not of consent records or failed rows alone', async () => {
