@@ -14,7 +14,7 @@ import {
   summaryCount,
   summaryStatements,
 } from './facts-store.js';
-import { IdentityMap, profileOf } from './identity.js';
+import { IdentityMap, profileOf, unlinkStatement } from './identity.js';
 import { collectAllFacts, collectProfileFacts, FactsCollector } from './load-facts.js';
 import { decideProfile, diffMemberships } from './membership.js';
 import {
@@ -101,7 +101,11 @@ function checkMoves(stored: number | null | undefined, next: number | null, now:
   return next !== null && next < stored;
 }
 
-/** Flips and next checks to store of loaded profiles (no I/O). */
+/**
+ * Flips and next checks to store of loaded profiles (no I/O), and the profiles to forget:
+ * those left without events (retention pruned them all), in no segment and with nothing to
+ * wait for. Their evaluation state goes; a later event starts them afresh.
+ */
 function decideAll(
   segments: CompiledRow[],
   ids: string[],
@@ -111,18 +115,22 @@ function decideAll(
 ) {
   const flips: Flip[] = [];
   const checks: [string, number | null][] = [];
+  const forgotten: string[] = [];
   for (const profileId of ids) {
     const state = states.stateOf(profileId);
-    const decision = decideProfile(factsOf(profileId), segments, state, at);
+    const facts = factsOf(profileId);
+    const decision = decideProfile(facts, segments, state, at);
     const { entered, exited } = diffMemberships(segments, state.current, decision.members);
     for (const segment of entered)
       flips.push({ segment, profileId, kind: 'enter', reason: 'rule' });
     for (const segment of exited) flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
-    if (checkMoves(state.nextCheckAt, decision.nextCheckAt, at)) {
+    if (facts.events.length === 0 && decision.members.size === 0 && decision.nextCheckAt === null) {
+      forgotten.push(profileId);
+    } else if (checkMoves(state.nextCheckAt, decision.nextCheckAt, at)) {
       checks.push([profileId, decision.nextCheckAt]);
     }
   }
-  return { flips, checks };
+  return { flips, checks, forgotten };
 }
 
 /** Summaries with events are written whole; emptied ones (retention, erasure) are deleted. */
@@ -292,7 +300,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     const { summaries, changed } = await loadSummaries(sourceId, ids, coverage, undefined, loaded);
     const at = now();
     const facts = (id: string) => toFacts(summaries.get(id) as Summary);
-    const { flips, checks } = decideAll(segments, ids, facts, states, at);
+    const { flips, checks, forgotten } = decideAll(segments, ids, facts, states, at);
     const rewritten = [...changed].map((id): [string, Summary] => [
       id,
       summaries.get(id) as Summary,
@@ -301,6 +309,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       ...flipStatements(sourceId, flips, checks, at),
       ...writeSummaries(sourceId, rewritten),
     ];
+    if (forgotten.length) stmts.push(forgetProfilesStatement(sourceId, forgotten));
     if (stmts.length) await client.batch(stmts, 'write');
   }
 
@@ -400,7 +409,8 @@ export function createSegmentEngine(opts: EngineOptions) {
     const decided = decideAll(segments, ids, facts, states, at);
     flips.push(...decided.flips);
     stmts.push(...flipStatements(sourceId, flips, decided.checks, at));
-    if (anons.length) stmts.push(forgetProfilesStatement(sourceId, anons));
+    const forgotten = [...anons, ...decided.forgotten];
+    if (forgotten.length) stmts.push(forgetProfilesStatement(sourceId, forgotten));
     const rewritten = ids.map((id): [string, Summary] => [id, summaries.get(id) as Summary]);
     stmts.push(...writeSummaries(sourceId, rewritten, anons));
   }
@@ -546,7 +556,11 @@ export function createSegmentEngine(opts: EngineOptions) {
     return { count, total, sample };
   }
 
-  /** Drops summarised events older than `cutoff` (retention); affected profiles are re-checked. */
+  /**
+   * Drops summarised events older than `cutoff` (retention); affected profiles are re-checked.
+   * A profile left without events also loses its identity links, which only those events
+   * proved (the sweep then ends its stays and forgets it, see decideAll).
+   */
   async function pruneNow(sourceId: string, cutoff: number): Promise<number> {
     let pruned = 0;
     for (let after = 0; ; ) {
@@ -555,6 +569,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       after = chunk.lastRowid;
       const changed = [...chunk.summaries].filter(([, s]) => pruneBefore(s, cutoff));
       if (changed.length) {
+        const emptied = changed.filter(([, s]) => s.events.length === 0).map(([id]) => id);
         await client.batch(
           [
             ...writeSummaries(sourceId, changed),
@@ -563,9 +578,11 @@ export function createSegmentEngine(opts: EngineOptions) {
               changed.map(([id]) => id),
               now(),
             ),
+            ...(emptied.length ? [unlinkStatement(sourceId, emptied)] : []),
           ],
           'write',
         );
+        if (emptied.length) identities.delete(sourceId);
       }
       pruned += changed.length;
       await yieldLoop();

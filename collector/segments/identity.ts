@@ -1,4 +1,4 @@
-import type { Client } from '@libsql/client';
+import type { Client, InStatement } from '@libsql/client';
 
 /**
  * Profile ids: `u:<userId>` for identified users, `a:<anonymousId>` for visitors not yet
@@ -21,6 +21,15 @@ export function splitProfileId(profileId: string): { userId?: string; anonymousI
   if (profileId.startsWith('u:')) return { userId: profileId.slice(2) };
   if (profileId.startsWith('a:')) return { anonymousId: profileId.slice(2) };
   return {};
+}
+
+/** Deletes the links of users among `profileIds` (their events, which proved them, are gone). */
+export function unlinkStatement(sourceId: string, profileIds: string[]): InStatement {
+  const users = profileIds.flatMap((id) => splitProfileId(id).userId ?? []);
+  return {
+    sql: 'DELETE FROM profile_links WHERE source_id = ? AND user_id IN (SELECT value FROM json_each(?))',
+    args: [sourceId, JSON.stringify(users)],
+  };
 }
 
 /** One source's anonymous → user links, kept in memory both ways. */

@@ -293,6 +293,39 @@ describe('profile facts summaries', () => {
     expect(await s.members('dormant')).toEqual([]);
   });
 
+  it('retention forgets a profile whose events all aged out: links and evaluation state go, stays end', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(
+      visit(now - 500 * DAY, 'gone'),
+      identify('gone', 'old-user', now - 499 * DAY),
+      visit(now - 450 * DAY, 'kept'),
+      identify('kept', 'user', now - 440 * DAY),
+      visit(now - 2 * DAY, 'kept'),
+    );
+    const of = (table: string) =>
+      s.t
+        .rows(`SELECT * FROM ${table} ORDER BY 1, 2, 3`)
+        .then((rows) => rows.map((r) => Object.values(r).slice(0, 3).join(' ')));
+    expect(await of('profile_links')).toEqual([
+      `${s.t.source.id} gone old-user`,
+      `${s.t.source.id} kept user`,
+    ]);
+    expect(await s.members('dormant')).toEqual(['u:old-user']);
+    const engine = s.t.deps.segmentEngine;
+    await runRetention(s.t.deps.database.client, now, { profileFacts: engine.pruneFacts });
+    expect(await of('profile_links')).toEqual([`${s.t.source.id} kept user`]);
+    await s.sweep();
+    expect(await s.members('dormant')).toEqual([]);
+    const evaluated = await s.t.rows('SELECT profile_id FROM segment_profiles ORDER BY 1');
+    expect(evaluated.map((r) => r.profile_id)).toEqual(['u:user']);
+    expect(await summaryOf('u:user')).toMatchObject({ event_count: 1 });
+    // A later event of the forgotten visitor starts a new anonymous profile.
+    await s.send(visit(now, 'gone'));
+    expect((await s.t.rows('SELECT profile_id FROM segment_profiles ORDER BY 1')).length).toBe(2);
+    expect(await summaryOf('a:gone')).toMatchObject({ event_count: 1 });
+  });
+
   it('a catch-up commits summaries, memberships and watermark together or not at all', async () => {
     s = await segmentCollector();
     const now = s.now();
