@@ -5,7 +5,7 @@
 // V8 CPU profile of the collector to .tmp/. The storage path alone (no HTTP) is measured by
 // bench/storage.bench.ts.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -138,6 +138,37 @@ async function flushes(server: Server) {
   };
 }
 
+/** CPU seconds of each of the collector's threads so far (Linux; see thread-cpu-metric.ts). */
+async function threadCpu(server: Server) {
+  const res = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
+  const pattern = /^segmently_thread_cpu_seconds_total\{thread="(\w+)"\} (\S+)$/gm;
+  return new Map(
+    [...(await res.text()).matchAll(pattern)].map((m) => [String(m[1]), Number(m[2])]),
+  );
+}
+
+/** Busy and total clock ticks of the whole machine so far, from /proc/stat. */
+function machineTicks() {
+  const [, ...times] = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/) ?? [];
+  const ticks = times.slice(0, 8).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+}
+
+/** Cores each collector thread used between two snapshots, and the machine's busy share. */
+function cpuLine(
+  before: { threads: Map<string, number>; machine: ReturnType<typeof machineTicks> },
+  after: { threads: Map<string, number>; machine: ReturnType<typeof machineTicks> },
+  seconds: number,
+) {
+  const threads = [...after.threads]
+    .map(([name, used]) => `${name} ${fmt((used - (before.threads.get(name) ?? 0)) / seconds, 2)}`)
+    .join(', ');
+  const busy =
+    (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total);
+  return `  CPU, cores: ${threads}; machine ${fmt(busy * 100)}% busy (wrk included)`;
+}
+
 // The young-generation size `npm start` gives the collector, and the bare server alike.
 const node = ['--max-semi-space-size=32', '--import', 'tsx'];
 const bare = await start([...node, 'bench/bare-server.ts']);
@@ -154,7 +185,11 @@ try {
     const b = wrk(bare, per, SECONDS);
     wrk(collector, per, 2);
     const before = await flushes(collector);
+    const cpuBefore = { threads: await threadCpu(collector), machine: machineTicks() };
+    const started = performance.now();
     const c = wrk(collector, per, SECONDS);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = { threads: await threadCpu(collector), machine: machineTicks() };
     const after = await flushes(collector);
     maxima[per] = c;
     bares[per] = b;
@@ -165,6 +200,7 @@ try {
       // Two groups may be in flight (writer.ts): a commit's time includes waiting for the other.
       `  group commit: ${fmt((after.rows - before.rows) / commits)} rows/commit, ${fmt(((after.seconds - before.seconds) / commits) * 1000, 2)} ms from hand-over to durable`,
     );
+    console.log(cpuLine(cpuBefore, cpuAfter, seconds));
   }
   // Half load is a steady state: the max-load runs left the segment engine a backlog (it
   // yields to ingest under load), which it clears before they start.

@@ -14,6 +14,7 @@ import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { engineLagMetric } from './metrics/engine-lag.js';
+import { threadCpuMetric } from './metrics/thread-cpu-metric.js';
 import { linkRoutes } from './segments/http/link-routes.js';
 import { meRoutes } from './segments/http/me-routes.js';
 import { openApiDocument } from './segments/http/openapi.js';
@@ -35,8 +36,10 @@ export function createApp(deps: AppDeps) {
   const guard = createTokenGuard(deps);
   if (deps.metricsToken) app.use('/metrics', bearerAuth(deps.metricsToken, 'metrics', guard));
   const refreshEngineLag = engineLagMetric(deps.metrics, deps.database.client);
+  const refreshThreadCpu = threadCpuMetric(deps.metrics);
   app.get('/metrics', async (c) => {
     await refreshEngineLag();
+    refreshThreadCpu();
     return c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
   });
   app.route('/', ingestRoutes(deps));

@@ -3,9 +3,11 @@
 import { closeSync, fdatasyncSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
+import { announceThreadId } from '../metrics/thread-cpu.js';
 import { inTurn } from './write-lock.js';
 
 const { path, intervalMs, restartFrames, lock } = workerData;
+announceThreadId(parentPort);
 const db = new Database(path);
 db.exec('PRAGMA busy_timeout=5000');
 const pass = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw();

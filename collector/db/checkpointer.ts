@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Client } from '@libsql/client';
+import { watchThread } from '../metrics/thread-cpu-metric.js';
 import type { WriteLock } from './write-lock.js';
 
 /** The safety net's threshold (400 MB), for every connection that commits. */
@@ -36,6 +37,7 @@ export async function startCheckpointer(
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
     workerData: { path, intervalMs, restartFrames, lock },
   });
+  watchThread(worker, 'checkpointer');
   // Should the worker fail, the automatic checkpoint still keeps the WAL bounded.
   worker.on('error', onError);
   worker.unref();

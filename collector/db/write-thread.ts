@@ -8,6 +8,7 @@ import {
   insertEventRows,
 } from '../ingest/row-sql.js';
 import type { CommitRows } from '../ingest/writer.js';
+import { watchThread } from '../metrics/thread-cpu-metric.js';
 import { workerCalls } from '../worker-calls.js';
 import type { WriteLock } from './write-lock.js';
 
@@ -34,6 +35,7 @@ export function startWriteThread(path: string, pragmas: string[], lock: WriteLoc
       lock,
     },
   });
+  watchThread(worker, 'ingest_writer');
   const calls = workerCalls(worker, 'write thread stopped');
   const commit: CommitRows = async (events, failed, consent) => {
     checkRequiredValues(events);

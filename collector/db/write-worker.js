@@ -4,6 +4,7 @@
 // a TypeScript loader.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
+import { announceThreadId } from '../metrics/thread-cpu.js';
 import { inTurn } from './write-lock.js';
 
 const {
@@ -17,6 +18,7 @@ const {
   insertConsent,
   lock,
 } = workerData;
+announceThreadId(parentPort);
 const db = new Database(path);
 for (const pragma of pragmas) db.exec(pragma);
 const event = db.prepare(insertEvent);

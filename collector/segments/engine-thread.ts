@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { WriteLock } from '../db/write-lock.js';
 import type { Logger } from '../log.js';
+import { watchThread } from '../metrics/thread-cpu-metric.js';
 import { workerCalls } from '../worker-calls.js';
 import type { SegmentEngine } from './engine.js';
 
@@ -37,6 +38,7 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
   const worker = new Worker(new URL('./engine-boot.js', import.meta.url), {
     workerData: { ...options, entry: new URL('./engine-worker.ts', import.meta.url).href },
   });
+  watchThread(worker, 'segment_engine');
   let closing = false;
   const calls = workerCalls(worker, 'segment engine thread exited', (err) => {
     if (!closing) log('segment engine thread stopped', { error: String(err.stack ?? err) });

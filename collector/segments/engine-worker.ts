@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/client.js';
 import { inTurnAsync } from '../db/write-lock.js';
 import type { Logger } from '../log.js';
+import { announceThreadId } from '../metrics/thread-cpu.js';
 import { createSegmentEngine } from './engine.js';
 import type { EngineCall, EngineThreadOptions } from './engine-thread.js';
 import { createSegmentStore } from './segment-store.js';
@@ -9,6 +10,7 @@ import { createWebhookSender } from './webhooks.js';
 
 // The segment engine on a thread and connection of its own (see engine-thread.ts).
 const port = parentPort as NonNullable<typeof parentPort>;
+announceThreadId(port);
 const { url, pragmas, sweepEveryMs, allowPrivateWebhooks, writeLock } =
   workerData as EngineThreadOptions;
 const database = await openDatabase(url);

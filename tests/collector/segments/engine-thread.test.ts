@@ -22,6 +22,24 @@ describe('segment engine on its own thread', () => {
     await t.deps.segmentEngine.idle();
   };
 
+  test('/metrics reports the CPU time of the main thread and of each worker thread', async () => {
+    await send({ type: 'page', anonymousId: 'cpu' });
+    const text = await (await t.app.request('/metrics')).text();
+    const cpu = new Map(
+      [...text.matchAll(/^segmently_thread_cpu_seconds_total\{thread="(\w+)"\} (\S+)$/gm)].map(
+        (m) => [m[1], Number(m[2])],
+      ),
+    );
+    expect([...cpu.keys()].sort()).toEqual([
+      'checkpointer',
+      'ingest_writer',
+      'main',
+      'segment_engine',
+    ]);
+    expect(cpu.get('main')).toBeGreaterThan(0);
+    for (const seconds of cpu.values()) expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
   test('commits reach memberships; profiles, links, preview and erasure go through it', async () => {
     await send(
       { type: 'page', anonymousId: 'v1', context: { locale: 'de-DE' } },
