@@ -80,7 +80,7 @@ export interface WriterObserver {
  * While a group commits, the next one goes out early once this many rows wait: the write
  * thread starts it as soon as the first is done instead of idling through the round trip to
  * the main thread and back (at 20 events/request it idled ~35% of the time; the ingest bench
- * gained 12–20% events/s). Fewer rows wait for the group in flight, so at 1 event/request
+ * gained 11–20% events/s). Fewer rows wait for the group in flight, so at 1 event/request
  * groups stay at ~17 rows instead of going out one request at a time (−12% req/s measured).
  */
 export const EARLY_GROUP_ROWS = 200;
@@ -90,10 +90,11 @@ const MAX_IN_FLIGHT = 2;
 /**
  * The single writer. Concurrent requests hand their rows over and wait; whenever the
  * writer is idle it commits everything pending in one transaction (group commit), so a
- * request is answered only after its rows are durable and a busy server writes large batches.
- * Groups commit in the order they go out. `onCommit` runs after every commit that stored
- * events; it must not throw. Failed rows and consent records do not call it: the segment
- * engine reads events only (consent included, from each event's context), never those tables.
+ * request is answered only after its rows are durable and a busy server writes large batches;
+ * under load a second group may be in flight (EARLY_GROUP_ROWS). `onCommit` runs after every
+ * commit that stored events; it must not throw. Failed rows and consent records do not call
+ * it: the segment engine reads events only (consent included, from each event's context),
+ * never those tables.
  */
 export function createWriter(
   commitRows: CommitRows,
