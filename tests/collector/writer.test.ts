@@ -110,6 +110,34 @@ describe('group-commit writer', () => {
     await gatedWriter.close();
   });
 
+  it('close() waits for two groups in flight and the rows waiting behind them', async () => {
+    const gates: (() => void)[] = [];
+    const real = commitOnClient(t.deps.database.client);
+    const slow = createWriter(async (...args) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      await real(...args);
+    });
+    const rows = (count: number) => Array.from({ length: count }, () => row());
+    const writes = [slow.write(rows(1))];
+    await new Promise((resolve) => setImmediate(resolve));
+    writes.push(slow.write(rows(EARLY_GROUP_ROWS)), slow.write(rows(5)));
+    let closed = false;
+    const close = slow.close().then(() => (closed = true));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    expect(gates).toHaveLength(2);
+    gates[0]?.(); // the first group commits; the second is still in flight
+    await settle();
+    expect(closed).toBe(false);
+    gates[1]?.(); // then the rows that waited go out as a third group
+    await settle();
+    expect(closed).toBe(false);
+    gates[2]?.();
+    await close;
+    expect(await t.rows()).toHaveLength(EARLY_GROUP_ROWS + 6);
+    await Promise.all(writes);
+  });
+
   it('flush() also waits for groups already committing', async () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
