@@ -146,6 +146,9 @@ export function createWriter(
     settle(jobs);
   }
 
+  /** A second group may go out beside the one committing (see EARLY_GROUP_ROWS). */
+  const earlyGroupDue = () => inFlight.size < MAX_IN_FLIGHT && pendingRows >= EARLY_GROUP_ROWS;
+
   function send() {
     const jobs = pending;
     pending = [];
@@ -153,7 +156,7 @@ export function createWriter(
     observer?.depth(0);
     const group = commitGroup(jobs).then(() => {
       inFlight.delete(group);
-      if (pending.length && (inFlight.size === 0 || pendingRows >= EARLY_GROUP_ROWS)) send();
+      if (pending.length && (inFlight.size === 0 || earlyGroupDue())) send();
       else if (inFlight.size === 0 && !scheduled) idle?.();
     });
     inFlight.add(group);
@@ -181,7 +184,7 @@ export function createWriter(
             scheduled = false;
             send();
           });
-        } else if (inFlight.size < MAX_IN_FLIGHT && pendingRows >= EARLY_GROUP_ROWS) send();
+        } else if (earlyGroupDue()) send();
       });
     },
     /** Resolves once every row handed over so far is committed (or failed). */
