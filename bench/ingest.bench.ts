@@ -110,13 +110,17 @@ const collectorEnv = {
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
 
 /**
- * The collector's /metrics, read as one unlabelled value by name (undefined when absent). A
- * new connection each time: a kept-alive one was found closed after a wrk run ("fetch
- * failed: other side closed").
+ * The collector's /metrics text. A new connection each time: a kept-alive one was found closed
+ * after a wrk run ("fetch failed: other side closed").
  */
-async function metrics(server: Server) {
+async function scrape(server: Server) {
   const res = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
-  const text = await res.text();
+  return res.text();
+}
+
+/** The collector's /metrics, read as one unlabelled value by name (undefined when absent). */
+async function metrics(server: Server) {
+  const text = await scrape(server);
   return (name: string) => {
     const value = text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1];
     return value === undefined ? undefined : Number(value);
@@ -140,10 +144,9 @@ async function flushes(server: Server) {
 
 /** CPU seconds of each of the collector's threads so far (Linux; see thread-cpu-metric.ts). */
 async function threadCpu(server: Server) {
-  const res = await fetch(`${server.url}/metrics`, { headers: { Connection: 'close' } });
   const pattern = /^segmently_thread_cpu_seconds_total\{thread="(\w+)"\} (\S+)$/gm;
   return new Map(
-    [...(await res.text()).matchAll(pattern)].map((m) => [String(m[1]), Number(m[2])]),
+    [...(await scrape(server)).matchAll(pattern)].map((m) => [String(m[1]), Number(m[2])]),
   );
 }
 
