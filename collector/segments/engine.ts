@@ -14,7 +14,7 @@ import {
   summaryCount,
   summaryStatements,
 } from './facts-store.js';
-import { IdentityMap, profileOf, unlinkStatement } from './identity.js';
+import { IdentityMap, profileOf, splitProfileId, unlinkStatement } from './identity.js';
 import { collectAllFacts, collectProfileFacts, FactsCollector } from './load-facts.js';
 import { decideProfile, diffMemberships } from './membership.js';
 import {
@@ -569,7 +569,9 @@ export function createSegmentEngine(opts: EngineOptions) {
       after = chunk.lastRowid;
       const changed = [...chunk.summaries].filter(([, s]) => pruneBefore(s, cutoff));
       if (changed.length) {
-        const emptied = changed.filter(([, s]) => s.events.length === 0).map(([id]) => id);
+        const unlinked = changed.flatMap(([id, s]) =>
+          s.events.length === 0 ? (splitProfileId(id).userId ?? []) : [],
+        );
         await client.batch(
           [
             ...writeSummaries(sourceId, changed),
@@ -578,11 +580,12 @@ export function createSegmentEngine(opts: EngineOptions) {
               changed.map(([id]) => id),
               now(),
             ),
-            ...(emptied.length ? [unlinkStatement(sourceId, emptied)] : []),
+            ...(unlinked.length ? [unlinkStatement(sourceId, unlinked)] : []),
           ],
           'write',
         );
-        if (emptied.length) identities.delete(sourceId);
+        const map = identities.get(sourceId);
+        for (const userId of unlinked) map?.removeUser(userId);
       }
       pruned += changed.length;
       await yieldLoop();

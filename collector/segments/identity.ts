@@ -23,12 +23,11 @@ export function splitProfileId(profileId: string): { userId?: string; anonymousI
   return {};
 }
 
-/** Deletes the links of users among `profileIds` (their events, which proved them, are gone). */
-export function unlinkStatement(sourceId: string, profileIds: string[]): InStatement {
-  const users = profileIds.flatMap((id) => splitProfileId(id).userId ?? []);
+/** Deletes every link of these users (their events, which proved the links, are gone). */
+export function unlinkStatement(sourceId: string, userIds: string[]): InStatement {
   return {
     sql: 'DELETE FROM profile_links WHERE source_id = ? AND user_id IN (SELECT value FROM json_each(?))',
-    args: [sourceId, JSON.stringify(users)],
+    args: [sourceId, JSON.stringify(userIds)],
   };
 }
 
@@ -48,6 +47,12 @@ export class IdentityMap {
 
   anonymousIdsOf(userId: string): string[] {
     return this.anons.get(userId) ?? [];
+  }
+
+  /** Forgets every anonymous id linked to the user (see unlinkStatement). */
+  removeUser(userId: string) {
+    for (const anonymousId of this.anonymousIdsOf(userId)) this.userOf.delete(anonymousId);
+    this.anons.delete(userId);
   }
 
   remove(anonymousId: string) {
