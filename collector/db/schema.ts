@@ -48,8 +48,12 @@ export const events = sqliteTable(
   },
   (t) => [
     uniqueIndex('events_source_message').on(t.sourceId, t.messageId),
-    index('events_source_anonymous').on(t.sourceId, t.anonymousId),
-    index('events_source_user').on(t.sourceId, t.userId),
+    // Without a source_id prefix and without NULLs: each event's entry lands on its profile's
+    // page, so smaller entries mean fewer pages dirtied per commit (+13-29% events/s at 20 per
+    // request). Queries still filter by source; the planner stats (migration 0009) make them
+    // search these indexes rather than a source's whole range.
+    index('events_anonymous').on(t.anonymousId).where(sql`${t.anonymousId} IS NOT NULL`),
+    index('events_user').on(t.userId).where(sql`${t.userId} IS NOT NULL`),
     index('events_source_timestamp').on(t.sourceId, t.timestamp),
   ],
 );

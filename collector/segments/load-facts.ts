@@ -121,11 +121,10 @@ export async function collectProfileFacts(
   const only = everyEvent ? '' : `AND ${SEGMENTABLE_SQL}`;
   const sql = packedSelect(
     collector.coverage,
-    // Two index searches: an OR across the two columns would scan the whole source, and
-    // `+user_id` keeps "user_id IS NULL" from picking the user index (all anonymous events).
+    // Two index searches: an OR across the two columns would scan the whole source.
     `SELECT * FROM events WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
        AND seq <= ?4 ${only}
-     UNION ALL SELECT * FROM events WHERE source_id = ?1 AND +user_id IS NULL
+     UNION ALL SELECT * FROM events WHERE source_id = ?1 AND user_id IS NULL
        AND anonymous_id IN (SELECT value FROM json_each(?3)) AND seq <= ?4 ${only}`,
   );
   const r = await client.execute({

@@ -115,12 +115,12 @@ export function createSegmentQueries(client: Client) {
       const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
       const anons = profileIds.filter((p) => p.startsWith('a:')).map((p) => p.slice(2));
       const r = await rows(
-        // As in load-facts.ts: two index searches, and `+user_id` keeps the anonymous one.
+        // As in load-facts.ts: two index searches.
         `SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
          WHERE source_id = ?1 AND user_id IN (SELECT value FROM json_each(?2)) AND type = 'identify'
            AND ${SEGMENTABLE_SQL}
          UNION ALL SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
-         WHERE source_id = ?1 AND +user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?3))
+         WHERE source_id = ?1 AND user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?3))
            AND type = 'identify' AND ${SEGMENTABLE_SQL}
          ORDER BY timestamp, seq`,
         [sourceId, JSON.stringify(users), JSON.stringify(anons)],
