@@ -97,7 +97,7 @@ export async function buildCollector({
         });
   const writer = createWriter(
     thread?.commit ?? commitOnClient(database.client),
-    () => segmentEngine.onCommit(),
+    (backlogged) => segmentEngine.onCommit(backlogged),
     writerMetrics(metrics),
   );
   const sources = createSourceStore(database.db);

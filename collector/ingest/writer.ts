@@ -92,13 +92,14 @@ const MAX_IN_FLIGHT = 2;
  * writer is idle it commits everything pending in one transaction (group commit), so a
  * request is answered only after its rows are durable and a busy server writes large batches;
  * under load a second group may be in flight (EARLY_GROUP_ROWS). `onCommit` runs after every
- * commit that stored events; it must not throw. Failed rows and consent records do not call
+ * commit that stored events, told whether its group went out early: requests were queueing
+ * faster than the writer commits (the segment engine then yields more); it must not throw. Failed rows and consent records do not call
  * it: the segment engine reads events only (consent included, from each event's context),
  * never those tables.
  */
 export function createWriter(
   commitRows: CommitRows,
-  onCommit?: () => void,
+  onCommit?: (backlogged: boolean) => void,
   observer?: WriterObserver,
 ) {
   let pending: Job[] = [];
@@ -123,13 +124,13 @@ export function createWriter(
     observer?.flushed(events.length + failed.length + consent.length, stats.lastFlushMs / 1000);
   }
 
-  function settle(jobs: Job[]) {
+  function settle(jobs: Job[], backlogged: boolean) {
     for (const j of jobs) j.done();
-    if (jobs.some((j) => j.events.length)) onCommit?.();
+    if (jobs.some((j) => j.events.length)) onCommit?.(backlogged);
   }
 
   /** Settles every job of the group, each with its own outcome; never rejects. */
-  async function commitGroup(jobs: Job[]): Promise<void> {
+  async function commitGroup(jobs: Job[], backlogged: boolean): Promise<void> {
     try {
       await commit(jobs);
     } catch (err) {
@@ -137,13 +138,13 @@ export function createWriter(
       // One request's rows must not sink the others of its group: retry each alone.
       for (const job of jobs) {
         await commit([job]).then(
-          () => settle([job]),
+          () => settle([job], backlogged),
           (e: unknown) => job.done(e),
         );
       }
       return;
     }
-    settle(jobs);
+    settle(jobs, backlogged);
   }
 
   /** A second group may go out beside the one committing (see EARLY_GROUP_ROWS). */
@@ -154,7 +155,7 @@ export function createWriter(
     pending = [];
     pendingRows = 0;
     observer?.depth(0);
-    const group = commitGroup(jobs).then(() => {
+    const group = commitGroup(jobs, inFlight.size > 0).then(() => {
       inFlight.delete(group);
       if (pending.length && (inFlight.size === 0 || earlyGroupDue())) send();
       else if (inFlight.size === 0 && !scheduled) idle?.();

@@ -56,7 +56,7 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
     ((...args: unknown[]) => call(method, ...args)) as SegmentEngine[K];
 
   return {
-    onCommit: () => send('onCommit'),
+    onCommit: (backlogged?: boolean) => send('onCommit', backlogged),
     rulesChanged: (sourceId: string) => send('rulesChanged', sourceId),
     start: () => send('start'),
     catchUp: forward('catchUp'),

@@ -75,4 +75,42 @@ describe('segmently_segment_engine_lag_events', () => {
       await engine.close();
     }
   }, 15_000);
+
+  it.each([
+    ['after commits of an ingest keeping up', 'follows at once', false],
+    ['after backlogged commits (groups sent early)', 'waits out its longer pause', true],
+  ])('%s, the next catch-up %s', async (_, __, backlogged) => {
+    t = await testCollector();
+    await t.deps.segmentEngine.close();
+    const { client, db } = t.deps.database;
+    const engine = createSegmentEngine({
+      client,
+      store: createSegmentStore(db, Date.now),
+      now: Date.now,
+      log: () => {},
+      sweepEveryMs: 0,
+      catchUpEveryMs: 0,
+      catchUpPauseRatio: 0,
+      // A pause a million times a run's duration: minutes at least.
+      backloggedPauseRatio: 1_000_000,
+    });
+    try {
+      const commit = async (prefix: string) => {
+        const rows = Array.from({ length: 50 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
+        await commitOnClient(client)(rows, [], []);
+        engine.onCommit(backlogged);
+      };
+      await commit('first');
+      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
+      await commit('second');
+      if (backlogged) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await lag()).toBe(50);
+      } else {
+        await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
+      }
+    } finally {
+      await engine.close();
+    }
+  });
 });

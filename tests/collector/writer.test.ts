@@ -85,7 +85,8 @@ describe('group-commit writer', () => {
       if (groups.length === 1) await held;
       await real(events, failed, consent);
     };
-    const gatedWriter = createWriter(gated);
+    const backlogged: boolean[] = [];
+    const gatedWriter = createWriter(gated, (b) => backlogged.push(b));
     const rows = (count: number) => Array.from({ length: count }, () => row());
     const writes = [gatedWriter.write(rows(1))];
     await new Promise((resolve) => setImmediate(resolve));
@@ -107,6 +108,8 @@ describe('group-commit writer', () => {
     await Promise.all([...writes, flush]);
     expect(groups).toEqual([1, EARLY_GROUP_ROWS, EARLY_GROUP_ROWS]);
     expect(await t.rows()).toHaveLength(1 + 2 * EARLY_GROUP_ROWS);
+    // The groups that went out beside another tell the segment engine ingest is backlogged.
+    expect(backlogged.sort()).toEqual([false, true, true]);
     await gatedWriter.close();
   });
 
