@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commitOnClient, INSERT_EVENT_ROW } from '../../collector/ingest/row-sql.js';
-import { createSegmentEngine } from '../../collector/segments/engine.js';
+import { createSegmentEngine, type EngineOptions } from '../../collector/segments/engine.js';
 import { createSegmentStore } from '../../collector/segments/segment-store.js';
 import { eventRow, type TestCollector, testCollector } from './helpers.js';
 
@@ -30,6 +30,24 @@ const lag = async () => {
   return Number(text.match(/^segmently_segment_engine_lag_events (\d+)$/m)?.[1]);
 };
 
+/**
+ * An engine of its own on the test collector's database, catching up only when told: the
+ * collector's engine is closed (its own pauses would end and catch up too).
+ */
+async function standaloneEngine(pacing: Partial<EngineOptions>) {
+  await t.deps.segmentEngine.close();
+  const { client, db } = t.deps.database;
+  return createSegmentEngine({
+    client,
+    store: createSegmentStore(db, Date.now),
+    now: Date.now,
+    log: () => {},
+    sweepEveryMs: 0,
+    catchUpEveryMs: 0,
+    ...pacing,
+  });
+}
+
 describe('segmently_segment_engine_lag_events', () => {
   it('counts committed events the segment engine has not evaluated, down to 0 once it caught up', async () => {
     t = await testCollector();
@@ -52,22 +70,11 @@ describe('segmently_segment_engine_lag_events', () => {
 
   it('falls to 0 without pauses between catch-up runs while no commit comes', async () => {
     t = await testCollector();
-    // Only the engine below catches up (the collector's would once its own pauses are over).
-    await t.deps.segmentEngine.close();
-    const { client, db } = t.deps.database;
+    // A pause 1,000 times a run's duration: under ingest, the second run would wait minutes.
+    const engine = await standaloneEngine({ catchUpPauseRatio: 1_000 });
     // More than one run's 5,000 events; only the first run is announced by a commit.
     const rows = Array.from({ length: 5_100 }, (_, i) => eventRow(t.source.id, `b${i}`));
-    await commitOnClient(client)(rows, [], []);
-    // A pause 1,000 times a run's duration: under ingest, the second run would wait minutes.
-    const engine = createSegmentEngine({
-      client,
-      store: createSegmentStore(db, Date.now),
-      now: Date.now,
-      log: () => {},
-      sweepEveryMs: 0,
-      catchUpEveryMs: 0,
-      catchUpPauseRatio: 1_000,
-    });
+    await commitOnClient(t.deps.database.client)(rows, [], []);
     try {
       engine.onCommit();
       await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 10_000 });
@@ -81,15 +88,7 @@ describe('segmently_segment_engine_lag_events', () => {
     ['after backlogged commits (groups sent early)', 'waits out its longer pause', true],
   ])('%s, the next catch-up %s', async (_, __, backlogged) => {
     t = await testCollector();
-    await t.deps.segmentEngine.close();
-    const { client, db } = t.deps.database;
-    const engine = createSegmentEngine({
-      client,
-      store: createSegmentStore(db, Date.now),
-      now: Date.now,
-      log: () => {},
-      sweepEveryMs: 0,
-      catchUpEveryMs: 0,
+    const engine = await standaloneEngine({
       catchUpPauseRatio: 0,
       // A pause a million times a run's duration: minutes at least.
       backloggedPauseRatio: 1_000_000,
@@ -97,7 +96,7 @@ describe('segmently_segment_engine_lag_events', () => {
     try {
       const commit = async (prefix: string) => {
         const rows = Array.from({ length: 50 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
-        await commitOnClient(client)(rows, [], []);
+        await commitOnClient(t.deps.database.client)(rows, [], []);
         engine.onCommit(backlogged);
       };
       await commit('first');
