@@ -92,10 +92,10 @@ const MAX_IN_FLIGHT = 2;
  * writer is idle it commits everything pending in one transaction (group commit), so a
  * request is answered only after its rows are durable and a busy server writes large batches;
  * under load a second group may be in flight (EARLY_GROUP_ROWS). `onCommit` runs after every
- * commit that stored events, told whether its group went out early: requests were queueing
- * faster than the writer commits (the segment engine then yields more); it must not throw. Failed rows and consent records do not call
- * it: the segment engine reads events only (consent included, from each event's context),
- * never those tables.
+ * commit that stored events, told whether its group went out early (requests were queueing
+ * faster than the writer commits: the segment engine then yields more); it must not throw.
+ * Failed rows and consent records do not call it: the segment engine reads events only
+ * (consent included, from each event's context), never those tables.
  */
 export function createWriter(
   commitRows: CommitRows,

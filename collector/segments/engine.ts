@@ -172,6 +172,7 @@ export function createSegmentEngine(opts: EngineOptions) {
   let catchUpQueued = false;
   /** A commit came since the last catch-up run began: ingest is active. */
   let commitSeen = false;
+  /** One of those commits was of a group sent early: ingest is backlogged. */
   let backlogSeen = false;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
