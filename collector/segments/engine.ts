@@ -65,7 +65,7 @@ export interface EngineOptions {
   /**
    * The pause ratio instead while ingest is backlogged (a commit since the last catch-up was
    * of a group sent early, see EARLY_GROUP_ROWS; default 9): acknowledgements wait for
-   * commits, and each catch-up transaction holds the write lock they need. At 20 events/request
+   * commits, which compete with catch-ups for the write lock and the CPU. At 20 events/request
    * and max load the ingest bench gained 12-25% events/s over ratio 1; the engine's backlog
    * then grows faster during the burst and is cleared after it at full speed.
    */
