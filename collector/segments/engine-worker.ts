@@ -15,11 +15,18 @@ const { url, pragmas, sweepEveryMs, allowPrivateWebhooks, writeLock } =
   workerData as EngineThreadOptions;
 const database = await openDatabase(url);
 for (const pragma of pragmas) await database.client.execute(pragma);
+let lockWaitMs = 0;
 if (writeLock) {
   // The engine writes in batches: each takes its turn with the ingest write thread's commits.
   const batch = database.client.batch.bind(database.client);
-  database.client.batch = (stmts, mode) =>
-    mode === 'write' ? inTurnAsync(writeLock, () => batch(stmts, mode)) : batch(stmts, mode);
+  database.client.batch = (stmts, mode) => {
+    if (mode !== 'write') return batch(stmts, mode);
+    const asked = performance.now();
+    return inTurnAsync(writeLock, () => {
+      lockWaitMs += performance.now() - asked;
+      return batch(stmts, mode);
+    });
+  };
 }
 const log: Logger = (msg, fields) => port.postMessage({ log: msg, fields });
 const now = Date.now;
@@ -34,6 +41,7 @@ const engine = createSegmentEngine({
   // events/s in the segments bench (the in-process ⅓ fell seconds behind) while the ingest
   // bench stayed within its noise.
   catchUpPauseRatio: 1,
+  lockWaitMs: () => lockWaitMs,
   webhooks: createWebhookSender({
     client: database.client,
     now,

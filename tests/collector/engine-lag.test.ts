@@ -101,6 +101,8 @@ describe('segmently_segment_engine_lag_events', () => {
       };
       await commit('first');
       await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
+      // The run is over (its duration sets the pause), not only its events evaluated.
+      await engine.idle();
       await commit('second');
       if (backlogged) {
         await new Promise((resolve) => setTimeout(resolve, 300));
@@ -108,6 +110,71 @@ describe('segmently_segment_engine_lag_events', () => {
       } else {
         await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
       }
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a backlogged commit during a pause lengthens it', async () => {
+    t = await testCollector();
+    const engine = await standaloneEngine({
+      catchUpPauseRatio: 0,
+      backloggedPauseRatio: 1_000_000,
+    });
+    try {
+      const rows = (prefix: string) =>
+        Array.from({ length: 50 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
+      await commitOnClient(t.deps.database.client)(rows('first'), [], []);
+      engine.onCommit(false);
+      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
+      await engine.idle();
+      await commitOnClient(t.deps.database.client)(rows('second'), [], []);
+      // The pause set by this commit would be over at once; the next one is backlogged.
+      engine.onCommit(false);
+      engine.onCommit(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await lag()).toBe(50);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('does not count its waits for the write lock as work that lengthens its pauses', async () => {
+    t = await testCollector();
+    const { client } = t.deps.database;
+    // Every write waits 500 ms "for the lock", as the engine thread's batches may.
+    let waited = 0;
+    const slowLock = new Proxy(client, {
+      get(target, prop) {
+        if (prop !== 'batch') {
+          const value = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<typeof client.batch>) => {
+          if (args[1] === 'write') {
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            waited += 500;
+          }
+          return target.batch(...args);
+        };
+      },
+    });
+    // Counted as work, one wait would pause the next catch-up for 5 s and more.
+    const engine = await standaloneEngine({
+      client: slowLock,
+      catchUpPauseRatio: 10,
+      lockWaitMs: () => waited,
+    });
+    try {
+      const rows = (prefix: string) =>
+        Array.from({ length: 20 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
+      await commitOnClient(client)(rows('first'), [], []);
+      engine.onCommit(false);
+      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
+      await engine.idle();
+      await commitOnClient(client)(rows('second'), [], []);
+      engine.onCommit(false);
+      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 3000 });
     } finally {
       await engine.close();
     }
