@@ -42,8 +42,11 @@ export function meRoutes(deps: AppDeps) {
       return expired ? undefined : (JSON.parse(String(row.categories)) as CategoryPreferences);
     }
     const event = await database.client.execute({
+      // A sender may put anything there: only an object is a decision.
       sql: `SELECT context->>'$.consent.categoryPreferences' FROM events
-        WHERE source_id = ? AND anonymous_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1`,
+        WHERE source_id = ? AND anonymous_id = ?
+          AND json_type(context, '$.consent.categoryPreferences') = 'object'
+        ORDER BY timestamp DESC, seq DESC LIMIT 1`,
       args: [sourceId, anonymousId],
     });
     const prefs = event.rows[0]?.[0];

@@ -241,6 +241,22 @@ describe('GET /v1/me/segments', () => {
       headers: { Origin: origin },
     });
 
+  it('reads consent only from an object of category preferences, whatever else a sender put there', async () => {
+    s = await segmentCollector();
+    const prefs = (categoryPreferences: unknown) => ({
+      consent: { category: 'necessary', categoryPreferences },
+    });
+    await s.send(
+      s.event({ type: 'page', at: s.now() - HOUR, anonymousId: 'odd', context: prefs('C0001') }),
+      s.event({ type: 'page', at: s.now() - HOUR, anonymousId: 'list', context: prefs([1, 2]) }),
+    );
+    for (const visitor of ['odd', 'list']) {
+      const res = await me(visitor);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ segments: [] });
+    }
+  });
+
   it('answers the visitor own segments only with personalization or marketing consent', async () => {
     s = await segmentCollector();
     const consent = (personalization: boolean) => ({
