@@ -54,6 +54,8 @@ export const events = sqliteTable(
     // search these indexes rather than a source's whole range.
     index('events_anonymous').on(t.anonymousId).where(sql`${t.anonymousId} IS NOT NULL`),
     index('events_user').on(t.userId).where(sql`${t.userId} IS NOT NULL`),
+    // Alias events only: export and erasure find a person's retired ids.
+    index('events_previous').on(t.previousId).where(sql`${t.previousId} IS NOT NULL`),
     index('events_source_timestamp').on(t.sourceId, t.timestamp),
   ],
 );

@@ -27,24 +27,23 @@ const args = ({ ids, sourceId }: ProfileScope) => [JSON.stringify(ids), sourceId
 const byIdColumn = (table: string, column: string) =>
   `FROM ${table} WHERE source_id IN (${SOURCES}) AND ${column} IN (${IDS})`;
 
-function idTable(name: string, table: string, order: string): ProfileTable {
+/** A table whose rows name a person in `columns` (each searched by an index of its own). */
+function idTable(name: string, table: string, order: string, columns: string[]): ProfileTable {
   return {
     name,
     select: (scope) => ({
-      sql: `SELECT * ${byIdColumn(table, 'anonymous_id')} UNION SELECT * ${byIdColumn(table, 'user_id')} ORDER BY ${order}`,
+      sql: `${columns.map((c) => `SELECT * ${byIdColumn(table, c)}`).join(' UNION ')} ORDER BY ${order}`,
       args: args(scope),
     }),
     erase: (scope) =>
-      ['anonymous_id', 'user_id'].map((column) => ({
-        sql: `DELETE ${byIdColumn(table, column)}`,
-        args: args(scope),
-      })),
+      columns.map((column) => ({ sql: `DELETE ${byIdColumn(table, column)}`, args: args(scope) })),
   };
 }
 
-/** Rejected payloads are raw JSON: match the ids they name. */
+/** Rejected payloads are raw JSON: match the ids they name (numbers too, as ingest does). */
+const payloadId = (key: string) => `CAST(payload->>'${key}' AS TEXT) IN (${IDS})`;
 const FAILED_MATCH = `FROM failed_events WHERE (?2 IS NULL OR source_id = ?2) AND CASE
-  WHEN json_valid(payload) THEN payload->>'anonymousId' IN (${IDS}) OR payload->>'userId' IN (${IDS})
+  WHEN json_valid(payload) THEN ${['anonymousId', 'userId', 'previousId'].map(payloadId).join(' OR ')}
   END`;
 
 const failedEvents: ProfileTable = {
@@ -54,19 +53,23 @@ const failedEvents: ProfileTable = {
 };
 
 export const PROFILE_TABLES: ProfileTable[] = [
-  idTable('events', 'events', 'seq'),
-  idTable('consentRecords', 'consent_records', 'seq'),
+  // previous_id: the id an alias event retires, one of the person's ids too.
+  idTable('events', 'events', 'seq', ['anonymous_id', 'user_id', 'previous_id']),
+  idTable('consentRecords', 'consent_records', 'seq', ['anonymous_id', 'user_id']),
   failedEvents,
 ];
 
 /**
- * The ids of one person: the id asked for plus the anonymous and user ids seen together
- * with it on an event (an identify links a visitor's anonymous id to the user id).
+ * Ids seen together with `scope.ids` on an event: `user` rows are user ids of those ids
+ * (an identify links a visitor's anonymous id to a user id, an alias a previous id), `device`
+ * rows the anonymous and previous ids of those ids taken as user ids.
  */
 export function linkedIdsStatement(scope: ProfileScope): InStatement {
   return {
-    sql: `SELECT anonymous_id AS id ${byIdColumn('events', 'user_id')} AND anonymous_id IS NOT NULL
-      UNION SELECT user_id ${byIdColumn('events', 'anonymous_id')} AND user_id IS NOT NULL`,
+    sql: `SELECT anonymous_id AS id, 'device' AS kind ${byIdColumn('events', 'user_id')} AND anonymous_id IS NOT NULL
+      UNION SELECT previous_id, 'device' ${byIdColumn('events', 'user_id')} AND previous_id IS NOT NULL
+      UNION SELECT user_id, 'user' ${byIdColumn('events', 'anonymous_id')} AND user_id IS NOT NULL
+      UNION SELECT user_id, 'user' ${byIdColumn('events', 'previous_id')} AND user_id IS NOT NULL`,
     args: args(scope),
   };
 }

@@ -15,9 +15,21 @@ export interface ProfileDeps {
   exclusive?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
+/**
+ * One person's ids: the id asked for, the ids linked to it, and the other devices of the users
+ * found (erasing one device's id of a user erases the user). Not further: an id shared by two
+ * users (one browser, two logins) would otherwise pull in the other user's devices.
+ */
 async function scopeOf(client: Client, id: string, sourceId?: string): Promise<ProfileScope> {
-  const { rows } = await client.execute(linkedIdsStatement({ ids: [id], sourceId }));
-  const ids = new Set([id, ...rows.map((r) => String(r.id))]);
+  const linked = async (ids: string[]) =>
+    (await client.execute(linkedIdsStatement({ ids, sourceId }))).rows.map((r) => ({
+      id: String(r.id),
+      kind: String(r.kind),
+    }));
+  const direct = await linked([id]);
+  const users = direct.filter((r) => r.kind === 'user').map((r) => r.id);
+  const devices = users.length ? (await linked(users)).filter((r) => r.kind === 'device') : [];
+  const ids = new Set([id, ...direct.map((r) => r.id), ...devices.map((r) => r.id)]);
   return { ids: [...ids], sourceId };
 }
 

@@ -137,6 +137,64 @@ describe('profile export and erasure', () => {
   });
 });
 
+describe('the person an erasure or export covers', () => {
+  const ids = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => [r.anonymous_id, r.user_id, r.previous_id].filter(Boolean).join('/'));
+
+  it('includes the ids an alias retired, and the events naming them', async () => {
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ anonymousId: 'old-anon' }),
+          { type: 'alias', previousId: 'old-anon', userId: 'u1' },
+          trackEvent({ anonymousId: undefined, userId: 'u1' }),
+          trackEvent({ anonymousId: 'other' }),
+        ],
+      },
+      t.basic(),
+    );
+    const exported = await (await t.admin('/api/v1/profiles/old-anon/export')).json();
+    expect(exported.linkedIds.sort()).toEqual(['old-anon', 'u1']);
+    expect(ids(exported.events)).toEqual(['old-anon', 'u1/old-anon', 'u1']);
+    await t.admin('/api/v1/profiles/old-anon', { method: 'DELETE' });
+    expect(ids(await t.rows())).toEqual(['other']);
+  });
+
+  it("includes the user's other devices, but not those of another user sharing one", async () => {
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ type: 'identify', anonymousId: 'phone', userId: 'ada', event: undefined }),
+          trackEvent({ anonymousId: 'laptop', userId: 'ada' }),
+          trackEvent({ anonymousId: 'laptop' }),
+          // One shared browser, two logins.
+          trackEvent({ anonymousId: 'shared', userId: 'ada' }),
+          trackEvent({ anonymousId: 'shared', userId: 'bob' }),
+          trackEvent({ anonymousId: 'bob-phone', userId: 'bob' }),
+        ],
+      },
+      t.basic(),
+    );
+    await t.admin('/api/v1/profiles/phone', { method: 'DELETE' });
+    // The shared browser's events go with ada's ids; bob's own device stays.
+    expect(ids(await t.rows())).toEqual(['bob-phone/bob']);
+  });
+
+  it('matches numeric ids in rejected payloads, as ingest stores them', async () => {
+    await t.post(
+      '/v1/batch',
+      { batch: [{ type: 'track', userId: 42, properties: { email: 'x@example.com' } }] },
+      t.basic(),
+    );
+    const exported = await (await t.admin('/api/v1/profiles/42/export')).json();
+    expect(exported.failedEvents).toHaveLength(1);
+    await t.admin('/api/v1/profiles/42', { method: 'DELETE' });
+    expect(await t.rows('SELECT * FROM failed_events')).toEqual([]);
+  });
+});
+
 describe('retention job', () => {
   it("deletes events older than each source's retentionDays, by the injected clock", async () => {
     const short = await t.deps.sources.create({ name: 'Short', retentionDays: 30 });

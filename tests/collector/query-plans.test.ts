@@ -51,6 +51,11 @@ it.each([
     /MULTI-INDEX OR .*events_anonymous .*events_user/,
   ],
   [
+    'the events naming retired ids (alias)',
+    `SELECT * FROM events WHERE source_id IN (SELECT id FROM sources) AND previous_id IN (${IDS})`,
+    /USING INDEX events_previous \(previous_id=\?\)/,
+  ],
+  [
     "a source's events aged out",
     'SELECT seq FROM events WHERE source_id = ? AND timestamp < ? LIMIT 500',
     /events_source_timestamp \(source_id=\? AND timestamp<\?\)/,
