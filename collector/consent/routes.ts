@@ -6,6 +6,7 @@ import { awaitCommit } from '../ingest/await-commit.js';
 import { readJsonBody } from '../ingest/body.js';
 import { clientIp, truncateIp } from '../ingest/client-ip.js';
 import { checkOrigin } from '../ingest/cors.js';
+import { anySuppressed } from '../ingest/filters.js';
 import type { ConsentRow } from '../ingest/writer.js';
 import { ConsentRecordBody } from './record-body.js';
 
@@ -17,8 +18,12 @@ const MAX_CONSENT_BYTES = 8 * 1024;
  * by the same group-commit writer as events: answered once the record is durable. A decision
  * re-sent (same id and givenAt) is answered alike and stored once.
  */
-export function consentRoutes({ sources, writer, now, ingest }: AppDeps) {
+export function consentRoutes({ sources, writer, now, ingest, suppressions, metrics }: AppDeps) {
   const app = new Hono();
+  const dropped = metrics.counter(
+    'segmently_consent_records_dropped_total',
+    'Consent decisions answered but not stored, by reason',
+  );
   app.post('/v1/consent', async (c) => {
     const { json: body } = await readJsonBody(c, MAX_CONSENT_BYTES);
     const source = await authenticateSource(c, body, sources);
@@ -48,7 +53,12 @@ export function consentRoutes({ sources, writer, now, ingest }: AppDeps) {
       input.expiresAt ?? null,
       now(),
     ];
-    await awaitCommit(writer.write([], [], [row]));
+    // Ids erased through the privacy API stay erased: answered alike, not stored.
+    if (anySuppressed({ source, suppressions }, [input.anonymousId, input.userId])) {
+      dropped.inc({ reason: 'suppressed' });
+    } else {
+      await awaitCommit(writer.write([], [], [row]));
+    }
     return c.json({ id: input.id, categories }, 201);
   });
   return app;

@@ -25,12 +25,20 @@ export type EventFilter = (event: ValidEvent, req: IngestRequest) => string | un
 export const botFilter: EventFilter = (event, req) =>
   deviceOf(userAgentOf(event, req)).bot ? 'bot' : undefined;
 
+/** Whether any of these ids (as ingest stores them: numbers as text) was erased. */
+export function anySuppressed(req: Pick<IngestRequest, 'source' | 'suppressions'>, ids: unknown[]) {
+  return ids.some(
+    (id) =>
+      (typeof id === 'string' || typeof id === 'number') &&
+      String(id) !== '' &&
+      req.suppressions.has(req.source.id, String(id)),
+  );
+}
+
 /** Ids erased through the privacy API stay erased. */
-export const suppressedFilter: EventFilter = (event, req) => {
-  for (const id of [event.userId, event.anonymousId, event.previousId]) {
-    if (id && req.suppressions.has(req.source.id, id)) return 'suppressed';
-  }
-  return undefined;
-};
+export const suppressedFilter: EventFilter = (event, req) =>
+  anySuppressed(req, [event.userId, event.anonymousId, event.previousId])
+    ? 'suppressed'
+    : undefined;
 
 export const EVENT_FILTERS: EventFilter[] = [botFilter, suppressedFilter, consentFilter];

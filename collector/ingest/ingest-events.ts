@@ -2,7 +2,7 @@ import type { BatchResponse, RejectedEvent } from '../../shared/wire.js';
 import type { AppDeps } from '../deps.js';
 import { awaitCommit } from './await-commit.js';
 import { enrich } from './enrich.js';
-import { EVENT_FILTERS, type IngestRequest } from './filters.js';
+import { anySuppressed, EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
 import { checkEvent, type ValidEvent } from './validate.js';
 import type { EventRow, FailedRow } from './writer.js';
@@ -97,7 +97,9 @@ export function createIngest({
         rejectedTotal.inc({ code: checked.reject.code });
         rejected.push({ index, ...checked.reject });
         const { code, message } = checked.reject;
-        if (recordFailures) {
+        // An erased id's payload is not kept either, valid or not.
+        const raws = isRecord(raw) ? [raw.userId, raw.anonymousId, raw.previousId] : [];
+        if (recordFailures && !anySuppressed(request, raws)) {
           failed.push([sourceId, receivedAt, code, message, payload ?? payloadOf(raw)]);
         }
       }

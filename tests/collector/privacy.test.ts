@@ -99,6 +99,37 @@ describe('profile export and erasure', () => {
     expect(stored).not.toContain('ada');
   });
 
+  it('keeps neither the rejected payloads nor the consent decisions of an erased id', async () => {
+    await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', anonymousId: 'anon-ada' },
+          { type: 'track', userId: 'bob' },
+        ],
+      },
+      t.basic(),
+    );
+    expect((await res.json()).rejected).toHaveLength(2);
+    expect(await t.rows("SELECT payload->>'userId' AS id FROM failed_events")).toEqual([
+      { id: 'bob' },
+    ]);
+    const decision = {
+      id: 'c-again',
+      anonymousId: 'anon-ada',
+      categories: { analytics: true },
+      source: 'banner',
+      givenAt: now,
+    };
+    expect((await t.post('/v1/consent', decision, t.basic())).status).toBe(201);
+    expect(await t.rows("SELECT * FROM consent_records WHERE anonymous_id = 'anon-ada'")).toEqual(
+      [],
+    );
+    const metrics = await (await t.app.request('/metrics')).text();
+    expect(metrics).toContain('segmently_consent_records_dropped_total{reason="suppressed"} 1');
+  });
+
   it('drops the next event of an id erased after its events were checked against the list', async () => {
     await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
     const bobsEvent = () =>
