@@ -5,7 +5,9 @@ import type { EventRow } from './writer.js';
 
 /**
  * Clock-skew correction: the device's clock may be off, but the time between its
- * `timestamp` and its `sentAt` is right; anchor that gap to our own `receivedAt`.
+ * `timestamp` and its `sentAt` is right; anchor that gap to our own `receivedAt`. No event
+ * happened after we received it: a later time (a fast clock without `sentAt`) is cut to
+ * `receivedAt`, or retention, which goes by this time, would keep the event for years.
  */
 export function correctedTimestamp(
   event: ValidEvent,
@@ -15,8 +17,7 @@ export function correctedTimestamp(
   const ts = event.timestamp ?? event.originalTimestamp;
   const sentAt = event.sentAt ?? batchSentAt;
   if (ts === undefined) return receivedAt;
-  if (sentAt === undefined) return ts;
-  return receivedAt - (sentAt - ts);
+  return Math.min(sentAt === undefined ? ts : receivedAt - (sentAt - ts), receivedAt);
 }
 
 export function toEventRow(

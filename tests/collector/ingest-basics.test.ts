@@ -90,6 +90,17 @@ describe('POST /v1/batch', () => {
     expect(row?.received_at).toBe(Date.parse('2026-01-01T12:00:00.000Z'));
   });
 
+  it('stores a timestamp later than the time of receipt as the time of receipt', async () => {
+    // A fast clock and no sentAt: retention, which goes by timestamp, would keep it for years.
+    await t.post(
+      '/v1/batch',
+      { batch: [trackEvent({ timestamp: '2099-01-01T00:00:00.000Z' })] },
+      t.basic(),
+    );
+    const [row] = await t.rows();
+    expect(row?.timestamp).toBe(Date.parse('2026-01-01T12:00:00.000Z'));
+  });
+
   it.each([
     ['invalid JSON', '{"batch": [', (c: TestCollector) => c.basic(), 400, 'invalid_json'],
     ['missing write key', { batch: [] }, (_: TestCollector) => ({}), 401, 'missing_write_key'],
