@@ -98,8 +98,17 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: eventContext(touches, context),
     };
-    if (hashing) void hashing.then((traits) => admission.admit({ ...event, traits }, category));
-    else admission.admit(event, category);
+    // A JSON copy: what the queue stores is what it can send (a circular or BigInt property
+    // would otherwise stay queued, failing every flush); later changes by the page do not leak in.
+    const admit = (e: WireEvent) => {
+      try {
+        admission.admit(JSON.parse(JSON.stringify(e)), category);
+      } catch (err) {
+        debugLog('event dropped, not JSON', err);
+      }
+    };
+    if (hashing) void hashing.then((traits) => admit({ ...event, traits }));
+    else admit(event);
   }
 
   const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {

@@ -1,7 +1,7 @@
 import type { Segmently, SegmentlyOptions } from './api-types.js';
 import { createSegmently } from './client.js';
 import { consentFromDataset } from './consent/options.js';
-import { debugLog } from './log.js';
+import { debugLog, safe } from './log.js';
 
 type Call = [string, ...unknown[]];
 type Stub = ((...args: Call) => void) & { q?: IArguments[] | Call[] };
@@ -13,17 +13,20 @@ declare global {
   }
 }
 
-/** Runs `segmently('track', ...)` or `segmently('consent.set', ...)` against the real API. */
-function dispatch(api: Segmently, [path, ...args]: Call): unknown {
+/**
+ * Runs `segmently('track', ...)` or `segmently('consent.set', ...)` against the real API;
+ * a bad call is logged, never thrown, and the calls queued after it still run.
+ */
+const dispatch = safe((api: Segmently, [path, ...args]: Call): unknown => {
   let target: unknown = api;
   let owner: unknown = api;
-  for (const part of path.split('.')) {
+  for (const part of String(path).split('.')) {
     owner = target;
     target = (target as Record<string, unknown>)?.[part];
   }
   if (typeof target !== 'function') return debugLog('unknown method', path);
   return target.apply(owner, args);
-}
+});
 
 function start(): void {
   const script = document.currentScript as HTMLScriptElement | null;

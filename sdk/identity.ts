@@ -40,12 +40,15 @@ export function createIdentity(persist: () => boolean) {
       if (!persist() && event.anonymousId === anonymousId) spent = true;
     },
     /**
-     * Consent changed: a withdrawal rotates the anonymous id; a grant persists it, or a fresh
+     * Consent changed: a withdrawal rotates the anonymous id and ends the session, so nothing
+     * links what is sent after it to what was sent before; a grant persists the id, or a fresh
      * one (and starts a new session) if it already went out without analytics consent.
      */
     consentChanged(withdrawn: boolean) {
-      if (withdrawn) anonymousId = anonymousIdFor(false);
-      else if (persist()) {
+      if (withdrawn) {
+        anonymousId = anonymousIdFor(false);
+        endSession();
+      } else if (persist()) {
         if (spent) endSession();
         anonymousId = anonymousIdFor(true, spent ? undefined : anonymousId);
       } else return;

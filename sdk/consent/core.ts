@@ -6,6 +6,7 @@ import {
   type ConsentRecord,
   type ConsentSource,
 } from '../../shared/consent.js';
+import { debugLog } from '../log.js';
 import { uuidv7 } from '../uuid.js';
 import { openBanner } from './banner-loader.js';
 import { consentModeState, gtag } from './google-consent-mode.js';
@@ -82,7 +83,13 @@ export function createConsent({
     tellVendors(next);
     activateScripts(next);
     onChange(before);
-    for (const fn of listeners) fn({ ...next });
+    for (const fn of listeners) {
+      try {
+        fn({ ...next });
+      } catch (e) {
+        debugLog(e);
+      }
+    }
   }
 
   function decide(choice: CategoryPreferences, source: ConsentSource): void {
@@ -140,7 +147,7 @@ export function createConsent({
       acceptAll: () => decide(all(true), 'api'),
       rejectAll: () => decide(all(false), 'api'),
       show: () => show(true),
-      on: (_event, fn) => void listeners.add(fn),
+      on: (_event, fn) => void (typeof fn === 'function' && listeners.add(fn)),
       off: (_event, fn) => void listeners.delete(fn),
     },
     context: () => ({

@@ -157,8 +157,36 @@ describe('createSegmently', () => {
         }),
       () => sg.utm.tag('http://[bad'),
       () => bad.group?.(),
+      () => sg.track('Circular', { circular }),
+      () => sg.track('Big', { n: 1n as unknown as number }),
+      () => sg.consent.on('change', undefined as never),
+      () =>
+        sg.consent.on('change', () => {
+          throw new Error('host listener bug');
+        }),
+      () => sg.consent.acceptAll(),
     ])
       expect(call).not.toThrow();
+  });
+
+  it('drops an event that is not JSON instead of queueing it, and later events still go out', async () => {
+    const sg = client();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    sg.track('Circular', { circular });
+    sg.track('Fine');
+    await sg.flush();
+    expect(sent().map((e) => e.event)).toEqual(['Fine']);
+  });
+
+  it('records a consent decision although a listener of the page throws', async () => {
+    const sg = client();
+    sg.consent.on('change', () => {
+      throw new Error('host listener bug');
+    });
+    sg.consent.rejectAll();
+    const posts = fetchMock.mock.calls.filter(([url]) => url.endsWith('/v1/consent'));
+    expect(posts).toHaveLength(1);
   });
 });
 
@@ -189,6 +217,27 @@ describe('first-party state follows analytics consent', () => {
     expect(sgmKeys()).toEqual(['sgm_consent']);
     await sg.flush();
     expect(sent().map((e) => e.event ?? e.type)).not.toContain('Before');
+  });
+
+  it('shares neither anonymous id nor session across a withdrawal of analytics', async () => {
+    const sg = createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      flushInterval: 60_000,
+      consent: { banner: false },
+    });
+    sg.consent.acceptAll();
+    sg.track('Analytics');
+    await sg.flush();
+    sg.consent.set({ analytics: false });
+    sg.track('Ad', {}, { category: 'marketing' });
+    await sg.flush();
+    const [before, after] = ['Analytics', 'Ad'].map((name) => sent().find((e) => e.event === name));
+    expect(after?.anonymousId).not.toBe(before?.anonymousId);
+    expect(after?.context?.session?.id).toBeDefined();
+    expect(after?.context?.session?.id).not.toBe(before?.context?.session?.id);
   });
 });
 

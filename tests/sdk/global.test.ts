@@ -52,6 +52,31 @@ describe('script tag and snippet stub', () => {
     expect(JSON.parse(String(calls[0]?.[1].body)).writeKey).toBe('wk_test');
   });
 
+  it('skips a bad queued call, replays the rest, and never throws from the function form', async () => {
+    const q: unknown[][] = [];
+    const stub = Object.assign((...args: unknown[]) => q.push(args), { q });
+    window.segmently = stub as never;
+    stub('track', 'First');
+    stub();
+    stub(42);
+    stub('track', 'Second');
+    await loadScriptTag({
+      'data-write-key': 'wk',
+      'data-auto-page': 'false',
+      'data-consent-mode': 'opt-out',
+    });
+    const sg = window.segmently as unknown as {
+      (...a: unknown[]): unknown;
+      flush: () => Promise<void>;
+    };
+    expect(() => sg()).not.toThrow();
+    expect(() => sg(42)).not.toThrow();
+    await sg.flush();
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    const sent = calls.flatMap(([, init]) => JSON.parse(String(init.body)).batch);
+    expect(sent.map((e: { event: string }) => e.event)).toEqual(['First', 'Second']);
+  });
+
   it('honours data-api-host and never throws into the page on bad calls', async () => {
     await loadScriptTag({
       'data-write-key': 'wk',
