@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { MAX_BATCH_BYTES } from '../shared/limits.js';
 import { adminAuth, bearerAuth, createTokenGuard } from './admin/auth.js';
 import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
@@ -12,6 +14,7 @@ import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
+import { tooLarge } from './ingest/body.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { engineLagMetric } from './metrics/engine-lag.js';
 import { threadCpuMetric } from './metrics/thread-cpu-metric.js';
@@ -42,6 +45,17 @@ export function createApp(deps: AppDeps) {
     refreshThreadCpu();
     return c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
   });
+  // A body without Content-Length (chunked) is counted while it streams in, not read whole
+  // first: each route's own, smaller limit applies once it is read.
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BATCH_BYTES,
+      onError: () => {
+        throw tooLarge(MAX_BATCH_BYTES);
+      },
+    }),
+  );
   app.route('/', ingestRoutes(deps));
   app.route('/', consentRoutes(deps));
   app.route('/', meRoutes(deps));

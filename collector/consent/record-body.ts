@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { CONSENT_CATEGORIES } from '../../shared/consent.js';
 
-const time = z.union([z.number(), z.iso.datetime({ offset: true }).transform(Date.parse)]);
+/** The largest time a JavaScript Date can hold: the dashboard formats these times. */
+const MAX_TIME = 8.64e15;
+const time = z
+  .union([z.number(), z.iso.datetime({ offset: true }).transform(Date.parse)])
+  .pipe(z.number().int().min(0).max(MAX_TIME));
 
 /** A decision as the SDK (or a server) posts it to `/v1/consent`. */
 export const ConsentRecordBody = z.object({

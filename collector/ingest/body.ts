@@ -39,6 +39,6 @@ export async function readJsonBody(
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function tooLarge(maxBytes: number) {
+export function tooLarge(maxBytes: number) {
   return new ApiError(413, 'payload_too_large', `Body exceeds ${maxBytes} bytes`);
 }

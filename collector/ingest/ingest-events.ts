@@ -69,7 +69,8 @@ export function createIngest({
     request: IngestRequest,
   ): Promise<BatchResponse> {
     const receivedAt = now();
-    const batchSentAt = sentAt === undefined ? undefined : Date.parse(sentAt);
+    const parsedSentAt = sentAt === undefined ? Number.NaN : Date.parse(sentAt);
+    const batchSentAt = Number.isFinite(parsedSentAt) ? parsedSentAt : undefined;
     const sourceId = request.source.id;
     const rows: EventRow[] = [];
     const failed: FailedRow[] = [];
@@ -81,7 +82,9 @@ export function createIngest({
           ? { ...raw, context: { ...batchContext, ...(raw.context as JsonRecord) } }
           : raw;
       const payload = measure ? payloadOf(raw) : undefined;
-      const size = payload === undefined ? 0 : Buffer.byteLength(payload);
+      // Measured as stored: a batch-level context counts in every event it is merged into.
+      const stored = withContext === raw ? payload : measure ? payloadOf(withContext) : undefined;
+      const size = stored === undefined ? 0 : Buffer.byteLength(stored);
       const checked = checkEvent(withContext, size);
       if (checked.ok) {
         accepted++;

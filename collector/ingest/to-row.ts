@@ -17,7 +17,11 @@ export function correctedTimestamp(
   const ts = event.timestamp ?? event.originalTimestamp;
   const sentAt = event.sentAt ?? batchSentAt;
   if (ts === undefined) return receivedAt;
-  return Math.min(sentAt === undefined ? ts : receivedAt - (sentAt - ts), receivedAt);
+  const corrected = sentAt === undefined ? ts : receivedAt - (sentAt - ts);
+  // Each time may be valid alone and the gap still far outside any date (SQLite would store
+  // an integer too large to read back), or NaN from an unreadable sentAt.
+  if (!(corrected >= 0)) return receivedAt;
+  return Math.min(corrected, receivedAt);
 }
 
 export function toEventRow(

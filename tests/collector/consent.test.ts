@@ -92,6 +92,15 @@ describe('POST /v1/consent', () => {
     const bad = await t.post('/v1/consent', decision({ source: 'nope' }), t.basic());
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    // Times no date can hold (the dashboard formats them) or before 1970.
+    for (const givenAt of [1e300, -1, 1.5]) {
+      const odd = await t.post('/v1/consent', decision({ givenAt }), t.basic());
+      expect(odd.status).toBe(400);
+    }
+    expect((await t.post('/v1/consent', decision({ expiresAt: 1e300 }), t.basic())).status).toBe(
+      400,
+    );
+    expect(await t.rows('SELECT * FROM consent_records')).toEqual([]);
     const huge = await t.post(
       '/v1/consent',
       decision({ policyVersion: 'x'.repeat(9000) }),

@@ -125,6 +125,61 @@ describe('POST /v1/batch', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('payload_too_large');
   });
+
+  it('refuses a chunked body (no Content-Length) once 500 KB streamed in', async () => {
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(`{"batch":[${'"x",'.repeat(16 * 1024)}`);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Endless unless the server stops reading.
+        pulled += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await t.app.request(
+      new Request('http://localhost/v1/batch', {
+        method: 'POST',
+        body,
+        headers: { ...t.basic(), 'Content-Type': 'application/json' },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect(pulled).toBeLessThan(1024 * 1024);
+  });
+
+  it("counts a batch's context in the size of each event it is merged into", async () => {
+    const res = await t.post(
+      '/v1/batch',
+      { batch: [trackEvent(), trackEvent()], context: { blob: 'x'.repeat(40 * 1024) } },
+      t.basic(),
+    );
+    expect((await res.json()).rejected.map((r: { code: string }) => r.code)).toEqual([
+      'event_too_large',
+      'event_too_large',
+    ]);
+    expect(await t.rows()).toEqual([]);
+  });
+
+  it('stores the time of receipt when timestamp and sentAt are no usable pair', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ timestamp: -8.64e15, sentAt: 8.64e15 }),
+          trackEvent({ timestamp: '2026-01-01T11:00:00.000Z' }),
+        ],
+        sentAt: 'not a date',
+      },
+      t.basic(),
+    );
+    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
+    expect((await t.rows()).map((r) => r.timestamp)).toEqual([
+      Date.parse('2026-01-01T12:00:00.000Z'),
+      Date.parse('2026-01-01T11:00:00.000Z'),
+    ]);
+  });
 });
 
 describe('single-event endpoints', () => {
