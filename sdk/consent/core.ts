@@ -11,7 +11,7 @@ import { uuidv7 } from '../uuid.js';
 import { openBanner } from './banner-loader.js';
 import { consentModeState, gtag } from './google-consent-mode.js';
 import { type ConsentOptions, isOptOut } from './options.js';
-import { loadRecord, postRecord, saveRecord } from './record.js';
+import { KEY, loadRecord, postRecord, saveRecord } from './record.js';
 import { activateScripts, watchScripts } from './script-blocking.js';
 import { hasCmp, listenToCmp } from './signals.js';
 import { holdVendors, tellVendors } from './vendors.js';
@@ -129,6 +129,14 @@ export function createConsent({
     gtag('consent', 'default', { ...consentModeState(all(optOut)), wait_for_update: 500 });
     if (record) gtag('consent', 'update', consentModeState(prefs));
     watchScripts(() => prefs);
+    // A decision made in another tab of the site applies here at once (a withdrawal above all).
+    addEventListener('storage', (e) => {
+      const stored = e.key === KEY && loadRecord(revision, Date.now());
+      if (stored) {
+        record = stored;
+        apply(normalize(stored.categories));
+      }
+    });
     listenToCmp((p, tc) => {
       tcString = tc;
       apply(normalize(p));

@@ -1,7 +1,7 @@
 import type { ConsentRecord } from '../../shared/consent.js';
 import { postText } from '../transport.js';
 
-const KEY = 'sgm_consent';
+export const KEY = 'sgm_consent';
 
 /** The stored decision, if it is for this policy revision and has not expired. */
 export function loadRecord(revision: number, now: number): ConsentRecord | undefined {

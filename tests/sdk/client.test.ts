@@ -219,6 +219,32 @@ describe('first-party state follows analytics consent', () => {
     expect(sent().map((e) => e.event ?? e.type)).not.toContain('Before');
   });
 
+  it('follows a decision made in another tab of the site', async () => {
+    const sg = createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      flushInterval: 60_000,
+      consent: { banner: false },
+    });
+    sg.consent.acceptAll();
+    // The other tab withdraws: it stores its decision, this tab hears of it.
+    const stored = JSON.parse(localStorage.getItem('sgm_consent') as string);
+    const withdrawal = {
+      ...stored,
+      categories: { ...stored.categories, analytics: false },
+      source: 'withdrawal',
+    };
+    localStorage.setItem('sgm_consent', JSON.stringify(withdrawal));
+    dispatchEvent(new StorageEvent('storage', { key: 'sgm_consent' }));
+    expect(sg.consent.get().analytics).toBe(false);
+    sg.track('AfterWithdrawal');
+    await sg.flush();
+    expect(sent().map((e) => e.event)).not.toContain('AfterWithdrawal');
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('sgm.'))).toEqual([]);
+  });
+
   it('shares neither anonymous id nor session across a withdrawal of analytics', async () => {
     const sg = createSegmently({
       writeKey: 'wk',
