@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_BATCH_BYTES } from '../shared/limits.js';
 import { adminAuth, bearerAuth, createTokenGuard } from './admin/auth.js';
@@ -46,16 +46,18 @@ export function createApp(deps: AppDeps) {
     return c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
   });
   // A body without Content-Length (chunked) is counted while it streams in, not read whole
-  // first: each route's own, smaller limit applies once it is read.
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BATCH_BYTES,
-      onError: () => {
-        throw tooLarge(MAX_BATCH_BYTES);
-      },
-    }),
-  );
+  // first: each route's own, smaller limit applies once it is read. Only those: touching the
+  // body stream makes @hono/node-server build a full Request (1 event/request: -50% req/s).
+  const streamedLimit = bodyLimit({
+    maxSize: MAX_BATCH_BYTES,
+    onError: () => {
+      throw tooLarge(MAX_BATCH_BYTES);
+    },
+  });
+  const streamed = (c: Context) =>
+    c.req.method === 'POST' &&
+    (c.req.header('Content-Length') === undefined || !!c.req.header('Transfer-Encoding'));
+  app.use('/v1/*', (c, next) => (streamed(c) ? streamedLimit(c, next) : next()));
   app.route('/', ingestRoutes(deps));
   app.route('/', consentRoutes(deps));
   app.route('/', meRoutes(deps));
