@@ -7,7 +7,16 @@ const MAX_TIME = 8.64e15;
 /** Deeper JSON is refused: SQLite's JSON functions stop at 1,000 levels, stringify earlier. */
 export const MAX_DEPTH = 64;
 
-const id = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1).max(200));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point.
+const CONTROL_FREE = /^[^\x00-\x1f]*$/;
+/**
+ * Ids and event names without control characters: the segment engine reads events packed as
+ * text with \x1f between fields (catch-up-batch.ts), and one inside a field would shift every
+ * later field of the batch.
+ */
+const text = (min: number, max: number) =>
+  z.string().min(min).max(max).regex(CONTROL_FREE, 'must not contain control characters');
+const id = z.union([z.string(), z.number()]).transform(String).pipe(text(1, 200));
 const time = z.union([z.string().max(64), z.number()]).transform((v, ctx) => {
   const ms = typeof v === 'number' ? v : Date.parse(v);
   if (!(Math.abs(ms) <= MAX_TIME)) {
@@ -26,8 +35,8 @@ export const EventSchema = z
     userId: id.optional(),
     previousId: id.optional(),
     groupId: id.optional(),
-    event: z.string().min(1).max(200).optional(),
-    name: z.string().max(200).optional(),
+    event: text(1, 200).optional(),
+    name: text(0, 200).optional(),
     properties: object.optional(),
     traits: object.optional(),
     context: object.optional(),

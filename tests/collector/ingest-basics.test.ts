@@ -162,6 +162,31 @@ describe('POST /v1/batch', () => {
     expect(await t.rows()).toEqual([]);
   });
 
+  it('rejects ids and event names with control characters, which the segment engine packs with', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ event: 'Weird\u001fname' }),
+          trackEvent({ anonymousId: 'a\u0000b' }),
+          trackEvent({ event: 'Purchase' }),
+        ],
+      },
+      t.basic(),
+    );
+    const { accepted, rejected } = await res.json();
+    expect(accepted).toBe(1);
+    expect(rejected).toEqual([
+      { index: 0, code: 'invalid_event', message: 'event: must not contain control characters' },
+      {
+        index: 1,
+        code: 'invalid_event',
+        message: 'anonymousId: must not contain control characters',
+      },
+    ]);
+    expect((await t.rows()).map((r) => r.event)).toEqual(['Purchase']);
+  });
+
   it('stores the time of receipt when timestamp and sentAt are no usable pair', async () => {
     const res = await t.post(
       '/v1/batch',
