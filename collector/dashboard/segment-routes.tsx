@@ -4,6 +4,7 @@ import type { Rule, UtmTemplate } from '../../shared/segment-rules.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { segmentMembersPage } from '../reports/segment-members.js';
+import { RuleSchema } from '../segments/rule-schema.js';
 import { ApiCallError, type ApiClient } from './api-client.js';
 import type { Delivery, Overlap, Preview, SegmentDetail, SegmentView } from './api-types.js';
 import type { DashboardEnv } from './auth.js';
@@ -193,7 +194,16 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
         });
       }
       if (action === 'form') {
-        const draft = ruleToDraft(ruleOf(state));
+        const parsed = RuleSchema.safeParse(ruleOf(state));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ApiError(
+            400,
+            'invalid_rule',
+            `The rule is not valid (${issue?.path.join('.') || 'rule'}: ${issue?.message}): fix it as JSON`,
+          );
+        }
+        const draft = ruleToDraft(parsed.data);
         if (!draft)
           throw new ApiError(
             400,
@@ -253,7 +263,8 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     const segment = await api.get<SegmentDetail>(`/segments/${enc(key)}?${s.sq}`);
     const { segments } = await api.get<{ segments: SegmentView[] }>(`/segments?${s.sq}`);
     const others = segments.filter((x) => x.key !== key);
-    const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
+    // Capped: an offset beyond SQLite's integers is refused as a type mismatch.
+    const page = Math.min(1e6, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const search = (c.req.query('q') ?? '').slice(0, 200);
     const members = await segmentMembersPage(deps.database.client, segment.id, {
       search,

@@ -56,7 +56,7 @@ export async function contentReport(
                  sum(event = '${E.contentLike}') AS likes,
                  sum(event = '${E.contentComment}') AS comments,
                  sum(event = '${E.contentShare}') AS shares,
-                 sum(${WATCHED}) AS watch_seconds
+                 total(${WATCHED}) AS watch_seconds
             ${base} GROUP BY 1 ORDER BY views DESC, content_id LIMIT ${MAX_ITEMS}`,
     args,
   });

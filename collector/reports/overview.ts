@@ -67,7 +67,7 @@ async function revenue(client: Client, scope: Scope) {
   const r = await rows(
     client,
     `SELECT coalesce(upper(json_extract(properties, '$.currency')), '') AS currency,
-            sum(json_extract(properties, '$.value')) AS amount
+            total(json_extract(properties, '$.value')) AS amount
        FROM events
       WHERE $SCOPE AND event = 'Purchase'
         AND json_type(properties, '$.value') IN ('integer', 'real')

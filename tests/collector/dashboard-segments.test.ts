@@ -68,6 +68,27 @@ describe('dashboard segment forms', () => {
     expect(await preview.json()).toEqual({ errors: ['The rule is not valid JSON'] });
   });
 
+  it('answers a JSON rule the form cannot take with a 400 and the reason', async () => {
+    for (const json of ['null', '{"type":"not"}', '{"type":"funnel"}', '{"type":"all"}']) {
+      const res = await post(`/app/segments/new${q()}`, {
+        name: 'Odd',
+        key: 'odd',
+        mode: 'json',
+        json,
+        action: 'form',
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('The rule is not valid');
+    }
+  });
+
+  it('shows a segment page whatever page number it is asked for', async () => {
+    const res = await t.app.request(`/app/segments/carters${q()}&page=99999999999999999999`, {
+      headers: { Cookie: session },
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('needs the CSRF token to change anything', async () => {
     const res = await t.app.request(
       `/app/segments/carters/webhook${q()}`,
