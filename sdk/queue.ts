@@ -97,6 +97,10 @@ export function createQueue(options: QueueOptions) {
       const result = await send(chunk);
       const keys = chunk.map((e) => keyOf.get(e) as string);
       if (result.acked) {
+        if (result.refused) {
+          dropped += keys.length;
+          debugLog('refused by the collector', result.status, chunk);
+        }
         failures = 0;
         await forget(keys);
         continue;
@@ -149,7 +153,7 @@ export function createQueue(options: QueueOptions) {
       else schedule(flushInterval);
     },
     flush,
-    /** Events dropped after too many attempts or for age, since this page loaded. */
+    /** Events dropped after too many attempts, for age or refused by the collector, since this page loaded. */
     get dropped() {
       return dropped;
     },

@@ -10,6 +10,8 @@ export interface SendResult {
   retryAfter?: number;
   /** Set when the collector answered with a retryable error (not a network failure). */
   status?: number;
+  /** Refused as a whole for good (bad write key or origin, too large): nothing was stored. */
+  refused?: boolean;
 }
 
 /**
@@ -67,11 +69,11 @@ export async function postText(
     });
     if (res.ok) return { acked: true };
     const retryAfter = Number(res.headers.get('Retry-After')) * 1000 || undefined;
-    // A 4xx other than 408/429 will not get better by retrying: the collector keeps the
-    // rejected payload in its failed-events table, so dropping it here loses nothing.
+    // A 4xx other than 408/429 will not get better by retrying: the batch is dropped, and
+    // counted (a refused request leaves nothing on the collector).
     const permanent =
       res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-    return { acked: permanent, retryAfter, status: res.status };
+    return { acked: permanent, refused: permanent, retryAfter, status: res.status };
   } catch {
     return { acked: false };
   }

@@ -23,8 +23,10 @@ export function tagUrl(url: string, segments: MeSegment[], key?: string): string
   try {
     const template = (key ? segments.find((s) => s.key === key) : segments[0])?.utm;
     const u = new URL(url, location.href);
-    for (const [name, value] of Object.entries(template ?? {})) u.searchParams.set(name, value);
-    return template ? u.href : url;
+    // Only links to pages: not mailto:, tel:, javascript: or an anchor on this page.
+    if (!template || url.startsWith('#') || !/^https?:$/.test(u.protocol)) return url;
+    for (const [name, value] of Object.entries(template)) u.searchParams.set(name, value);
+    return u.href;
   } catch {
     return url;
   }

@@ -89,6 +89,16 @@ describe('queue retries', () => {
     expect(await storage.entries('q:')).toHaveLength(0);
   });
 
+  it('drops and counts a batch the collector refused as a whole for good', async () => {
+    const { queue, sent, storage } = queueWith([{ acked: true, refused: true, status: 403 }]);
+    await queue.push(event(1));
+    await queue.push(event(2));
+    await queue.flush();
+    expect(sent).toHaveLength(1);
+    expect(queue.dropped).toBe(2);
+    expect(await storage.entries('q:')).toHaveLength(0);
+  });
+
   it('drops events queued longer ago than maxAgeMs without sending them', async () => {
     const { queue, sent } = queueWith([], { maxAgeMs: 60_000 });
     await queue.push(event(1), Date.now() - 120_000);

@@ -38,6 +38,13 @@ describe('tagUrl', () => {
     expect(tagUrl('https://shop.example/', [])).toBe('https://shop.example/');
     expect(tagUrl('https://shop.example/', FIXTURE.segments, 'nope')).toBe('https://shop.example/');
     expect(tagUrl('http://[bad', FIXTURE.segments)).toBe('http://[bad');
+    for (const notAPage of [
+      'mailto:a@b.example',
+      'tel:+442079460958',
+      'javascript:chat()',
+      '#reviews',
+    ])
+      expect(tagUrl(notAPage, FIXTURE.segments)).toBe(notAPage);
   });
 });
 
