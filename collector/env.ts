@@ -4,9 +4,21 @@ import { z } from 'zod';
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+/**
+ * A decimal number, `fallback` when unset or blank. Anything else (hex, words) is refused
+ * rather than coerced: `Number('')` would be 0, which turns a rate limit off.
+ */
+const decimal = (schema: z.ZodNumber, fallback: number) =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    const s = v.trim();
+    if (s === '') return undefined;
+    return /^\d+(\.\d+)?$/.test(s) ? Number(s) : v;
+  }, schema.default(fallback));
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: decimal(z.number().int().min(0).max(65535), 3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().default('file:./data/segmently.db'),
   DATABASE_AUTH_TOKEN: optional(z.string()),
@@ -25,11 +37,11 @@ const EnvSchema = z.object({
     .default('false')
     .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   /** Token bucket per source, in events: refill per second and bucket size. 0 = no limit. */
-  RATE_LIMIT_SOURCE_EVENTS_PER_SEC: z.coerce.number().min(0).default(20_000),
-  RATE_LIMIT_SOURCE_BURST: z.coerce.number().min(1).default(200_000),
+  RATE_LIMIT_SOURCE_EVENTS_PER_SEC: decimal(z.number().min(0), 20_000),
+  RATE_LIMIT_SOURCE_BURST: decimal(z.number().min(1), 200_000),
   /** Token bucket per client IP, in requests: refill per second and bucket size. 0 = no limit. */
-  RATE_LIMIT_IP_REQUESTS_PER_SEC: z.coerce.number().min(0).default(1_000),
-  RATE_LIMIT_IP_BURST: z.coerce.number().min(1).default(5_000),
+  RATE_LIMIT_IP_REQUESTS_PER_SEC: decimal(z.number().min(0), 1_000),
+  RATE_LIMIT_IP_BURST: decimal(z.number().min(1), 5_000),
   /**
    * Segment webhooks may use http and reach loopback, private, link-local and unique-local
    * addresses (local development, receivers on the operator's own network). Off: https only,
@@ -39,8 +51,11 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
-  /** How often the retention job deletes events older than each source's retentionDays. */
-  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(1).default(60),
+  /**
+   * How often the retention job deletes events older than each source's retentionDays. At
+   * most ~24.8 days: a longer timer overflows and Node runs it every millisecond.
+   */
+  RETENTION_INTERVAL_MINUTES: decimal(z.number().min(1).max(35_791), 60),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

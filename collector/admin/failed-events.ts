@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { failedEvents } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { createIngest } from '../ingest/ingest-events.js';
+import { createIngest, isRecord } from '../ingest/ingest-events.js';
 import { NO_SENDER } from '../ingest/sender.js';
 import { parseWith } from './parse-json.js';
 
@@ -51,8 +51,15 @@ export function failedEventRoutes(deps: AppDeps) {
     const source = row.sourceId ? await sources.byId(row.sourceId) : undefined;
     if (!source)
       throw new ApiError(409, 'source_gone', 'The source of this event no longer exists');
+    const payload: unknown = JSON.parse(row.payload);
+    // A payload without messageId gets one of its own row: replayed twice (a double click, a
+    // retry after a timeout), it is stored once.
+    const raw =
+      isRecord(payload) && payload.messageId === undefined
+        ? { ...payload, messageId: `replay-${row.id}` }
+        : payload;
     const result = await ingestEvents(
-      { raws: [JSON.parse(row.payload)], measure: true, recordFailures: false },
+      { raws: [raw], measure: true, recordFailures: false },
       { ...NO_SENDER, source, ipTruncated: null, suppressions },
     );
     if (result.rejected.length) {

@@ -434,4 +434,20 @@ describe('failed events', () => {
       404,
     );
   });
+
+  it('stores a failed event replayed twice at once (no messageId of its own) only once', async () => {
+    await t.post(
+      '/v1/batch',
+      { batch: [{ type: 'track', anonymousId: 'a', event: '' }] },
+      t.basic(),
+    );
+    const [failed] = await t.rows('SELECT * FROM failed_events');
+    await t.deps.database.client.execute({
+      sql: `UPDATE failed_events SET payload = json_set(payload, '$.event', 'Fixed') WHERE id = ?`,
+      args: [Number(failed?.id)],
+    });
+    const replay = () => t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
+    await Promise.all([replay(), replay()]);
+    expect((await t.rows()).map((r) => r.event)).toEqual(['Fixed']);
+  });
 });
