@@ -409,23 +409,31 @@ describe('failed events', () => {
     expect(none.failedEvents).toEqual([]);
   });
 
-  it('replays a failed event: still invalid stays listed (422), valid now is stored and removed', async () => {
+  /** A track without its event name, kept in failed_events. */
+  const storeFailedEvent = async () => {
     await t.post(
       '/v1/batch',
       { batch: [{ type: 'track', anonymousId: 'a', event: '' }] },
       t.basic(),
     );
     const [failed] = await t.rows('SELECT * FROM failed_events');
+    return failed;
+  };
+  /** The validation fix: the stored payload is corrected (as an operator would after a bug). */
+  const fixPayload = (failed: Record<string, unknown> | undefined) =>
+    t.deps.database.client.execute({
+      sql: `UPDATE failed_events SET payload = json_set(payload, '$.event', 'Fixed') WHERE id = ?`,
+      args: [Number(failed?.id)],
+    });
+
+  it('replays a failed event: still invalid stays listed (422), valid now is stored and removed', async () => {
+    const failed = await storeFailedEvent();
     const again = await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
     expect(again.status).toBe(422);
     expect((await again.json()).error.code).toBe('still_invalid');
     expect(await t.rows('SELECT * FROM failed_events')).toHaveLength(1);
 
-    // The validation fix: the stored payload is corrected (as an operator would after a bug).
-    await t.deps.database.client.execute({
-      sql: `UPDATE failed_events SET payload = json_set(payload, '$.event', 'Fixed') WHERE id = ?`,
-      args: [Number(failed?.id)],
-    });
+    await fixPayload(failed);
     const ok = await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
     expect(await ok.json()).toEqual({ accepted: 1, rejected: [] });
     expect((await t.rows())[0]).toMatchObject({ event: 'Fixed', source_id: t.source.id });
@@ -436,16 +444,8 @@ describe('failed events', () => {
   });
 
   it('stores a failed event replayed twice at once (no messageId of its own) only once', async () => {
-    await t.post(
-      '/v1/batch',
-      { batch: [{ type: 'track', anonymousId: 'a', event: '' }] },
-      t.basic(),
-    );
-    const [failed] = await t.rows('SELECT * FROM failed_events');
-    await t.deps.database.client.execute({
-      sql: `UPDATE failed_events SET payload = json_set(payload, '$.event', 'Fixed') WHERE id = ?`,
-      args: [Number(failed?.id)],
-    });
+    const failed = await storeFailedEvent();
+    await fixPayload(failed);
     const replay = () => t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
     await Promise.all([replay(), replay()]);
     expect((await t.rows()).map((r) => r.event)).toEqual(['Fixed']);

@@ -219,7 +219,8 @@ describe('first-party state follows analytics consent', () => {
     expect(sent().map((e) => e.event ?? e.type)).not.toContain('Before');
   });
 
-  it('follows a decision made in another tab of the site', async () => {
+  /** A visitor who accepted everything on the banner (not the opt-out default). */
+  const acceptedClient = () => {
     const sg = createSegmently({
       writeKey: 'wk',
       apiHost: 'https://c.example',
@@ -229,6 +230,11 @@ describe('first-party state follows analytics consent', () => {
       consent: { banner: false },
     });
     sg.consent.acceptAll();
+    return sg;
+  };
+
+  it('follows a decision made in another tab of the site', async () => {
+    const sg = acceptedClient();
     // The other tab withdraws: it stores its decision, this tab hears of it.
     const stored = JSON.parse(localStorage.getItem('sgm_consent') as string);
     const withdrawal = {
@@ -246,15 +252,7 @@ describe('first-party state follows analytics consent', () => {
   });
 
   it('shares neither anonymous id nor session across a withdrawal of analytics', async () => {
-    const sg = createSegmently({
-      writeKey: 'wk',
-      apiHost: 'https://c.example',
-      autoPage: false,
-      storage: memoryStorage(),
-      flushInterval: 60_000,
-      consent: { banner: false },
-    });
-    sg.consent.acceptAll();
+    const sg = acceptedClient();
     sg.track('Analytics');
     await sg.flush();
     sg.consent.set({ analytics: false });
