@@ -114,10 +114,15 @@ export function createQueue(options: QueueOptions) {
         dropped += spent.length;
         await forget(spent);
       }
-      schedule(
+      // Counted with Retry-After too: pushes and the pass asked for during this one wait.
+      const wait =
         result.retryAfter ??
-          backoffDelay(failures++, flushInterval * 2, maxBackoffMs, options.random),
-      );
+        backoffDelay(failures, flushInterval * 2, maxBackoffMs, options.random);
+      failures++;
+      // The wait replaces a timer set by pushes during the send (flushInterval would win).
+      clearTimeout(timer);
+      timer = undefined;
+      schedule(wait);
       return;
     }
     unsent = 0;
@@ -137,7 +142,8 @@ export function createQueue(options: QueueOptions) {
     }
     again ??= flushing.then(() => {
       again = undefined;
-      return flush();
+      // After a failed pass the backoff timer decides when to try again.
+      return failures ? undefined : flush();
     });
     return again;
   }

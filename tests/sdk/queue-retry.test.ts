@@ -61,6 +61,34 @@ describe('queue retries', () => {
     expect(await storage.entries('q:')).toHaveLength(0);
   });
 
+  it('keeps to Retry-After when events are pushed while the refused send is in flight', async () => {
+    let answer: (r: SendResult) => void = () => {};
+    const sent: number[] = [];
+    const queue = createQueue({
+      storage: memoryStorage(),
+      send: (batch) => {
+        sent.push(batch.length);
+        return sent.length === 1
+          ? new Promise<SendResult>((resolve) => (answer = resolve))
+          : Promise.resolve({ acked: true });
+      },
+      flushAt: 10,
+      flushInterval: 500,
+      random: () => 0,
+    });
+    await queue.push(event(1));
+    const first = queue.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    // While it is in flight: one push sets a short timer, ten more ask for a flush.
+    for (let i = 2; i <= 12; i++) await queue.push(event(i));
+    answer({ acked: false, retryAfter: 30_000, status: 429 });
+    await first;
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(sent).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(sent.slice(1).reduce((a, b) => a + b, 0)).toBe(12);
+  });
+
   it('backs off exponentially while the network fails and never drops for it', async () => {
     const down = Array.from({ length: 30 }, () => ({ acked: false }));
     const { queue, sent, storage } = queueWith(down, { maxAttempts: 3 });
