@@ -16,9 +16,9 @@ export interface ProfileDeps {
 }
 
 /**
- * One person's ids: the id asked for, the ids linked to it, and the other devices of the users
- * found (erasing one device's id of a user erases the user). Not further: an id shared by two
- * users (one browser, two logins) would otherwise pull in the other user's devices.
+ * One person's ids: the id asked for, the ids linked to it, and the other devices of the user
+ * found (erasing one device's id of a user erases the user). Not further, and not when the id
+ * links to several users (one browser, two logins): that would pull in other people's devices.
  */
 async function scopeOf(client: Client, id: string, sourceId?: string): Promise<ProfileScope> {
   const linked = async (ids: string[]) =>
@@ -28,7 +28,8 @@ async function scopeOf(client: Client, id: string, sourceId?: string): Promise<P
     }));
   const direct = await linked([id]);
   const users = direct.filter((r) => r.kind === 'user').map((r) => r.id);
-  const devices = users.length ? (await linked(users)).filter((r) => r.kind === 'device') : [];
+  const devices =
+    users.length === 1 ? (await linked(users)).filter((r) => r.kind === 'device') : [];
   const ids = new Set([id, ...direct.map((r) => r.id), ...devices.map((r) => r.id)]);
   return { ids: [...ids], sourceId };
 }

@@ -192,8 +192,8 @@ describe('the person an erasure or export covers', () => {
     expect(ids(await t.rows())).toEqual(['other']);
   });
 
-  it("includes the user's other devices, but not those of another user sharing one", async () => {
-    await t.post(
+  const shareABrowser = () =>
+    t.post(
       '/v1/batch',
       {
         batch: [
@@ -208,9 +208,19 @@ describe('the person an erasure or export covers', () => {
       },
       t.basic(),
     );
+
+  it("includes the user's other devices, but not those of another user sharing one", async () => {
+    await shareABrowser();
     await t.admin('/api/v1/profiles/phone', { method: 'DELETE' });
     // The shared browser's events go with ada's ids; bob's own device stays.
     expect(ids(await t.rows())).toEqual(['bob-phone/bob']);
+  });
+
+  it('takes in no other devices for an id that links to several users', async () => {
+    await shareABrowser();
+    await t.admin('/api/v1/profiles/shared', { method: 'DELETE' });
+    // Both users' own rows go (they name them); ada's anonymous laptop visit stays.
+    expect(ids(await t.rows())).toEqual(['laptop']);
   });
 
   it('matches numeric ids in rejected payloads, as ingest stores them', async () => {
