@@ -159,7 +159,7 @@ export function createQueue(options: QueueOptions) {
       else schedule(flushInterval);
     },
     flush,
-    /** Events dropped after too many attempts, for age or refused by the collector, since this page loaded. */
+    /** Events dropped since this page loaded: too many attempts, too old, or refused. */
     get dropped() {
       return dropped;
     },
