@@ -3,6 +3,7 @@ import {
   type MeSegment,
   type MeSegmentsResponse,
 } from '../shared/me-segments.js';
+import { withUtm } from '../shared/utm-query.js';
 import { localGet, localSet } from './local.js';
 
 const CACHE_KEY = 'seg';
@@ -17,7 +18,7 @@ interface Cached {
 
 /**
  * The url with the UTM template of segment `key` if the visitor is in it (else of their
- * first segment) set on it; its parameters win over ones already there. Never throws.
+ * first segment) added to it (see withUtm). Never throws.
  */
 export function tagUrl(url: string, segments: MeSegment[], key?: string): string {
   try {
@@ -25,8 +26,7 @@ export function tagUrl(url: string, segments: MeSegment[], key?: string): string
     const u = new URL(url, location.href);
     // Only links to pages: not mailto:, tel:, javascript: or an anchor on this page.
     if (!template || url.startsWith('#') || !/^https?:$/.test(u.protocol)) return url;
-    for (const [name, value] of Object.entries(template)) u.searchParams.set(name, value);
-    return u.href;
+    return withUtm(u, template);
   } catch {
     return url;
   }

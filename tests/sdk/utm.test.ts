@@ -27,7 +27,11 @@ const FIXTURE: MeSegmentsResponse = {
 describe('tagUrl', () => {
   it("sets the first segment's template, or the named one's, over existing UTMs", () => {
     expect(tagUrl('https://shop.example/sale?utm_source=old&x=1', FIXTURE.segments)).toBe(
-      'https://shop.example/sale?utm_source=segmently&x=1&utm_medium=email&utm_campaign=win-back',
+      'https://shop.example/sale?x=1&utm_source=segmently&utm_medium=email&utm_campaign=win-back',
+    );
+    // Other parameters stay as written: a signed URL still verifies.
+    expect(tagUrl('https://cdn.example/f?q=a%20b&flag&sig=x%2By', FIXTURE.segments)).toBe(
+      'https://cdn.example/f?q=a%20b&flag&sig=x%2By&utm_source=segmently&utm_medium=email&utm_campaign=win-back',
     );
     expect(tagUrl('/sale#top', FIXTURE.segments, 'vip')).toBe(
       `${location.origin}/sale?utm_source=segmently&utm_medium=site&utm_campaign=vip&utm_content=banner#top`,

@@ -208,7 +208,15 @@ describe('segments API', () => {
       url: 'https://shop.example/sale?utm_source=old&x=1',
     });
     expect((await res.json()).url).toBe(
-      'https://shop.example/sale?utm_source=newsletter&x=1&utm_medium=email&utm_campaign=vip',
+      'https://shop.example/sale?x=1&utm_source=newsletter&utm_medium=email&utm_campaign=vip',
+    );
+    // Other parameters stay as written, a malformed escape included.
+    const odd = await post('/api/v1/links', {
+      segment: 'big-spenders',
+      url: 'https://shop.example/?sig=a%2Bb&%E0=1',
+    });
+    expect((await odd.json()).url).toBe(
+      'https://shop.example/?sig=a%2Bb&%E0=1&utm_source=newsletter&utm_medium=email&utm_campaign=vip',
     );
     const none = await post('/api/v1/links', {
       segment: 'device-desktop',
