@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CONSENT_CATEGORIES } from '../../shared/consent.js';
+import { MAX_TIME } from '../ingest/validate.js';
 
-/** The largest time a JavaScript Date can hold: the dashboard formats these times. */
-const MAX_TIME = 8.64e15;
+// Times a Date can hold: the dashboard formats them.
 const time = z
   .union([z.number(), z.iso.datetime({ offset: true }).transform(Date.parse)])
   .pipe(z.number().int().min(0).max(MAX_TIME));

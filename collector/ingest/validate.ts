@@ -3,7 +3,7 @@ import { MAX_EVENT_BYTES } from '../../shared/limits.js';
 import { EVENT_TYPES, type RejectedEvent } from '../../shared/wire.js';
 
 /** The largest time a JavaScript Date can hold. */
-const MAX_TIME = 8.64e15;
+export const MAX_TIME = 8.64e15;
 /** Deeper JSON is refused: SQLite's JSON functions stop at 1,000 levels, stringify earlier. */
 export const MAX_DEPTH = 64;
 
