@@ -158,12 +158,14 @@ function machineTicks() {
   return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
+/** The collector's threads' and the machine's CPU time so far. */
+async function cpuSnapshot(server: Server) {
+  return { threads: await threadCpu(server), machine: machineTicks() };
+}
+type CpuSnapshot = Awaited<ReturnType<typeof cpuSnapshot>>;
+
 /** Cores each collector thread used between two snapshots, and the machine's busy share. */
-function cpuLine(
-  before: { threads: Map<string, number>; machine: ReturnType<typeof machineTicks> },
-  after: { threads: Map<string, number>; machine: ReturnType<typeof machineTicks> },
-  seconds: number,
-) {
+function cpuLine(before: CpuSnapshot, after: CpuSnapshot, seconds: number) {
   const threads = [...after.threads]
     .map(([name, used]) => `${name} ${fmt((used - (before.threads.get(name) ?? 0)) / seconds, 2)}`)
     .join(', ');
@@ -188,11 +190,11 @@ try {
     const b = wrk(bare, per, SECONDS);
     wrk(collector, per, 2);
     const before = await flushes(collector);
-    const cpuBefore = { threads: await threadCpu(collector), machine: machineTicks() };
+    const cpuBefore = await cpuSnapshot(collector);
     const started = performance.now();
     const c = wrk(collector, per, SECONDS);
     const seconds = (performance.now() - started) / 1000;
-    const cpuAfter = { threads: await threadCpu(collector), machine: machineTicks() };
+    const cpuAfter = await cpuSnapshot(collector);
     const after = await flushes(collector);
     maxima[per] = c;
     bares[per] = b;
