@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
+import { withUtm } from '../../../shared/utm-query.js';
 import { parseJson } from '../../admin/parse-json.js';
 import type { AppDeps } from '../../deps.js';
 import { ApiError } from '../../errors.js';
-import { tagUrl } from '../utm.js';
 import { resolveSegment } from './resolve.js';
 import { LinkSchema } from './segment-schemas.js';
 
@@ -16,7 +16,7 @@ export function linkRoutes(deps: AppDeps) {
     if (!utm) {
       throw new ApiError(409, 'no_utm_template', `Segment "${segment.key}" has no UTM template`);
     }
-    return c.json({ segment: segment.key, utm, url: tagUrl(input.url, utm) });
+    return c.json({ segment: segment.key, utm, url: withUtm(new URL(input.url), utm) });
   });
   return app;
 }
