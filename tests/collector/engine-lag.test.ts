@@ -48,6 +48,20 @@ async function standaloneEngine(pacing: Partial<EngineOptions>) {
   });
 }
 
+/** Commits `count` events (ids `<prefix><n>`) as the ingest writer would, announcing nothing. */
+const storeEvents = (prefix: string, count: number) =>
+  commitOnClient(t.deps.database.client)(
+    Array.from({ length: count }, (_, i) => eventRow(t.source.id, `${prefix}${i}`)),
+    [],
+    [],
+  );
+
+/** Waits until the engine evaluated every event and its run is over (its duration sets the pause). */
+async function caughtUp(engine: { idle(): Promise<void> }) {
+  await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
+  await engine.idle();
+}
+
 describe('segmently_segment_engine_lag_events', () => {
   it('counts committed events the segment engine has not evaluated, down to 0 once it caught up', async () => {
     t = await testCollector();
@@ -73,8 +87,7 @@ describe('segmently_segment_engine_lag_events', () => {
     // A pause 1,000 times a run's duration: under ingest, the second run would wait minutes.
     const engine = await standaloneEngine({ catchUpPauseRatio: 1_000 });
     // More than one run's 5,000 events; only the first run is announced by a commit.
-    const rows = Array.from({ length: 5_100 }, (_, i) => eventRow(t.source.id, `b${i}`));
-    await commitOnClient(t.deps.database.client)(rows, [], []);
+    await storeEvents('b', 5_100);
     try {
       engine.onCommit();
       await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 10_000 });
@@ -94,16 +107,11 @@ describe('segmently_segment_engine_lag_events', () => {
       backloggedPauseRatio: 1_000_000,
     });
     try {
-      const commit = async (prefix: string) => {
-        const rows = Array.from({ length: 50 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
-        await commitOnClient(t.deps.database.client)(rows, [], []);
-        engine.onCommit(backlogged);
-      };
-      await commit('first');
-      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
-      // The run is over (its duration sets the pause), not only its events evaluated.
-      await engine.idle();
-      await commit('second');
+      await storeEvents('first', 50);
+      engine.onCommit(backlogged);
+      await caughtUp(engine);
+      await storeEvents('second', 50);
+      engine.onCommit(backlogged);
       if (backlogged) {
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(await lag()).toBe(50);
@@ -122,13 +130,10 @@ describe('segmently_segment_engine_lag_events', () => {
       backloggedPauseRatio: 1_000_000,
     });
     try {
-      const rows = (prefix: string) =>
-        Array.from({ length: 50 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
-      await commitOnClient(t.deps.database.client)(rows('first'), [], []);
+      await storeEvents('first', 50);
       engine.onCommit(false);
-      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
-      await engine.idle();
-      await commitOnClient(t.deps.database.client)(rows('second'), [], []);
+      await caughtUp(engine);
+      await storeEvents('second', 50);
       // The pause set by this commit would be over at once; the next one is backlogged.
       engine.onCommit(false);
       engine.onCommit(true);
@@ -166,13 +171,10 @@ describe('segmently_segment_engine_lag_events', () => {
       lockWaitMs: () => waited,
     });
     try {
-      const rows = (prefix: string) =>
-        Array.from({ length: 20 }, (_, i) => eventRow(t.source.id, `${prefix}${i}`));
-      await commitOnClient(client)(rows('first'), [], []);
+      await storeEvents('first', 20);
       engine.onCommit(false);
-      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
-      await engine.idle();
-      await commitOnClient(client)(rows('second'), [], []);
+      await caughtUp(engine);
+      await storeEvents('second', 20);
       engine.onCommit(false);
       await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 3000 });
     } finally {
