@@ -627,11 +627,11 @@ export function createSegmentEngine(opts: EngineOptions) {
     if (closed || catchUpQueued) return;
     catchUpQueued = true;
     scheduledCatchUp = new Promise<void>((resolve) => {
+      const arm = () => setTimeout(fire, Math.max(0, catchUpDue() - performance.now())).unref();
       const fire = () => {
         if (closed) return resolve();
         // A backlogged commit since the timer was set lengthens the pause.
-        const wait = catchUpDue() - performance.now();
-        if (wait > 0) return void setTimeout(fire, wait).unref();
+        if (catchUpDue() > performance.now()) return void arm();
         const run = enqueue(async () => {
           catchUpQueued = false;
           commitSeen = false;
@@ -646,7 +646,7 @@ export function createSegmentEngine(opts: EngineOptions) {
         });
         run.then(resolve, resolve);
       };
-      setTimeout(fire, Math.max(0, catchUpDue() - performance.now())).unref();
+      arm();
     });
   }
 
