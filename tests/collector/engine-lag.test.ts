@@ -3,13 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commitOnClient, INSERT_EVENT_ROW } from '../../collector/ingest/row-sql.js';
-import { createSegmentEngine, type EngineOptions } from '../../collector/segments/engine.js';
+import {
+  createSegmentEngine,
+  type EngineOptions,
+  type SegmentEngine,
+} from '../../collector/segments/engine.js';
 import { createSegmentStore } from '../../collector/segments/segment-store.js';
 import { eventRow, type TestCollector, testCollector } from './helpers.js';
 
 let t: TestCollector;
 let dir: string | undefined;
+/** Engines a test started beside its collector's, closed after it. */
+let engines: SegmentEngine[] = [];
 afterEach(async () => {
+  for (const engine of engines) await engine.close();
+  engines = [];
   await t.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
@@ -37,7 +45,7 @@ const lag = async () => {
 async function standaloneEngine(pacing: Partial<EngineOptions>) {
   await t.deps.segmentEngine.close();
   const { client, db } = t.deps.database;
-  return createSegmentEngine({
+  const engine = createSegmentEngine({
     client,
     store: createSegmentStore(db, Date.now),
     now: Date.now,
@@ -46,6 +54,8 @@ async function standaloneEngine(pacing: Partial<EngineOptions>) {
     catchUpEveryMs: 0,
     ...pacing,
   });
+  engines.push(engine);
+  return engine;
 }
 
 /** Commits `count` events (ids `<prefix><n>`) as the ingest writer would, announcing nothing. */
@@ -56,10 +66,16 @@ const storeEvents = (prefix: string, count: number) =>
     [],
   );
 
-/** Waits until the engine evaluated every event and its run is over (its duration sets the pause). */
-async function caughtUp(engine: { idle(): Promise<void> }) {
+/**
+ * A first catch-up of `count` events, announced as `backlogged` or not and waited out (its
+ * duration sets the next pause), then `count` more events stored for the next one.
+ */
+async function afterFirstRun(engine: SegmentEngine, count: number, backlogged = false) {
+  await storeEvents('first', count);
+  engine.onCommit(backlogged);
   await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
   await engine.idle();
+  await storeEvents('second', count);
 }
 
 describe('segmently_segment_engine_lag_events', () => {
@@ -88,12 +104,8 @@ describe('segmently_segment_engine_lag_events', () => {
     const engine = await standaloneEngine({ catchUpPauseRatio: 1_000 });
     // More than one run's 5,000 events; only the first run is announced by a commit.
     await storeEvents('b', 5_100);
-    try {
-      engine.onCommit();
-      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 10_000 });
-    } finally {
-      await engine.close();
-    }
+    engine.onCommit();
+    await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 10_000 });
   }, 15_000);
 
   it.each([
@@ -106,20 +118,13 @@ describe('segmently_segment_engine_lag_events', () => {
       // A pause a million times a run's duration: minutes at least.
       backloggedPauseRatio: 1_000_000,
     });
-    try {
-      await storeEvents('first', 50);
-      engine.onCommit(backlogged);
-      await caughtUp(engine);
-      await storeEvents('second', 50);
-      engine.onCommit(backlogged);
-      if (backlogged) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(await lag()).toBe(50);
-      } else {
-        await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
-      }
-    } finally {
-      await engine.close();
+    await afterFirstRun(engine, 50, backlogged);
+    engine.onCommit(backlogged);
+    if (backlogged) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await lag()).toBe(50);
+    } else {
+      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 5000 });
     }
   });
 
@@ -129,19 +134,12 @@ describe('segmently_segment_engine_lag_events', () => {
       catchUpPauseRatio: 0,
       backloggedPauseRatio: 1_000_000,
     });
-    try {
-      await storeEvents('first', 50);
-      engine.onCommit(false);
-      await caughtUp(engine);
-      await storeEvents('second', 50);
-      // The pause set by this commit would be over at once; the next one is backlogged.
-      engine.onCommit(false);
-      engine.onCommit(true);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await lag()).toBe(50);
-    } finally {
-      await engine.close();
-    }
+    await afterFirstRun(engine, 50);
+    // The pause set by this commit would be over at once; the next one is backlogged.
+    engine.onCommit(false);
+    engine.onCommit(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await lag()).toBe(50);
   });
 
   it('does not count its waits for the write lock as work that lengthens its pauses', async () => {
@@ -170,15 +168,8 @@ describe('segmently_segment_engine_lag_events', () => {
       catchUpPauseRatio: 10,
       lockWaitMs: () => waited,
     });
-    try {
-      await storeEvents('first', 20);
-      engine.onCommit(false);
-      await caughtUp(engine);
-      await storeEvents('second', 20);
-      engine.onCommit(false);
-      await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 3000 });
-    } finally {
-      await engine.close();
-    }
+    await afterFirstRun(engine, 20);
+    engine.onCommit(false);
+    await vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 3000 });
   });
 });
