@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Source, SourceStore } from '../sources/store.js';
 
+const MAX_WRITE_KEY_LENGTH = 100;
+
 /** The last Authorization header decoded: a busy sender repeats its own on every request. */
 let lastBasic = { header: '', user: '' };
 
@@ -37,7 +39,10 @@ export async function authenticateSource(
       'Send the write key as the Basic auth user or as writeKey in the body',
     );
   }
-  const source = await sources.byWriteKey(writeKey);
+  // Longer than any key issued (wk_ and 24 characters): refused before it is looked up or
+  // remembered as unknown, so a flood of huge keys fills no cache.
+  const source =
+    writeKey.length <= MAX_WRITE_KEY_LENGTH ? await sources.byWriteKey(writeKey) : undefined;
   if (!source) throw new ApiError(401, 'invalid_write_key', 'Unknown write key');
   return source;
 }

@@ -43,6 +43,35 @@ describe('admin API', () => {
     expect((await res.json()).error.code).toBe('invalid_request');
   });
 
+  it('changes only the fields a PATCH sends', async () => {
+    const patch = (body: unknown) =>
+      t.admin(`/api/v1/sources/${t.source.id}`, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ retentionDays: 90 })).status).toBe(200);
+    expect(await (await patch({ name: 'Renamed' })).json()).toMatchObject({
+      name: 'Renamed',
+      retentionDays: 90,
+      allowedOrigins: ['https://shop.example'],
+    });
+    expect(await (await patch({ allowedOrigins: [] })).json()).toMatchObject({
+      allowedOrigins: [],
+    });
+  });
+
+  it('refuses a write key longer than any issued without looking it up or remembering it', async () => {
+    const lookups: string[] = [];
+    const byWriteKey = t.deps.sources.byWriteKey;
+    t.deps.sources.byWriteKey = (key) => {
+      lookups.push(key);
+      return byWriteKey(key);
+    };
+    const res = await t.post('/v1/batch', { writeKey: 'k'.repeat(5000), batch: [trackEvent()] });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('invalid_write_key');
+    expect(lookups).toEqual([]);
+    expect((await t.post('/v1/batch', { batch: [trackEvent()] }, t.basic())).status).toBe(200);
+    expect(lookups).toEqual([t.source.writeKey]);
+  });
+
   it('lists events newest first, filtered by anonymousId', async () => {
     await t.post(
       '/v1/batch',
