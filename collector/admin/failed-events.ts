@@ -59,7 +59,7 @@ export function failedEventRoutes(deps: AppDeps) {
         ? { ...payload, messageId: `replay-${row.id}` }
         : payload;
     const result = await ingestEvents(
-      { raws: [raw], measure: true, recordFailures: false },
+      { raws: [raw], measure: true, recordFailures: false, receivedAt: row.receivedAt },
       { ...NO_SENDER, source, ipTruncated: null, suppressions },
     );
     if (result.rejected.length) {

@@ -1,6 +1,7 @@
 import type { BatchResponse, RejectedEvent } from '../../shared/wire.js';
 import type { AppDeps } from '../deps.js';
 import { awaitCommit } from './await-commit.js';
+import { truncateIp } from './client-ip.js';
 import { enrich } from './enrich.js';
 import { anySuppressed, EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
@@ -21,6 +22,8 @@ export interface IngestBatch {
   measure: boolean;
   /** Keep rejected events in failed_events (not when replaying one from there). */
   recordFailures?: boolean;
+  /** When the events arrived (a replay passes the original time); now by default. */
+  receivedAt?: number;
 }
 
 function dropReason(event: ValidEvent, request: IngestRequest): string | undefined {
@@ -38,6 +41,24 @@ function payloadOf(raw: unknown): string {
   } catch {
     return JSON.stringify({ unserializable: 'nested too deep to store' });
   }
+}
+
+/**
+ * A rejected event as failed_events keeps it: with the batch's context and sentAt it was sent
+ * with, so a replay enriches and dates it as the original request would have, and with the
+ * visitor's address truncated like a stored event's (the request's when the event names none).
+ */
+function failedPayload(event: unknown, sentAt: string | undefined, request: IngestRequest) {
+  if (!isRecord(event)) return payloadOf(event);
+  const context = event.context == null ? {} : event.context;
+  if (!isRecord(context)) return payloadOf(event);
+  const ip = typeof context.ip === 'string' ? truncateIp(context.ip) : request.ipTruncated;
+  const { ip: _whole, ...rest } = context;
+  return payloadOf({
+    ...event,
+    ...(event.sentAt === undefined && sentAt !== undefined ? { sentAt } : {}),
+    ...(ip || event.context != null ? { context: ip ? { ...rest, ip } : rest } : {}),
+  });
 }
 
 /**
@@ -65,10 +86,16 @@ export function createIngest({
   );
 
   return async function ingestEvents(
-    { raws, context: batchContext, sentAt, measure, recordFailures = true }: IngestBatch,
+    {
+      raws,
+      context: batchContext,
+      sentAt,
+      measure,
+      recordFailures = true,
+      receivedAt = now(),
+    }: IngestBatch,
     request: IngestRequest,
   ): Promise<BatchResponse> {
-    const receivedAt = now();
     const parsedSentAt = sentAt === undefined ? Number.NaN : Date.parse(sentAt);
     const batchSentAt = Number.isFinite(parsedSentAt) ? parsedSentAt : undefined;
     const sourceId = request.source.id;
@@ -77,14 +104,13 @@ export function createIngest({
     const rejected: RejectedEvent[] = [];
     let accepted = 0;
     raws.forEach((raw, index) => {
+      // An event's own context that is no object is left for validation to refuse.
       const withContext =
-        batchContext && isRecord(raw)
-          ? { ...raw, context: { ...batchContext, ...(raw.context as JsonRecord) } }
+        batchContext && isRecord(raw) && (raw.context == null || isRecord(raw.context))
+          ? { ...raw, context: { ...batchContext, ...raw.context } }
           : raw;
-      const payload = measure ? payloadOf(raw) : undefined;
       // Measured as stored: a batch-level context counts in every event it is merged into.
-      const stored = withContext === raw ? payload : measure ? payloadOf(withContext) : undefined;
-      const size = stored === undefined ? 0 : Buffer.byteLength(stored);
+      const size = measure ? Buffer.byteLength(payloadOf(withContext)) : 0;
       const checked = checkEvent(withContext, size);
       if (checked.ok) {
         accepted++;
@@ -103,7 +129,13 @@ export function createIngest({
         // An erased id's payload is not kept either, valid or not.
         const raws = isRecord(raw) ? [raw.userId, raw.anonymousId, raw.previousId] : [];
         if (recordFailures && !anySuppressed(request, raws)) {
-          failed.push([sourceId, receivedAt, code, message, payload ?? payloadOf(raw)]);
+          failed.push([
+            sourceId,
+            receivedAt,
+            code,
+            message,
+            failedPayload(withContext, sentAt, request),
+          ]);
         }
       }
     });

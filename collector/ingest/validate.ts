@@ -79,7 +79,7 @@ export function checkEvent(raw: unknown, rawBytes: number): Checked {
       reject: { code: 'too_deep', message: `Event nests deeper than ${MAX_DEPTH} levels` },
     };
   }
-  const parsed = EventSchema.safeParse(raw);
+  const parsed = EventSchema.safeParse(withoutNulls(raw));
   if (parsed.success) return { ok: true, event: parsed.data };
   const issue = parsed.error.issues[0];
   const path = issue?.path.join('.');
@@ -90,6 +90,22 @@ export function checkEvent(raw: unknown, rawBytes: number): Checked {
       message: `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`,
     },
   };
+}
+
+/**
+ * The event without its null fields: Segment's libraries send null for what they leave out
+ * (analytics-python's userId or anonymousId, analytics.js's identify of an anonymous visitor),
+ * and Segment takes null as absent.
+ */
+function withoutNulls(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in raw) {
+    if ((raw as Record<string, unknown>)[key] !== null) continue;
+    copy ??= { ...raw };
+    delete copy[key];
+  }
+  return copy ?? raw;
 }
 
 /** True when `value` nests objects/arrays more than `limit` levels; stops at the limit. */

@@ -78,6 +78,46 @@ describe('POST /v1/batch', () => {
     ]);
   });
 
+  it("takes null fields as absent, as Segment's libraries send them", async () => {
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ userId: null, context: null, properties: null }),
+          { type: 'identify', userId: null, anonymousId: 'anon-2', traits: { plan: 'pro' } },
+          { type: 'page', name: null, anonymousId: 'anon-3' },
+          { type: 'track', event: 'E', userId: null, anonymousId: null },
+        ],
+      },
+      t.basic(),
+    );
+    const body = await res.json();
+    expect(body.accepted).toBe(3);
+    expect(body.rejected).toEqual([
+      { index: 3, code: 'invalid_event', message: 'anonymousId or userId is required' },
+    ]);
+    const rows = await t.rows('SELECT type, anonymous_id, user_id FROM events ORDER BY seq');
+    expect(rows.map((r) => [r.type, r.anonymous_id, r.user_id])).toEqual([
+      ['track', 'anon-1', null],
+      ['identify', 'anon-2', null],
+      ['page', 'anon-3', null],
+    ]);
+  });
+
+  it('refuses an event whose own context is no object, even when the batch has one', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      { batch: [trackEvent({ context: 'abc' }), trackEvent({ context: [1] })], context: { a: 1 } },
+      t.basic(),
+    );
+    const body = await res.json();
+    expect(body.accepted).toBe(0);
+    expect(body.rejected.map((r: { message: string }) => r.message)).toEqual([
+      expect.stringContaining('context'),
+      expect.stringContaining('context'),
+    ]);
+  });
+
   it('corrects client clock skew from sentAt', async () => {
     // The device clock runs 1 hour fast: the event happened 2 s before it was sent.
     const e = trackEvent({

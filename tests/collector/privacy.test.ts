@@ -453,6 +453,42 @@ describe('failed events', () => {
     );
   });
 
+  it("keeps a rejected event with its batch's context and sentAt, its address truncated, and replays it as the original request would have been stored", async () => {
+    const iphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+    const receivedAt = now;
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', anonymousId: 'a', event: '', timestamp: '2026-06-01T01:00:00.000Z' },
+        ],
+        context: { userAgent: iphone, ip: '24.5.68.47' },
+        // The device clock runs an hour fast.
+        sentAt: '2026-06-01T01:00:02.000Z',
+      },
+      t.basic(),
+    );
+    const [failed] = await t.rows('SELECT * FROM failed_events');
+    expect(failed?.payload).not.toContain('24.5.68.47');
+    expect(JSON.parse(String(failed?.payload))).toMatchObject({
+      sentAt: '2026-06-01T01:00:02.000Z',
+      context: { userAgent: iphone, ip: '24.5.68.0' },
+    });
+
+    now += 3_600_000;
+    await fixPayload(failed);
+    await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
+    expect((await t.rows())[0]).toMatchObject({
+      event: 'Fixed',
+      device_type: 'mobile',
+      os: 'ios',
+      ip_truncated: '24.5.68.0',
+      received_at: receivedAt,
+      timestamp: receivedAt - 2_000,
+    });
+  });
+
   it('stores a failed event replayed twice at once (no messageId of its own) only once', async () => {
     const failed = await storeFailedEvent();
     await fixPayload(failed);
