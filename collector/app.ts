@@ -15,6 +15,7 @@ import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
 import { tooLarge } from './ingest/body.js';
+import { createRequestLimits } from './ingest/request-limits.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { engineLagMetric } from './metrics/engine-lag.js';
 import { threadCpuMetric } from './metrics/thread-cpu-metric.js';
@@ -58,8 +59,9 @@ export function createApp(deps: AppDeps) {
     c.req.method === 'POST' &&
     (c.req.header('Content-Length') === undefined || !!c.req.header('Transfer-Encoding'));
   app.use('/v1/*', (c, next) => (streamed(c) ? streamedLimit(c, next) : next()));
-  app.route('/', ingestRoutes(deps));
-  app.route('/', consentRoutes(deps));
+  const limits = createRequestLimits(deps);
+  app.route('/', ingestRoutes(deps, limits));
+  app.route('/', consentRoutes(deps, limits));
   app.route('/', meRoutes(deps));
   const openApi = openApiDocument();
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));

@@ -4,9 +4,10 @@ import type { AppDeps } from '../deps.js';
 import { authenticateSource } from '../ingest/auth.js';
 import { awaitCommit } from '../ingest/await-commit.js';
 import { readJsonBody } from '../ingest/body.js';
-import { clientIp, truncateIp } from '../ingest/client-ip.js';
+import { truncateIp } from '../ingest/client-ip.js';
 import { checkOrigin } from '../ingest/cors.js';
 import { anySuppressed } from '../ingest/filters.js';
+import type { RequestLimits } from '../ingest/request-limits.js';
 import type { ConsentRow } from '../ingest/writer.js';
 import { ConsentRecordBody } from './record-body.js';
 
@@ -18,16 +19,21 @@ const MAX_CONSENT_BYTES = 8 * 1024;
  * by the same group-commit writer as events: answered once the record is durable. A decision
  * re-sent (same id and givenAt) is answered alike and stored once.
  */
-export function consentRoutes({ sources, writer, now, ingest, suppressions, metrics }: AppDeps) {
+export function consentRoutes(
+  { sources, writer, now, suppressions, metrics }: AppDeps,
+  { limitIp, limitSource }: RequestLimits,
+) {
   const app = new Hono();
   const dropped = metrics.counter(
     'segmently_consent_records_dropped_total',
     'Consent decisions answered but not stored, by reason',
   );
   app.post('/v1/consent', async (c) => {
+    const ip = limitIp(c);
     const { json: body } = await readJsonBody(c, MAX_CONSENT_BYTES);
     const source = await authenticateSource(c, body, sources);
     checkOrigin(c, source);
+    limitSource(source.id, 1);
     const input = parseWith(ConsentRecordBody, body);
     // The Sec-GPC header is the browser's opt-out of sale/sharing, like navigator's signal.
     const gpc = input.gpc || c.req.header('Sec-GPC') === '1';
@@ -48,7 +54,7 @@ export function consentRoutes({ sources, writer, now, ingest, suppressions, metr
       input.language ?? null,
       gpc ? 1 : 0,
       c.req.header('User-Agent')?.slice(0, 512) ?? null,
-      truncateIp(clientIp(c, ingest.trustProxy)),
+      truncateIp(ip),
       input.givenAt,
       input.expiresAt ?? null,
       now(),

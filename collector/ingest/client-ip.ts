@@ -31,21 +31,35 @@ export function clientIp(c: Context, proxyHops: number): string | undefined {
   }
 }
 
+/** The eight groups of an IPv6 address, `::` expanded. */
+function ipv6Groups(ip: string): string[] {
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  return ip.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+}
+
+const ipv6Prefix = (ip: string, groups: number) =>
+  `${ipv6Groups(ip)
+    .slice(0, groups)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::`;
+
 /** Keeps the network, never the host: IPv4 to /24, IPv6 to /48. */
 export function truncateIp(ip: string | undefined): string | null {
   if (!ip) return null;
   const mapped = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
   const version = isIP(mapped);
   if (version === 4) return `${mapped.split('.').slice(0, 3).join('.')}.0`;
-  if (version !== 6) return null;
-  const [head = '', tail = ''] = mapped.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = mapped.includes('::')
-    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  return `${groups
-    .slice(0, 3)
-    .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::`;
+  return version === 6 ? ipv6Prefix(mapped, 3) : null;
+}
+
+/**
+ * Whose rate-limit bucket a request spends: an IPv4 address, or an IPv6 address's /64, the
+ * block a single subscriber gets (per address, one host could take a fresh bucket per request).
+ */
+export function rateLimitKey(ip: string): string {
+  return isIP(ip) === 6 && !ip.startsWith('::ffff:') ? ipv6Prefix(ip, 4) : ip;
 }

@@ -6,12 +6,12 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { authenticateSource } from './auth.js';
 import { readJsonBody } from './body.js';
-import { clientIp, truncateIp } from './client-ip.js';
+import { truncateIp } from './client-ip.js';
 import { checkOrigin, ingestCors } from './cors.js';
 import type { IngestRequest } from './filters.js';
 import { createIngest, type IngestBatch, isRecord } from './ingest-events.js';
 import { pixelHandler } from './pixel.js';
-import { createTokenBuckets } from './rate-limit.js';
+import type { RequestLimits } from './request-limits.js';
 import { senderOf } from './sender.js';
 
 /** The short paths Segment's analytics.js posts to when its apiHost points here. */
@@ -41,27 +41,15 @@ function batchOf(body: unknown, single: string | undefined, bytes: number): Inge
   };
 }
 
-function rateLimited(scope: string, retryAfter: number): ApiError {
-  return new ApiError(
-    429,
-    'rate_limited',
-    `Too many ${scope === 'ip' ? 'requests from this address' : 'events for this source'}`,
-    { scope },
-    { 'Retry-After': String(retryAfter) },
-  );
-}
-
 /** Segment's HTTP API: parse → auth → origin → rate limit → validate → filter → enrich → write. */
-export function ingestRoutes(deps: AppDeps) {
-  const { sources, now, metrics, ingest: options, suppressions } = deps;
+export function ingestRoutes(deps: AppDeps, { limitIp, limitSource }: RequestLimits) {
+  const { sources, metrics, suppressions } = deps;
   const app = new Hono();
   const ingestEvents = createIngest(deps);
   const refused = metrics.counter(
     'segmently_requests_refused_total',
     'Ingest requests refused as a whole, by code',
   );
-  const perIp = createTokenBuckets({ ...options.ipRate, now });
-  const perSource = createTokenBuckets({ ...options.sourceRate, now });
 
   /** Refused requests are counted by code, whichever step refused them. */
   const counted =
@@ -75,13 +63,6 @@ export function ingestRoutes(deps: AppDeps) {
       }
     };
 
-  function limitIp(c: Context): string | undefined {
-    const ip = clientIp(c, options.trustProxy);
-    const wait = ip ? perIp.take(ip) : 0;
-    if (wait) throw rateLimited('ip', wait);
-    return ip;
-  }
-
   /** The one ingest path, whatever carried the body (a POST or the pixel's query string). */
   async function ingestBody(
     c: Context,
@@ -94,8 +75,7 @@ export function ingestRoutes(deps: AppDeps) {
     const source = await authenticateSource(c, body, sources);
     checkOrigin(c, source);
     const batch = batchOf(body, single, bytes);
-    const sourceWait = perSource.take(source.id, batch.raws.length);
-    if (sourceWait) throw rateLimited('source', sourceWait);
+    limitSource(source.id, batch.raws.length);
     const request: IngestRequest = {
       ...senderOf((name) => c.req.header(name), fromBrowser),
       source,

@@ -71,6 +71,48 @@ describe('rate limits on ingest', () => {
     expect(await t.rows()).toHaveLength(4);
   });
 
+  it('gives an IPv6 sender one bucket per /64, not one per address', async () => {
+    t = await testCollector({
+      now: () => 1_000_000,
+      env: { TRUST_PROXY: 'true', RATE_LIMIT_IP_REQUESTS_PER_SEC: '1', RATE_LIMIT_IP_BURST: '2' },
+    });
+    const from = (ip: string) =>
+      t.post('/v1/batch', { batch: [trackEvent()] }, { ...t.basic(), 'X-Forwarded-For': ip });
+    expect((await from('2001:db8:1:2::1')).status).toBe(200);
+    expect((await from('2001:db8:1:2:ffff::7')).status).toBe(200);
+    expect((await from('2001:0db8:0001:0002:abcd::9')).status).toBe(429);
+    expect((await from('2001:db8:1:3::1')).status).toBe(200);
+  });
+
+  it('limits consent decisions like events, by address and by source', async () => {
+    t = await testCollector({
+      now: () => 1_000_000,
+      env: {
+        TRUST_PROXY: 'true',
+        RATE_LIMIT_IP_REQUESTS_PER_SEC: '1',
+        RATE_LIMIT_IP_BURST: '2',
+        RATE_LIMIT_SOURCE_EVENTS_PER_SEC: '1',
+        RATE_LIMIT_SOURCE_BURST: '3',
+      },
+    });
+    const decide = (ip: string, id: string) =>
+      t.post(
+        '/v1/consent',
+        { id, anonymousId: id, categories: {}, revision: 1, source: 'banner', givenAt: 1 },
+        { ...t.basic(), 'X-Forwarded-For': ip },
+      );
+    expect((await decide('198.51.100.1', 'c1')).status).toBe(201);
+    expect((await decide('198.51.100.1', 'c2')).status).toBe(201);
+    const byIp = await decide('198.51.100.1', 'c3');
+    expect(byIp.status).toBe(429);
+    expect((await byIp.json()).error.details).toEqual({ scope: 'ip' });
+    expect((await decide('198.51.100.2', 'c4')).status).toBe(201);
+    const bySource = await decide('198.51.100.3', 'c5');
+    expect(bySource.status).toBe(429);
+    expect((await bySource.json()).error.details).toEqual({ scope: 'source' });
+    expect(await t.rows('SELECT id FROM consent_records ORDER BY id')).toHaveLength(3);
+  });
+
   it('answers 429 per source counted in events, leaving other sources alone', async () => {
     const now = 1_000_000;
     t = await testCollector({
