@@ -35,6 +35,8 @@ export interface ConsentRates {
 
 const OPTIONAL = CONSENT_CATEGORIES.filter((c) => c !== 'necessary');
 const TOP = 10;
+/** Page and screen views keep their name in `event` too: only a track is a purchase. */
+const PURCHASE = `(type = 'track' AND event = 'Purchase')`;
 
 /** Runs `sql` with `$SCOPE` replaced by the scope's conditions on `events`. */
 async function rows(client: Client, sql: string, scope: Scope) {
@@ -49,8 +51,8 @@ async function totals(client: Client, scope: Scope) {
     `SELECT count(*) AS events,
             count(DISTINCT ${VISITOR}) AS visitors,
             sum(type = 'page') AS pageviews,
-            sum(event = 'Purchase') AS purchases,
-            count(DISTINCT CASE WHEN event = 'Purchase' THEN ${VISITOR} END) AS purchasers
+            sum(${PURCHASE}) AS purchases,
+            count(DISTINCT CASE WHEN ${PURCHASE} THEN ${VISITOR} END) AS purchasers
        FROM events WHERE $SCOPE`,
     scope,
   );
@@ -69,7 +71,7 @@ async function revenue(client: Client, scope: Scope) {
     `SELECT coalesce(upper(json_extract(properties, '$.currency')), '') AS currency,
             total(json_extract(properties, '$.value')) AS amount
        FROM events
-      WHERE $SCOPE AND event = 'Purchase'
+      WHERE $SCOPE AND ${PURCHASE}
         AND json_type(properties, '$.value') IN ('integer', 'real')
       GROUP BY 1 ORDER BY amount DESC`,
     scope,
@@ -95,7 +97,7 @@ async function daily(client: Client, scope: Scope) {
 async function topEvents(client: Client, scope: Scope) {
   const r = await rows(
     client,
-    `SELECT coalesce(event, type) AS name, count(*) AS count
+    `SELECT CASE WHEN type = 'track' THEN event ELSE type END AS name, count(*) AS count
        FROM events WHERE $SCOPE GROUP BY 1 ORDER BY count DESC, name LIMIT ${TOP}`,
     scope,
   );

@@ -99,8 +99,9 @@ describe('overviewReport', () => {
   it('ranks events and UTM sources and campaigns', async () => {
     const r = await overviewReport(t.deps.database.client, scope());
     expect(r.topEvents[0]).toEqual({ name: 'Purchase', count: 4 });
-    expect(r.topEvents).toContainEqual({ name: 'page', count: 1 });
-    expect(r.topEvents).toContainEqual({ name: 'Home', count: 1 });
+    // A page's name is not an event: both pages count as `page`.
+    expect(r.topEvents).toContainEqual({ name: 'page', count: 2 });
+    expect(r.topEvents.map((e) => e.name)).not.toContain('Home');
     expect(r.topSources).toEqual([
       { name: 'tiktok', visitors: 1, events: 2 },
       { name: 'meta', visitors: 1, events: 1 },
@@ -135,5 +136,28 @@ describe('overviewReport', () => {
     expect(theirs).toMatchObject({ events: 0, visitors: 0, conversionRate: 0 });
     expect(theirs.consent).toMatchObject({ basis: 'records', decisions: 1 });
     expect(theirs.consent.rates.find((x) => x.category === 'analytics')?.rate).toBe(0);
+  });
+
+  it('counts no page or screen named Purchase as a purchase', async () => {
+    const pages = await t.deps.sources.create({ name: 'Pages' });
+    const named = (type: string) =>
+      trackEvent({
+        type,
+        event: undefined,
+        name: 'Purchase',
+        anonymousId: 'p',
+        timestamp: at(D1),
+        properties: { value: 50, currency: 'EUR' },
+      });
+    const batch = [named('page'), named('screen')];
+    const res = await t.post('/v1/batch', { batch }, t.basic(pages.writeKey));
+    expect(await res.json()).toMatchObject({ accepted: 2 });
+    const r = await overviewReport(t.deps.database.client, { ...scope(), sourceId: pages.id });
+    expect(r).toMatchObject({ events: 2, pageviews: 1, purchases: 0, purchasers: 0, revenue: [] });
+    expect(r.conversionRate).toBe(0);
+    expect(r.topEvents).toEqual([
+      { name: 'page', count: 1 },
+      { name: 'screen', count: 1 },
+    ]);
   });
 });
