@@ -160,4 +160,22 @@ describe('overviewReport', () => {
       { name: 'screen', count: 1 },
     ]);
   });
+
+  it("counts Segment's Order Completed, with total or revenue when there is no value", async () => {
+    const server = await t.deps.sources.create({ name: 'Server' });
+    const order = (userId: string, event: string, properties: Record<string, unknown>) =>
+      trackEvent({ event, anonymousId: undefined, userId, timestamp: at(D1), properties });
+    const batch = [
+      order('s1', 'Order Completed', { revenue: 40, currency: 'usd' }),
+      order('s1', 'Order Completed', { total: 60, revenue: 50, currency: 'USD' }),
+      order('s2', 'Purchase', { value: 5, total: 100, currency: 'USD' }),
+      order('s3', 'Checkout Started', { revenue: 1000, currency: 'USD' }),
+    ];
+    const res = await t.post('/v1/batch', { batch }, t.basic(server.writeKey));
+    expect(await res.json()).toMatchObject({ accepted: 4 });
+    const r = await overviewReport(t.deps.database.client, { ...scope(), sourceId: server.id });
+    expect(r).toMatchObject({ visitors: 3, purchases: 3, purchasers: 2 });
+    expect(r.conversionRate).toBeCloseTo(2 / 3);
+    expect(r.revenue).toEqual([{ currency: 'USD', amount: 105 }]);
+  });
 });
