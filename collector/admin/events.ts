@@ -5,12 +5,14 @@ import { events } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { parseWith } from './parse-json.js';
 
+/** `?anonymousId=` (an unset variable in the caller's URL) is refused, not read as no filter. */
+const filter = z.string().min(1).optional();
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  anonymousId: z.string().optional(),
-  userId: z.string().optional(),
-  sourceId: z.string().optional(),
-  event: z.string().optional(),
+  anonymousId: filter,
+  userId: filter,
+  sourceId: filter,
+  event: filter,
 });
 
 export function eventRoutes({ database }: AppDeps) {

@@ -10,8 +10,9 @@ import { parseWith } from './parse-json.js';
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  sourceId: z.string().optional(),
-  code: z.string().optional(),
+  // Empty is refused, not read as no filter.
+  sourceId: z.string().min(1).optional(),
+  code: z.string().min(1).optional(),
   /** Page on: ids below this one. */
   before: z.coerce.number().int().optional(),
 });

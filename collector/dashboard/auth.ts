@@ -29,10 +29,25 @@ export async function endSession(c: Context, sessions: SessionStore) {
   deleteCookie(c, SESSION_COOKIE, { path: '/app', secure: isHttps(c) });
 }
 
-/** A same-origin post only: browsers send Origin on every cross-site POST. */
-export function assertSameOrigin(c: Context) {
+/**
+ * The host the browser asked for. Behind `proxyHops` trusted proxies (TRUST_PROXY), the one
+ * the outermost of them forwarded: a proxy may send its upstream's name as Host.
+ */
+function requestedHost(c: Context, proxyHops: number): string {
+  const forwarded = c.req.header('X-Forwarded-Host')?.split(',');
+  const entry = proxyHops > 0 ? forwarded?.[Math.max(0, forwarded.length - proxyHops)] : undefined;
+  return (entry?.trim() || c.req.header('Host') || new URL(c.req.url).host).toLowerCase();
+}
+
+const hostOf = (origin: string) => (URL.canParse(origin) ? new URL(origin).host : undefined);
+
+/**
+ * A same-origin post only: browsers send Origin on every cross-site POST. Hosts are compared,
+ * not whole origins: behind a TLS proxy the request arrives as http while Origin says https.
+ */
+export function assertSameOrigin(c: Context, proxyHops: number) {
   const origin = c.req.header('Origin');
-  if (origin && origin !== new URL(c.req.url).origin) {
+  if (origin && hostOf(origin) !== requestedHost(c, proxyHops)) {
     throw new ApiError(403, 'cross_origin', 'Cross-origin form posts are refused');
   }
 }
@@ -46,7 +61,7 @@ export function safeNext(next: string | undefined): string {
  * Guards every dashboard page: no valid session → redirect to the login page; every
  * state-changing request must carry the session's CSRF token (form field or header).
  */
-export function requireSession(sessions: SessionStore) {
+export function requireSession(sessions: SessionStore, proxyHops: number) {
   return createMiddleware<DashboardEnv>(async (c, next) => {
     const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session) {
@@ -56,7 +71,7 @@ export function requireSession(sessions: SessionStore) {
       return c.redirect(`/app/login?next=${nextPath}`, 302);
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      assertSameOrigin(c);
+      assertSameOrigin(c, proxyHops);
       let given = c.req.header('X-CSRF-Token');
       if (!given && c.req.header('Content-Type')?.includes('form')) {
         const field = (await c.req.parseBody())._csrf;

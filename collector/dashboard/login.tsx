@@ -31,6 +31,8 @@ interface LoginOptions {
   ttlMs: number;
   /** Failed attempts per client network, shared with the API's Bearer checks. */
   guard: TokenGuard;
+  /** TRUST_PROXY: proxies in front whose X-Forwarded-Host is believed. */
+  proxyHops: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export function loginRoutes(opts: LoginOptions) {
   app.get('/login', (c) => c.html(html(<LoginPage next={safeNext(c.req.query('next'))} />)));
 
   app.post('/login', async (c) => {
-    assertSameOrigin(c);
+    assertSameOrigin(c, opts.proxyHops);
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);

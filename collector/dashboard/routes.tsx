@@ -55,10 +55,11 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenG
       sessions,
       ttlMs: SESSION_TTL_MS,
       guard,
+      proxyHops: deps.ingest.trustProxy,
     }),
   );
 
-  app.use('*', requireSession(sessions));
+  app.use('*', requireSession(sessions, deps.ingest.trustProxy));
   app.route('/', logoutRoute(sessions));
   app.route('/segments', segmentPages(deps, api));
 

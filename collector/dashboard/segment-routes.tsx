@@ -131,7 +131,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     const s = await scope(c);
     const { segments } = await api.get<{ segments: SegmentView[] }>(`/segments?${s.sq}`);
     const action = state.isNew
-      ? `/app/segments/new${s.q}`
+      ? `/app/segments/_new${s.q}`
       : `/app/segments/${enc(state.key)}/edit${s.q}`;
     return c.html(
       html(
@@ -143,7 +143,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
             sourceName={s.source.name}
             segmentKeys={segments.map((x) => x.key).filter((k) => k !== state.key)}
             templates={segments.filter((x) => x.template)}
-            templateHref={(key) => `/app/segments/new${s.q}&from=${enc(key)}`}
+            templateHref={(key) => `/app/segments/_new${s.q}&from=${enc(key)}`}
           />
         </Shell>,
       ),
@@ -151,7 +151,8 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     );
   }
 
-  app.get('/new', async (c) => {
+  // `_new`: no key starts with `_`, and `new` is a built-in segment's key.
+  app.get('/_new', async (c) => {
     const s = await scope(c);
     const from = c.req.query('from');
     const state: EditorState = from
@@ -234,7 +235,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     }
   }
 
-  app.post('/new', (c) => submitEditor(c, true));
+  app.post('/_new', (c) => submitEditor(c, true));
   app.post('/:key/edit', (c) => submitEditor(c, false));
 
   /** The live preview behind rule-editor.js: the editor's form in, a count out. */

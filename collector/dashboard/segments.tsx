@@ -27,7 +27,7 @@ export function SegmentList(props: { rows: ListedSegment[]; query: string }) {
     <section class="card" aria-labelledby="segments-h">
       <div class="row spread">
         <h2 id="segments-h">All segments of this source</h2>
-        <a class="button" href={`/app/segments/new${props.query}`}>
+        <a class="button" href={`/app/segments/_new${props.query}`}>
           New segment
         </a>
       </div>

@@ -44,7 +44,7 @@ export async function contentReport(
 ): Promise<ContentReport> {
   const where = scopeWhere(scope);
   const members = opts.segmentId ? inSegment(opts.segmentId) : undefined;
-  const base = `FROM events WHERE ${where.sql} AND event IN (${NAMES})
+  const base = `FROM events WHERE ${where.sql} AND type = 'track' AND event IN (${NAMES})
       AND json_type(properties, '$.content_id') = 'text'${members ? ` AND ${members.sql}` : ''}`;
   const args = [...where.args, ...(members?.args ?? [])];
   const items = await client.execute({

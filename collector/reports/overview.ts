@@ -1,5 +1,6 @@
 import type { Client } from '@libsql/client';
 import { CONSENT_CATEGORIES, type ConsentCategory } from '../../shared/consent.js';
+import { PURCHASE_EVENTS } from '../segments/templates.js';
 import { DAY_OF, daysOf, num, type Scope, scopeWhere, VISITOR } from './scope.js';
 
 export interface Overview {
@@ -7,11 +8,11 @@ export interface Overview {
   visitors: number;
   pageviews: number;
   purchases: number;
-  /** Visitors with at least one Purchase. */
+  /** Visitors with at least one purchase (PURCHASE_EVENTS). */
   purchasers: number;
   /** purchasers / visitors, 0..1. */
   conversionRate: number;
-  /** Sum of Purchase `properties.value`, per currency (most revenue first). */
+  /** Sum of purchase amounts (`value`, `total` or `revenue`), per currency (most first). */
   revenue: { currency: string; amount: number }[];
   daily: { day: string; events: number; visitors: number }[];
   topEvents: { name: string; count: number }[];
@@ -35,6 +36,18 @@ export interface ConsentRates {
 
 const OPTIONAL = CONSENT_CATEGORIES.filter((c) => c !== 'necessary');
 const TOP = 10;
+/** Page and screen views keep their name in `event` too: only a track is a purchase. */
+const PURCHASE = `(type = 'track' AND event IN (${PURCHASE_EVENTS.map((n) => `'${n}'`).join(', ')}))`;
+/**
+ * A purchase's amount: `value`, else Segment's `total`, else `revenue` (server-side libraries
+ * send spec names unmapped), in the SDK's order of preference; the first that is a number.
+ */
+const AMOUNT = `CASE ${['value', 'total', 'revenue']
+  .map(
+    (k) =>
+      `WHEN json_type(properties, '$.${k}') IN ('integer', 'real') THEN json_extract(properties, '$.${k}')`,
+  )
+  .join(' ')} END`;
 
 /** Runs `sql` with `$SCOPE` replaced by the scope's conditions on `events`. */
 async function rows(client: Client, sql: string, scope: Scope) {
@@ -49,8 +62,8 @@ async function totals(client: Client, scope: Scope) {
     `SELECT count(*) AS events,
             count(DISTINCT ${VISITOR}) AS visitors,
             sum(type = 'page') AS pageviews,
-            sum(event = 'Purchase') AS purchases,
-            count(DISTINCT CASE WHEN event = 'Purchase' THEN ${VISITOR} END) AS purchasers
+            sum(${PURCHASE}) AS purchases,
+            count(DISTINCT CASE WHEN ${PURCHASE} THEN ${VISITOR} END) AS purchasers
        FROM events WHERE $SCOPE`,
     scope,
   );
@@ -66,12 +79,11 @@ async function totals(client: Client, scope: Scope) {
 async function revenue(client: Client, scope: Scope) {
   const r = await rows(
     client,
-    `SELECT coalesce(upper(json_extract(properties, '$.currency')), '') AS currency,
-            total(json_extract(properties, '$.value')) AS amount
-       FROM events
-      WHERE $SCOPE AND event = 'Purchase'
-        AND json_type(properties, '$.value') IN ('integer', 'real')
-      GROUP BY 1 ORDER BY amount DESC`,
+    `SELECT currency, total(paid) AS amount FROM (
+       SELECT coalesce(upper(json_extract(properties, '$.currency')), '') AS currency,
+              ${AMOUNT} AS paid
+         FROM events WHERE $SCOPE AND ${PURCHASE}
+     ) WHERE paid IS NOT NULL GROUP BY 1 ORDER BY amount DESC`,
     scope,
   );
   return r.map((x) => ({ currency: String(x.currency), amount: num(x.amount) }));
@@ -95,7 +107,7 @@ async function daily(client: Client, scope: Scope) {
 async function topEvents(client: Client, scope: Scope) {
   const r = await rows(
     client,
-    `SELECT coalesce(event, type) AS name, count(*) AS count
+    `SELECT CASE WHEN type = 'track' THEN event ELSE type END AS name, count(*) AS count
        FROM events WHERE $SCOPE GROUP BY 1 ORDER BY count DESC, name LIMIT ${TOP}`,
     scope,
   );

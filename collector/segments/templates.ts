@@ -1,7 +1,8 @@
 import type { Rule, SegmentDefinition } from '../../shared/segment-rules.js';
 
 const ADD = ['AddToCart', 'InitiateCheckout', 'Product Added', 'Checkout Started'];
-const PURCHASE = ['Purchase', 'Order Completed'];
+/** What counts as a purchase, here and in the overview's KPIs: ours and Segment's spec name. */
+export const PURCHASE_EVENTS = ['Purchase', 'Order Completed'];
 const utm = (campaign: string) => ({
   utm_source: 'segmently',
   utm_medium: 'segment',
@@ -20,7 +21,7 @@ export const DEFAULT_CART_WAIT = '1h';
 export function cartAbandonersRule(wait = DEFAULT_CART_WAIT): Rule {
   return {
     type: 'notPerformed',
-    event: PURCHASE,
+    event: PURCHASE_EVENTS,
     where: [{ property: 'cart_id', op: 'eq', sameAs: 'cart_id' }],
     after: {
       event: ADD,

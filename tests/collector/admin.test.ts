@@ -89,6 +89,17 @@ describe('admin API', () => {
     expect(events.map((e: { event: string }) => e.event)).toEqual(['Second', 'First']);
     expect(events[0].properties).toEqual({ cart_id: 'c1', value: 10 });
   });
+
+  it('refuses an empty filter instead of listing everyone', async () => {
+    for (const name of ['anonymousId', 'userId', 'sourceId', 'event']) {
+      const res = await t.admin(`/api/v1/events?${name}=`);
+      expect(res.status, name).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_request');
+    }
+    for (const name of ['sourceId', 'code']) {
+      expect((await t.admin(`/api/v1/failed-events?${name}=`)).status, name).toBe(400);
+    }
+  });
 });
 
 describe('public endpoints', () => {

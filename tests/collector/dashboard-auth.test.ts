@@ -63,6 +63,37 @@ describe('dashboard sign-in', () => {
     expect(forged.status).toBe(302);
   });
 
+  it('accepts a same-host login behind a TLS proxy that forwards plain http', async () => {
+    const proxied = { Origin: 'https://c.example', 'X-Forwarded-Proto': 'https' };
+    const res = await t.app.request(
+      'http://c.example/app/login',
+      formPost({ token: ADMIN_TOKEN, next: '/app' }, proxied),
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Set-Cookie')).toMatch(/Secure/);
+    const foreign = await t.app.request(
+      'http://c.example/app/login',
+      formPost({ token: ADMIN_TOKEN }, { ...proxied, Origin: 'https://evil.example' }),
+    );
+    expect(foreign.status).toBe(403);
+  });
+
+  it('checks a signed-in post against the Host header, not the proxied request URL', async () => {
+    const { session, csrf } = await login();
+    const headers = { Cookie: session, Host: 'c.example', Origin: 'https://c.example' };
+    const out = await t.app.request('/app/logout', formPost({ _csrf: csrf }, headers));
+    expect(out.status).toBe(303);
+    const again = await login();
+    const foreign = await t.app.request(
+      '/app/logout',
+      formPost(
+        { _csrf: again.csrf },
+        { ...headers, Cookie: again.session, Origin: 'https://c.example.evil' },
+      ),
+    );
+    expect(foreign.status).toBe(403);
+  });
+
   it('requires the CSRF token to sign out, and signing out ends the session', async () => {
     const { session, csrf } = await login();
     expect(csrf).toHaveLength(43);
@@ -84,5 +115,27 @@ describe('dashboard sign-in', () => {
     expect(safeNext('//evil.example')).toBe('/app');
     expect(safeNext('/apple')).toBe('/app');
     expect(safeNext(undefined)).toBe('/app');
+  });
+});
+
+describe('dashboard sign-in behind a proxy that rewrites Host', () => {
+  const proxied = {
+    Host: 'localhost:3000',
+    Origin: 'https://c.example',
+    'X-Forwarded-Host': 'c.example',
+  };
+  const loginVia = async (env: Record<string, string>) => {
+    const collector = await testCollector({ env });
+    try {
+      return (await collector.app.request('/app/login', formPost({ token: ADMIN_TOKEN }, proxied)))
+        .status;
+    } finally {
+      await collector.close();
+    }
+  };
+
+  it('believes X-Forwarded-Host only with TRUST_PROXY', async () => {
+    expect(await loginVia({ TRUST_PROXY: 'true' })).toBe(303);
+    expect(await loginVia({})).toBe(403);
   });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESERVED_SEGMENT_KEYS } from '../../collector/segments/http/segment-routes.js';
+import { SEGMENT_KEY } from '../../collector/segments/rule-schema.js';
 import { formPost, signIn } from './dashboard-session.js';
 import { type TestCollector, testCollector, trackEvent } from './helpers.js';
 
@@ -39,7 +41,7 @@ describe('dashboard segment forms', () => {
     const preview = await post(`/app/segments/preview${q()}`, fields);
     expect(await preview.json()).toMatchObject({ count: 2, total: 2 });
 
-    const saved = await post(`/app/segments/new${q()}`, { ...fields, action: 'save' });
+    const saved = await post(`/app/segments/_new${q()}`, { ...fields, action: 'save' });
     expect(saved.status).toBe(303);
     expect(saved.headers.get('Location')).toBe(`/app/segments/carters${q()}&saved=1`);
     const api = await t.admin(`/api/v1/segments/carters?sourceId=${t.source.id}`);
@@ -49,7 +51,7 @@ describe('dashboard segment forms', () => {
       utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'carters' },
     });
 
-    const bad = await post(`/app/segments/new${q()}`, {
+    const bad = await post(`/app/segments/_new${q()}`, {
       ...fields,
       key: 'carters',
       action: 'save',
@@ -60,7 +62,7 @@ describe('dashboard segment forms', () => {
 
   it('answers a malformed JSON rule with a 400 and the reason, on the form and the live preview', async () => {
     const fields = { name: 'Broken', key: 'broken', mode: 'json', json: '{"type": ' };
-    const saved = await post(`/app/segments/new${q()}`, { ...fields, action: 'save' });
+    const saved = await post(`/app/segments/_new${q()}`, { ...fields, action: 'save' });
     expect(saved.status).toBe(400);
     expect(await saved.text()).toContain('The rule is not valid JSON');
     const preview = await post(`/app/segments/preview${q()}`, fields);
@@ -70,7 +72,7 @@ describe('dashboard segment forms', () => {
 
   it('answers a JSON rule the form cannot take with a 400 and the reason', async () => {
     for (const json of ['null', '{"type":"not"}', '{"type":"funnel"}', '{"type":"all"}']) {
-      const res = await post(`/app/segments/new${q()}`, {
+      const res = await post(`/app/segments/_new${q()}`, {
         name: 'Odd',
         key: 'odd',
         mode: 'json',
@@ -79,6 +81,29 @@ describe('dashboard segment forms', () => {
       });
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('The rule is not valid');
+    }
+  });
+
+  it('shows the built-in segment "new" on its page, and the editor beside it', async () => {
+    const get = (path: string) => t.app.request(path, { headers: { Cookie: session } });
+    const builtIn = await get(`/app/segments/new${q()}`);
+    expect(builtIn.status).toBe(200);
+    expect(await builtIn.text()).toContain('First seen less than 7 days ago.');
+    const list = await (await get(`/app/segments${q()}`)).text();
+    expect(list).toContain(`href="/app/segments/_new${q()}"`);
+    expect(await (await get(`/app/segments/_new${q()}`)).text()).toContain('New segment');
+  });
+
+  it('has no literal path under the segment routes that a new key could take', () => {
+    for (const prefix of ['/app/segments/', '/api/v1/segments/']) {
+      const literals = t.app.routes
+        .filter((r) => r.path.startsWith(prefix))
+        .map((r) => r.path.slice(prefix.length).split('/')[0] ?? '')
+        .filter((name) => !name.startsWith(':') && name !== '*');
+      expect(literals.length).toBeGreaterThan(0);
+      for (const name of literals) {
+        expect(!SEGMENT_KEY.test(name) || RESERVED_SEGMENT_KEYS.includes(name), name).toBe(true);
+      }
     }
   });
 

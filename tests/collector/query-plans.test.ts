@@ -60,6 +60,11 @@ it.each([
     'SELECT seq FROM events WHERE source_id = ? AND timestamp < ? LIMIT 500',
     /events_source_timestamp \(source_id=\? AND timestamp<\?\)/,
   ],
+  [
+    "a report's purchases over a range",
+    "SELECT count(*) FROM events WHERE timestamp >= ? AND timestamp < ? AND source_id = ? AND type = 'track' AND event = 'Purchase'",
+    /events_source_timestamp \(source_id=\? AND timestamp>\? AND timestamp<\?\)/,
+  ],
 ])('%s: searched by the right index', async (_, sql, expected) => {
   const found = await plan(sql);
   expect(found).toMatch(expected);

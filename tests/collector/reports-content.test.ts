@@ -28,7 +28,15 @@ beforeAll(async () => {
     video(E.contentShare, 'b', { method: 'copy_link' }, 8),
     video(E.contentComment, 'c', { comment_length: 12 }, 9),
     video(E.videoStart, 'c', { content_id: 'vid-2', content_name: undefined }, 86_400_000),
-    // Not content: no content_id, or not a content event.
+    // Not content: no content_id, not a content event, or a page that bears its name.
+    trackEvent({
+      type: 'page',
+      event: undefined,
+      name: E.videoStart,
+      anonymousId: 'd',
+      timestamp: at(D1),
+      properties: { content_id: 'vid-1' },
+    }),
     trackEvent({ event: E.videoStart, anonymousId: 'd', timestamp: at(D1), properties: {} }),
     trackEvent({
       event: 'ViewContent',

@@ -99,8 +99,9 @@ describe('overviewReport', () => {
   it('ranks events and UTM sources and campaigns', async () => {
     const r = await overviewReport(t.deps.database.client, scope());
     expect(r.topEvents[0]).toEqual({ name: 'Purchase', count: 4 });
-    expect(r.topEvents).toContainEqual({ name: 'page', count: 1 });
-    expect(r.topEvents).toContainEqual({ name: 'Home', count: 1 });
+    // A page's name is not an event: both pages count as `page`.
+    expect(r.topEvents).toContainEqual({ name: 'page', count: 2 });
+    expect(r.topEvents.map((e) => e.name)).not.toContain('Home');
     expect(r.topSources).toEqual([
       { name: 'tiktok', visitors: 1, events: 2 },
       { name: 'meta', visitors: 1, events: 1 },
@@ -135,5 +136,46 @@ describe('overviewReport', () => {
     expect(theirs).toMatchObject({ events: 0, visitors: 0, conversionRate: 0 });
     expect(theirs.consent).toMatchObject({ basis: 'records', decisions: 1 });
     expect(theirs.consent.rates.find((x) => x.category === 'analytics')?.rate).toBe(0);
+  });
+
+  it('counts no page or screen named Purchase as a purchase', async () => {
+    const pages = await t.deps.sources.create({ name: 'Pages' });
+    const named = (type: string) =>
+      trackEvent({
+        type,
+        event: undefined,
+        name: 'Purchase',
+        anonymousId: 'p',
+        timestamp: at(D1),
+        properties: { value: 50, currency: 'EUR' },
+      });
+    const batch = [named('page'), named('screen')];
+    const res = await t.post('/v1/batch', { batch }, t.basic(pages.writeKey));
+    expect(await res.json()).toMatchObject({ accepted: 2 });
+    const r = await overviewReport(t.deps.database.client, { ...scope(), sourceId: pages.id });
+    expect(r).toMatchObject({ events: 2, pageviews: 1, purchases: 0, purchasers: 0, revenue: [] });
+    expect(r.conversionRate).toBe(0);
+    expect(r.topEvents).toEqual([
+      { name: 'page', count: 1 },
+      { name: 'screen', count: 1 },
+    ]);
+  });
+
+  it("counts Segment's Order Completed, with total or revenue when there is no value", async () => {
+    const server = await t.deps.sources.create({ name: 'Server' });
+    const order = (userId: string, event: string, properties: Record<string, unknown>) =>
+      trackEvent({ event, anonymousId: undefined, userId, timestamp: at(D1), properties });
+    const batch = [
+      order('s1', 'Order Completed', { revenue: 40, currency: 'usd' }),
+      order('s1', 'Order Completed', { total: 60, revenue: 50, currency: 'USD' }),
+      order('s2', 'Purchase', { value: 5, total: 100, currency: 'USD' }),
+      order('s3', 'Checkout Started', { revenue: 1000, currency: 'USD' }),
+    ];
+    const res = await t.post('/v1/batch', { batch }, t.basic(server.writeKey));
+    expect(await res.json()).toMatchObject({ accepted: 4 });
+    const r = await overviewReport(t.deps.database.client, { ...scope(), sourceId: server.id });
+    expect(r).toMatchObject({ visitors: 3, purchases: 3, purchasers: 2 });
+    expect(r.conversionRate).toBeCloseTo(2 / 3);
+    expect(r.revenue).toEqual([{ currency: 'USD', amount: 105 }]);
   });
 });

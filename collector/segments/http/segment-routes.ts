@@ -22,6 +22,12 @@ import { segmentView } from './segment-view.js';
 
 const SourceQuery = z.object({ sourceId: z.string().optional() });
 
+/**
+ * Keys a new segment may not take: the literal paths beside `/:key` here and under
+ * /app/segments, which would answer instead of the segment (`GET /overlap`).
+ */
+export const RESERVED_SEGMENT_KEYS: readonly string[] = ['overlap', 'preview'];
+
 /** `/api/v1/segments`: definitions, preview, size and trend, members, exports, overlap. */
 export function segmentRoutes(deps: AppDeps) {
   const { segments, segmentEngine, now, database } = deps;
@@ -71,6 +77,9 @@ export function segmentRoutes(deps: AppDeps) {
 
   app.post('/', async (c) => {
     const input = await parseJson(c, SegmentCreateSchema);
+    if (RESERVED_SEGMENT_KEYS.includes(input.key)) {
+      throw new ApiError(400, 'segment_key_reserved', `"${input.key}" is a path here, not a key`);
+    }
     const source = await resolveSource(deps, input.sourceId);
     if (await segments.byKey(source.id, input.key)) {
       throw new ApiError(409, 'segment_exists', `Segment "${input.key}" already exists`);

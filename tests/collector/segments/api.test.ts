@@ -121,6 +121,20 @@ describe('segments API', () => {
     expect((await inUse.json()).error.code).toBe('segment_in_use');
   });
 
+  it('refuses keys that are paths of the segments API, with a stable code', async () => {
+    s = await segmentCollector();
+    for (const key of ['overlap', 'preview']) {
+      const res = await post('/api/v1/segments', { ...bigSpender, key });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('segment_key_reserved');
+    }
+    expect((await post('/api/v1/segments', { ...bigSpender, key: 'overlaps' })).status).toBe(201);
+    const list = await (await s.t.admin('/api/v1/segments')).json();
+    for (const { key } of list.segments as { key: string }[]) {
+      expect((await s.t.admin(`/api/v1/segments/${key}`)).status).toBe(200);
+    }
+  });
+
   it('previews an unsaved rule', async () => {
     s = await segmentCollector();
     await s.send(purchase('rich', 150), purchase('poor', 20), purchase('mid', 100));
