@@ -76,6 +76,58 @@ describe('cart abandoners', () => {
   });
 });
 
+// Event names no built-in rule filters on, so only sameAs can make summaries keep their props.
+describe('sameAs referring to an event without filters', () => {
+  const added = (at: number, cart: string, anonymousId: string) =>
+    s.event({ event: 'Basket Add', at, anonymousId, properties: { cart_id: cart } });
+  const ordered = (at: number, cart: string, anonymousId: string) =>
+    s.event({ event: 'Order Placed', at, anonymousId, properties: { cart_id: cart } });
+  const sameCart = [{ property: 'cart_id', op: 'eq', sameAs: 'cart_id' }];
+
+  it('notPerformed after an unfiltered anchor: buying that cart keeps the buyer out', async () => {
+    s = await segmentCollector();
+    await s.createSegment({
+      key: 'abandoned-baskets',
+      name: 'Abandoned baskets',
+      rule: {
+        type: 'notPerformed',
+        event: 'Order Placed',
+        where: sameCart,
+        after: { event: 'Basket Add', olderThan: '1h' },
+      },
+    });
+    const now = s.now();
+    await s.send(
+      added(now - 2 * HOUR, 'c1', 'anon-1'),
+      ordered(now - 110 * 60_000, 'c1', 'anon-1'),
+      added(now - 2 * HOUR, 'c2', 'anon-2'),
+      ordered(now - 110 * 60_000, 'other', 'anon-2'),
+    );
+    expect(await s.members('abandoned-baskets')).toEqual(['a:anon-2']);
+  });
+
+  it('funnel: a later step compares with an unfiltered earlier one, events stored before the rule', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(
+      added(now - 2 * HOUR, 'c1', 'anon-1'),
+      ordered(now - HOUR, 'c1', 'anon-1'),
+      added(now - 2 * HOUR, 'c2', 'anon-2'),
+      ordered(now - HOUR, 'other', 'anon-2'),
+    );
+    await s.createSegment({
+      key: 'basket-buyers',
+      name: 'Basket buyers',
+      rule: {
+        type: 'funnel',
+        steps: [{ event: 'Basket Add' }, { event: 'Order Placed', where: sameCart }],
+        within: '1d',
+      },
+    });
+    expect(await s.members('basket-buyers')).toEqual(['a:anon-1']);
+  });
+});
+
 describe('visits', () => {
   it('3 visits on 3 distinct days make a repeat visitor; 3 on one day do not', async () => {
     s = await segmentCollector();
