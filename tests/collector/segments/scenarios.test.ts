@@ -128,6 +128,42 @@ describe('sameAs referring to an event without filters', () => {
   });
 });
 
+describe('did not perform B within D after A', () => {
+  it('is a member only once D passed without B, checked again at A + D, with no flip before', async () => {
+    s = await segmentCollector();
+    await s.createSegment({
+      key: 'unpaid-baskets',
+      name: 'Unpaid baskets',
+      rule: {
+        type: 'notPerformed',
+        event: 'Order Placed',
+        within: '2h',
+        after: { event: 'Basket Add' },
+      },
+    });
+    const addedAt = s.now() - 10 * 60_000;
+    const basket = (anonymousId: string) =>
+      s.event({ event: 'Basket Add', at: addedAt, anonymousId });
+    await s.send(basket('waits'), basket('buys'));
+    expect(await s.members('unpaid-baskets')).toEqual([]);
+    const [check] = await s.t.rows(
+      "SELECT next_check_at FROM segment_profiles WHERE profile_id = 'a:waits'",
+    );
+    expect(check?.next_check_at).toBe(addedAt + 2 * HOUR);
+
+    s.advance(HOUR);
+    await s.send(s.event({ event: 'Order Placed', at: s.now(), anonymousId: 'buys' }));
+    s.advance(addedAt + 2 * HOUR - s.now());
+    await s.sweep();
+    expect(await s.members('unpaid-baskets')).toEqual(['a:waits']);
+    const flips = await s.t.rows(
+      `SELECT m.profile_id FROM segment_memberships m JOIN segments g ON g.id = m.segment_id
+       WHERE g.key = 'unpaid-baskets'`,
+    );
+    expect(flips.map((r) => r.profile_id)).toEqual(['a:waits']);
+  });
+});
+
 describe('visits', () => {
   it('3 visits on 3 distinct days make a repeat visitor; 3 on one day do not', async () => {
     s = await segmentCollector();
