@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { SEGMENTABLE_SQL } from './facts.js';
 import { splitProfileId } from './identity.js';
+import { marketingConsentOf } from './marketing-consent.js';
 
 const DAY = 86_400_000;
 
@@ -109,6 +110,10 @@ export function createSegmentQueries(client: Client) {
       }));
       return { current: history.filter((h) => h.exitedAt === null).map((h) => h.segment), history };
     },
+
+    /** Whether each profile's latest known consent grants marketing (absent: none known). */
+    marketingConsentOf: (sourceId: string, profileIds: string[], now: number) =>
+      marketingConsentOf(client, sourceId, profileIds, now),
 
     /** Latest merged traits per profile (from identify events), for audience exports. */
     async traitsOf(sourceId: string, profileIds: string[]) {
