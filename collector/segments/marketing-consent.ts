@@ -1,5 +1,6 @@
 import type { Client } from '@libsql/client';
 import type { CategoryPreferences } from '../../shared/consent.js';
+import { anonymousIdsOf } from './identity.js';
 
 interface Known {
   at: number;
@@ -23,15 +24,7 @@ export async function marketingConsentOf(
   now: number,
 ): Promise<Map<string, boolean>> {
   const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
-  const profileOfAnon = new Map(
-    profileIds.filter((p) => p.startsWith('a:')).map((p) => [p.slice(2), p]),
-  );
-  const links = await client.execute({
-    sql: `SELECT anonymous_id, user_id FROM profile_links
-      WHERE source_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
-    args: [sourceId, JSON.stringify(users)],
-  });
-  for (const row of links.rows) profileOfAnon.set(String(row[0]), `u:${row[1]}`);
+  const profileOfAnon = await anonymousIdsOf(client, sourceId, profileIds);
 
   const latest = new Map<string, Known>();
   const consider = (profileId: string, known: Known) => {

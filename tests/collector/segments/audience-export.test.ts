@@ -148,6 +148,28 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
     expect((await exportLines('')).lines).toEqual([`${sha('mar@example.com')},`]);
   });
 
+  it('takes the traits an anonymous identify sent before the visitor had a user id', async () => {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    await s.send(
+      s.event({
+        type: 'identify',
+        at,
+        anonymousId: 'anon-x',
+        traits: { email: 'ada@example.com' },
+      }),
+      s.event({ type: 'identify', at: at + 1000, anonymousId: 'anon-x', userId: 'ada' }),
+      s.event({ event: 'Purchase', at: at + 2000, anonymousId: 'anon-x', userId: 'ada' }),
+    );
+    await s.createSegment({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
+    });
+    expect(await s.members('buyers')).toEqual(['u:ada']);
+    expect((await exportLines('')).lines).toEqual([`${sha('ada@example.com')},`]);
+  });
+
   it('answers 400 for an unknown platform or a malformed country code', async () => {
     s = await segmentCollector();
     for (const [q, field] of [
