@@ -371,6 +371,10 @@ describe('webhooks', () => {
         segment: 'big-spenders',
         profileId: 'a:rich',
       });
+      // A retry is the same delivery: receivers drop repeats by its id.
+      const { deliveryId } = JSON.parse(received[0]?.body ?? '');
+      expect(deliveryId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.parse(last?.body ?? '').deliveryId).toBe(deliveryId);
       const ts = String(last?.headers['x-segmently-timestamp']);
       expect(last?.headers['x-segmently-signature']).toBe(
         signWebhook(secret, ts, last?.body ?? ''),
