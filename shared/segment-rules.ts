@@ -73,7 +73,8 @@ export interface AnchorMatch extends EventMatch {
 
 /**
  * Did not perform a matching event: within the last D, or (with `after`) at any time after
- * some matching anchor event (and, with `within`, within D after that anchor).
+ * some matching anchor event (and, with `within`, within D after that anchor: known, and
+ * true, only once D has passed since the anchor).
  */
 export interface NotPerformedRule extends EventMatch {
   type: 'notPerformed';

@@ -134,10 +134,16 @@ export class Evaluation {
       let followed = false;
       for (let j = i + 1; j < events.length && !followed; j++) {
         const x = events[j] as FactEvent;
-        if (within !== undefined && x.ts > a.ts + within) break;
+        if (within !== undefined && x.ts >= a.ts + within) break;
         followed = matches(rule, x, a);
       }
-      if (!followed) found = true;
+      if (followed) continue;
+      // Not following within D is known only once D has passed.
+      if (within !== undefined && this.now - a.ts < within) {
+        this.wake(a.ts + within);
+        continue;
+      }
+      found = true;
     }
     return found;
   }

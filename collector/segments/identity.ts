@@ -23,6 +23,32 @@ export function splitProfileId(profileId: string): { userId?: string; anonymousI
   return {};
 }
 
+/**
+ * Which profile each anonymous id of `profileIds` counts for: an `a:` profile's own id, and
+ * every anonymous id linked to a `u:` profile's user, for reads that merge a user's anonymous
+ * history as the engine does.
+ */
+export async function anonymousIdsOf(
+  client: Client,
+  sourceId: string,
+  profileIds: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const users: string[] = [];
+  for (const p of profileIds) {
+    const { userId, anonymousId } = splitProfileId(p);
+    if (userId) users.push(userId);
+    else if (anonymousId) out.set(anonymousId, p);
+  }
+  const links = await client.execute({
+    sql: `SELECT anonymous_id, user_id FROM profile_links
+      WHERE source_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
+    args: [sourceId, JSON.stringify(users)],
+  });
+  for (const row of links.rows) out.set(String(row[0]), `u:${row[1]}`);
+  return out;
+}
+
 /** Deletes every link of these users (their events, which proved the links, are gone). */
 export function unlinkStatement(sourceId: string, userIds: string[]): InStatement {
   return {

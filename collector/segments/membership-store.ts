@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client, InStatement } from '@libsql/client';
 import { splitProfileId } from './identity.js';
 import type { MembershipState } from './membership.js';
@@ -181,6 +182,8 @@ export function webhookPayload(flip: Flip, sourceId: string, at: number) {
     ...splitProfileId(flip.profileId),
     reason: flip.reason,
     at: new Date(at).toISOString(),
+    /** The same in every attempt: receivers drop a repeat (an answer lost on the way back). */
+    deliveryId: randomUUID(),
   };
 }
 

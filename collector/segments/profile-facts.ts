@@ -1,7 +1,7 @@
 import type { Rule } from '../../shared/segment-rules.js';
 import type { ContextFacts, FactEvent, ProfileFacts } from './facts.js';
 import { KnownContext } from './known-context.js';
-import { eventMatchesOf, leavesOf } from './rule-leaves.js';
+import { leavesOf, propsReadingMatchesOf } from './rule-leaves.js';
 
 /**
  * A profile's facts summary (table profile_facts): its events as rules see them, oldest
@@ -26,8 +26,7 @@ export interface Coverage {
 
 export function propsNeeded(rules: Rule[]): PropsNeeded {
   const names = new Set<string>();
-  for (const m of rules.flatMap(eventMatchesOf)) {
-    if (!m.where?.length) continue;
+  for (const m of rules.flatMap(propsReadingMatchesOf)) {
     for (const name of typeof m.event === 'string' ? [m.event] : m.event) {
       if (name === '*') return true;
       names.add(name);

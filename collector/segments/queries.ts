@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { SEGMENTABLE_SQL } from './facts.js';
-import { splitProfileId } from './identity.js';
+import { anonymousIdsOf, splitProfileId } from './identity.js';
+import { marketingConsentOf } from './marketing-consent.js';
 
 const DAY = 86_400_000;
 
@@ -110,10 +111,17 @@ export function createSegmentQueries(client: Client) {
       return { current: history.filter((h) => h.exitedAt === null).map((h) => h.segment), history };
     },
 
-    /** Latest merged traits per profile (from identify events), for audience exports. */
+    /** Whether each profile's latest known consent grants marketing (absent: none known). */
+    marketingConsentOf: (sourceId: string, profileIds: string[], now: number) =>
+      marketingConsentOf(client, sourceId, profileIds, now),
+
+    /**
+     * Latest merged traits per profile (from identify events), for audience exports: a user's
+     * own and those its linked anonymous ids sent before they had a user id, as the engine merges.
+     */
     async traitsOf(sourceId: string, profileIds: string[]) {
       const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
-      const anons = profileIds.filter((p) => p.startsWith('a:')).map((p) => p.slice(2));
+      const profileOfAnon = await anonymousIdsOf(client, sourceId, profileIds);
       const r = await rows(
         // As in load-facts.ts: two index searches.
         `SELECT user_id, anonymous_id, traits, timestamp, seq FROM events
@@ -123,13 +131,13 @@ export function createSegmentQueries(client: Client) {
          WHERE source_id = ?1 AND user_id IS NULL AND anonymous_id IN (SELECT value FROM json_each(?3))
            AND type = 'identify' AND ${SEGMENTABLE_SQL}
          ORDER BY timestamp, seq`,
-        [sourceId, JSON.stringify(users), JSON.stringify(anons)],
+        [sourceId, JSON.stringify(users), JSON.stringify([...profileOfAnon.keys()])],
       );
       const out = new Map<string, Record<string, unknown>>();
       for (const row of r) {
         if (row[2] === null) continue;
-        const id = row[0] ? `u:${row[0]}` : `a:${row[1]}`;
-        out.set(id, { ...out.get(id), ...JSON.parse(String(row[2])) });
+        const id = row[0] ? `u:${row[0]}` : profileOfAnon.get(String(row[1]));
+        if (id) out.set(id, { ...out.get(id), ...JSON.parse(String(row[2])) });
       }
       return out;
     },

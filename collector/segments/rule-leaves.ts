@@ -14,12 +14,24 @@ export function referencedSegments(rule: Rule): string[] {
   return leavesOf(rule).flatMap((r) => (r.type === 'inSegment' ? [r.segment] : []));
 }
 
-/** Every event match in a rule (performed, notPerformed and its anchor, funnel steps). */
-export function eventMatchesOf(rule: Rule): EventMatch[] {
+const filtered = (m: EventMatch) => (m.where?.length ?? 0) > 0;
+const usesSameAs = (m?: EventMatch) => m?.where?.some((f) => f.sameAs !== undefined) === true;
+
+/**
+ * Event matches whose events' properties a rule reads: those with filters, and those a
+ * `sameAs` refers to (the anchor of `notPerformed.after`, the funnel step before), which
+ * often have no filter of their own.
+ */
+export function propsReadingMatchesOf(rule: Rule): EventMatch[] {
   return leavesOf(rule).flatMap((r): EventMatch[] => {
-    if (r.type === 'performed') return [r];
-    if (r.type === 'notPerformed') return r.after ? [r, r.after] : [r];
-    if (r.type === 'funnel') return r.steps;
+    if (r.type === 'performed') return [r].filter(filtered);
+    if (r.type === 'notPerformed') {
+      const anchor = r.after && (filtered(r.after) || usesSameAs(r)) ? [r.after] : [];
+      return [...[r].filter(filtered), ...anchor];
+    }
+    if (r.type === 'funnel') {
+      return r.steps.filter((s, i) => filtered(s) || usesSameAs(r.steps[i + 1]));
+    }
     return [];
   });
 }

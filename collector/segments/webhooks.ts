@@ -26,6 +26,13 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/**
+ * A 4xx answer is the receiver refusing this request, which a retry would send unchanged;
+ * 408 (timeout) and 429 (rate limit) are the exceptions, meant to be retried.
+ */
+export const isPermanentRefusal = (status: number | null) =>
+  status !== null && status >= 400 && status <= 499 && status !== 408 && status !== 429;
+
 /** Exponential backoff: base, 2×, 4×, … capped at one hour. */
 export function retryDelay(attempts: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
@@ -43,7 +50,8 @@ export interface WebhookOptions {
 }
 
 /**
- * Sends due enter/exit deliveries; failures are retried with backoff, then marked failed.
+ * Sends due enter/exit deliveries; failures are retried with backoff, then marked failed (at
+ * once for a 4xx other than 408 and 429).
  * A URL the guard refuses (webhook-url-guard.ts, checked again here because DNS changes) is
  * never contacted: the delivery is logged as `refused`, with the reason, and not retried.
  * A due delivery that can no longer be sent is settled, never left pending: `cancelled` when
@@ -83,7 +91,8 @@ export function createWebhookSender(opts: WebhookOptions) {
     const at = now();
     let outcome = 'delivered';
     if (refused) outcome = 'refused';
-    else if (error) outcome = tries >= maxAttempts ? 'failed' : 'pending';
+    else if (error)
+      outcome = tries >= maxAttempts || isPermanentRefusal(status) ? 'failed' : 'pending';
     if (error) log(`webhook delivery ${outcome}`, { id, url, error, attempts: tries });
     await client.execute({
       sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?,

@@ -19,17 +19,29 @@ export const csvCell = (v: unknown) => {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
+/** What an audience file needs to know of consent besides each member's own. */
+export interface AudienceConsent {
+  /** The source requires consent on every event (sources.require_consent). */
+  required: boolean;
+  now: number;
+}
+
 /**
  * Streams a segment's current members page by page (each page a short query, so a large
  * export never holds the database for long): CSV, NDJSON, or a custom-audience file with
  * one SHA-256 of an e-mail or phone normalised for `audience.platform` per line, in the
  * e-mail or phone column of the header row that platform's upload expects.
+ *
+ * An audience file is marketing use, so it holds only members whose latest known consent
+ * grants marketing; a member with no consent known at all is, as at ingest, the sender's
+ * responsibility and included, unless the source requires consent.
  */
 export function exportResponse(
   queries: SegmentQueries,
   segment: SegmentRow,
   format: keyof typeof FORMATS,
-  audience: AudienceOptions = {},
+  audience: AudienceOptions,
+  consent: AudienceConsent,
 ): Response {
   const encoder = new TextEncoder();
   let cursor = 0;
@@ -42,12 +54,12 @@ export function exportResponse(
       if (!started && format === 'audience') out += `${audienceHeader(audience.platform)}\n`;
       started = true;
       if (format === 'audience') {
-        const traits = await queries.traitsOf(
-          segment.sourceId,
-          page.map((m) => m.profileId),
-        );
-        for (const m of page)
-          for (const h of audienceHashes(traits.get(m.profileId) ?? {}, audience))
+        const ids = page.map((m) => m.profileId);
+        const marketing = await queries.marketingConsentOf(segment.sourceId, ids, consent.now);
+        const allowed = ids.filter((id) => marketing.get(id) ?? !consent.required);
+        const traits = await queries.traitsOf(segment.sourceId, allowed);
+        for (const id of allowed)
+          for (const h of audienceHashes(traits.get(id) ?? {}, audience))
             out += `${audienceLine(h)}\n`;
       } else {
         for (const { cursor: _, ...m } of page) {

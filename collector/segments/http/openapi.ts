@@ -151,6 +151,8 @@ export function openApiDocument() {
             {
               name: 'format',
               in: 'query',
+              description:
+                'audience: only members whose latest known consent grants marketing (or, when the source does not require consent, who have none known)',
               schema: { type: 'string', enum: ['csv', 'ndjson', 'audience'] },
             },
             {

@@ -165,7 +165,11 @@ export function segmentRoutes(deps: AppDeps) {
   app.get('/:key/export', async (c) => {
     const q = parseWith(ExportQuery, c.req.query());
     const row = await resolveSegment(deps, c.req.param('key'), q.sourceId);
-    return exportResponse(queries, row, q.format, q);
+    const source = await resolveSource(deps, row.sourceId);
+    return exportResponse(queries, row, q.format, q, {
+      required: source.requireConsent,
+      now: now(),
+    });
   });
 
   app.get('/:key/webhooks', async (c) => {

@@ -385,12 +385,56 @@ describe('webhooks', () => {
         segment: 'big-spenders',
         profileId: 'a:rich',
       });
+      // A retry is the same delivery: receivers drop repeats by its id.
+      const { deliveryId } = JSON.parse(received[0]?.body ?? '');
+      expect(deliveryId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.parse(last?.body ?? '').deliveryId).toBe(deliveryId);
       const ts = String(last?.headers['x-segmently-timestamp']);
       expect(last?.headers['x-segmently-signature']).toBe(
         signWebhook(secret, ts, last?.body ?? ''),
       );
       log = (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json()).deliveries;
       expect(log[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 204 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('does not retry a delivery the receiver refused with a 4xx other than 408 and 429', async () => {
+    s = await segmentCollector(undefined, { WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const firstAnswer: Record<string, number> = { 'a:gone': 410, 'a:busy': 429, 'a:slow': 408 };
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => {
+        data += c;
+      });
+      req.on('end', () => {
+        const { profileId } = JSON.parse(data);
+        res.statusCode = received.includes(profileId) ? 204 : (firstAnswer[profileId] ?? 500);
+        received.push(profileId);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      expect((await post('/api/v1/segments', { ...bigSpender, webhookUrl: url })).status).toBe(201);
+      await s.t.deps.segmentEngine.idle();
+      await s.send(purchase('gone', 500), purchase('busy', 500), purchase('slow', 500));
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(3);
+      s.advance(DAY);
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(2);
+      expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(0);
+      expect(received.filter((p) => p === 'a:gone')).toHaveLength(1);
+      const log = (await (await s.t.admin('/api/v1/segments/big-spenders/webhooks')).json())
+        .deliveries;
+      const byProfile = Object.fromEntries(log.map((d: { profileId: string }) => [d.profileId, d]));
+      expect(byProfile).toMatchObject({
+        'a:gone': { status: 'failed', attempts: 1, lastStatus: 410, nextAttemptAt: null },
+        'a:busy': { status: 'delivered', attempts: 2, lastStatus: 204 },
+        'a:slow': { status: 'delivered', attempts: 2, lastStatus: 204 },
+      });
     } finally {
       server.close();
     }

@@ -112,6 +112,64 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
     expect(tiktok.lines).toEqual([...ada, `${sha('cy@example.com')},`].sort());
   });
 
+  it('holds only members whose latest known consent grants marketing', async () => {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    const under = (marketing: boolean) => ({
+      context: { consent: { categoryPreferences: { analytics: true, marketing } } },
+    });
+    const buyer = (id: string, marketing: boolean) => [
+      s.event({
+        type: 'identify',
+        at,
+        anonymousId: `anon-${id}`,
+        userId: id,
+        traits: { email: `${id}@example.com` },
+        ...under(marketing),
+      }),
+      s.event({ event: 'Purchase', at: at + 1000, userId: id, ...under(marketing) }),
+    ];
+    await s.send(...buyer('den', false), ...buyer('mar', true), ...buyer('rev', true));
+    // A later decision withdraws marketing for rev's browser: the record is the latest known.
+    const withdrawal = {
+      id: 'rec-rev',
+      anonymousId: 'anon-rev',
+      categories: { analytics: true, marketing: false },
+      source: 'settings',
+      givenAt: at + 2000,
+    };
+    expect((await s.t.post('/v1/consent', withdrawal, s.t.basic())).status).toBe(201);
+    await s.createSegment({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
+    });
+    expect(await s.members('buyers')).toEqual(['u:den', 'u:mar', 'u:rev']);
+    expect((await exportLines('')).lines).toEqual([`${sha('mar@example.com')},`]);
+  });
+
+  it('takes the traits an anonymous identify sent before the visitor had a user id', async () => {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    await s.send(
+      s.event({
+        type: 'identify',
+        at,
+        anonymousId: 'anon-x',
+        traits: { email: 'ada@example.com' },
+      }),
+      s.event({ type: 'identify', at: at + 1000, anonymousId: 'anon-x', userId: 'ada' }),
+      s.event({ event: 'Purchase', at: at + 2000, anonymousId: 'anon-x', userId: 'ada' }),
+    );
+    await s.createSegment({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
+    });
+    expect(await s.members('buyers')).toEqual(['u:ada']);
+    expect((await exportLines('')).lines).toEqual([`${sha('ada@example.com')},`]);
+  });
+
   it('answers 400 for an unknown platform or a malformed country code', async () => {
     s = await segmentCollector();
     for (const [q, field] of [

@@ -7,10 +7,10 @@ let s: S;
 afterEach(() => s?.t.close());
 
 /** `context.consent` of an event sent under `category` (undefined: analytics). */
-const under = (category?: 'necessary' | 'functional') => ({
+const under = (category?: 'necessary' | 'functional', marketing = false) => ({
   context: {
     consent: {
-      categoryPreferences: { analytics: category === undefined, functional: true },
+      categoryPreferences: { analytics: category === undefined, functional: true, marketing },
       ...(category && { category }),
     },
   },
@@ -86,14 +86,21 @@ describe('events sent under necessary or functional consent', () => {
         anonymousId: `anon-${userId}`,
         userId,
         traits: { email },
-        ...under(category),
+        // Marketing granted: an audience file holds only members who allow it.
+        ...under(category, true),
       });
     await s.send(
       identify('ada', 'ada@example.com', 'necessary'),
       identify('bob', 'bob@example.com', 'functional'),
       identify('cy', 'cy@example.com'),
       ...['ada', 'bob', 'cy'].map((userId) =>
-        s.event({ event: 'Purchase', at, anonymousId: `anon-${userId}`, userId, ...under() }),
+        s.event({
+          event: 'Purchase',
+          at,
+          anonymousId: `anon-${userId}`,
+          userId,
+          ...under(undefined, true),
+        }),
       ),
     );
     await s.createSegment({

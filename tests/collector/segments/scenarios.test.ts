@@ -76,6 +76,94 @@ describe('cart abandoners', () => {
   });
 });
 
+// Event names no built-in rule filters on, so only sameAs can make summaries keep their props.
+describe('sameAs referring to an event without filters', () => {
+  const added = (at: number, cart: string, anonymousId: string) =>
+    s.event({ event: 'Basket Add', at, anonymousId, properties: { cart_id: cart } });
+  const ordered = (at: number, cart: string, anonymousId: string) =>
+    s.event({ event: 'Order Placed', at, anonymousId, properties: { cart_id: cart } });
+  const sameCart = [{ property: 'cart_id', op: 'eq', sameAs: 'cart_id' }];
+
+  it('notPerformed after an unfiltered anchor: buying that cart keeps the buyer out', async () => {
+    s = await segmentCollector();
+    await s.createSegment({
+      key: 'abandoned-baskets',
+      name: 'Abandoned baskets',
+      rule: {
+        type: 'notPerformed',
+        event: 'Order Placed',
+        where: sameCart,
+        after: { event: 'Basket Add', olderThan: '1h' },
+      },
+    });
+    const now = s.now();
+    await s.send(
+      added(now - 2 * HOUR, 'c1', 'anon-1'),
+      ordered(now - 110 * 60_000, 'c1', 'anon-1'),
+      added(now - 2 * HOUR, 'c2', 'anon-2'),
+      ordered(now - 110 * 60_000, 'other', 'anon-2'),
+    );
+    expect(await s.members('abandoned-baskets')).toEqual(['a:anon-2']);
+  });
+
+  it('funnel: a later step compares with an unfiltered earlier one, events stored before the rule', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(
+      added(now - 2 * HOUR, 'c1', 'anon-1'),
+      ordered(now - HOUR, 'c1', 'anon-1'),
+      added(now - 2 * HOUR, 'c2', 'anon-2'),
+      ordered(now - HOUR, 'other', 'anon-2'),
+    );
+    await s.createSegment({
+      key: 'basket-buyers',
+      name: 'Basket buyers',
+      rule: {
+        type: 'funnel',
+        steps: [{ event: 'Basket Add' }, { event: 'Order Placed', where: sameCart }],
+        within: '1d',
+      },
+    });
+    expect(await s.members('basket-buyers')).toEqual(['a:anon-1']);
+  });
+});
+
+describe('did not perform B within D after A', () => {
+  it('is a member only once D passed without B, checked again at A + D, with no flip before', async () => {
+    s = await segmentCollector();
+    await s.createSegment({
+      key: 'unpaid-baskets',
+      name: 'Unpaid baskets',
+      rule: {
+        type: 'notPerformed',
+        event: 'Order Placed',
+        within: '2h',
+        after: { event: 'Basket Add' },
+      },
+    });
+    const addedAt = s.now() - 10 * 60_000;
+    const basket = (anonymousId: string) =>
+      s.event({ event: 'Basket Add', at: addedAt, anonymousId });
+    await s.send(basket('waits'), basket('buys'));
+    expect(await s.members('unpaid-baskets')).toEqual([]);
+    const [check] = await s.t.rows(
+      "SELECT next_check_at FROM segment_profiles WHERE profile_id = 'a:waits'",
+    );
+    expect(check?.next_check_at).toBe(addedAt + 2 * HOUR);
+
+    s.advance(HOUR);
+    await s.send(s.event({ event: 'Order Placed', at: s.now(), anonymousId: 'buys' }));
+    s.advance(addedAt + 2 * HOUR - s.now());
+    await s.sweep();
+    expect(await s.members('unpaid-baskets')).toEqual(['a:waits']);
+    const flips = await s.t.rows(
+      `SELECT m.profile_id FROM segment_memberships m JOIN segments g ON g.id = m.segment_id
+       WHERE g.key = 'unpaid-baskets'`,
+    );
+    expect(flips.map((r) => r.profile_id)).toEqual(['a:waits']);
+  });
+});
+
 describe('visits', () => {
   it('3 visits on 3 distinct days make a repeat visitor; 3 on one day do not', async () => {
     s = await segmentCollector();
