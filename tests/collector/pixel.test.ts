@@ -72,4 +72,18 @@ describe('GET /v1/p.gif', () => {
     ])
       expect(metrics).toContain(`segmently_pixel_failures_total{code="${code}"} ${n}`);
   });
+
+  it('answers a rate-limited pixel with 429 and no image, so the sender keeps its events', async () => {
+    await t.close();
+    t = await testCollector({
+      env: { RATE_LIMIT_SOURCE_EVENTS_PER_SEC: '1', RATE_LIMIT_SOURCE_BURST: '1' },
+    });
+    const event = () => d({ ...trackEvent(), writeKey: t.source.writeKey });
+    await expectGif(await pixel(`?d=${event()}`));
+    const limited = await pixel(`?d=${event()}`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('Content-Type')).not.toBe('image/gif');
+    expect(limited.headers.get('Retry-After')).toBe('1');
+    expect(await t.rows()).toHaveLength(1);
+  });
 });
