@@ -64,7 +64,7 @@ export function createSegmentStore(db: Db, now: () => number) {
    * A changed or removed webhook URL cancels, in the same transaction, the deliveries still
    * pending for the old one: they were meant for it, and the log says why they never went.
    */
-  async function update(id: string, patch: Partial<SegmentInput> & Partial<SegmentRow>) {
+  async function update(id: string, patch: Partial<SegmentRow>) {
     const set: Partial<SegmentRow> = { ...patch, updatedAt: now() };
     const current = patch.webhookUrl === undefined ? undefined : await byId(id);
     if (patch.webhookUrl && !current?.webhookSecret) set.webhookSecret = newSecret();

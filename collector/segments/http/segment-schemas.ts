@@ -13,7 +13,14 @@ export const SegmentCreateSchema = SegmentDefinitionSchema.extend({
     .optional(),
 });
 
-export const SegmentPatchSchema = SegmentCreateSchema.omit({ key: true, sourceId: true }).partial();
+/** Optional fields sent as null are removed (a UTM template, a re-entry wait, a description). */
+export const SegmentPatchSchema = SegmentCreateSchema.omit({ key: true, sourceId: true })
+  .extend({
+    description: SegmentDefinitionSchema.shape.description.unwrap().nullable(),
+    reentryAfter: SegmentDefinitionSchema.shape.reentryAfter.unwrap().nullable(),
+    utm: SegmentDefinitionSchema.shape.utm.unwrap().nullable(),
+  })
+  .partial();
 
 export const PreviewSchema = z.strictObject({
   sourceId: z.string().optional(),

@@ -32,6 +32,28 @@ const purchase = (anonymousId: string, value: number, extra: Record<string, unkn
   });
 
 describe('segments API', () => {
+  it('removes a UTM template, re-entry wait or description patched to null, and keeps what a patch leaves out', async () => {
+    s = await segmentCollector();
+    const created = { ...bigSpender, description: 'Spent 100+', reentryAfter: '7d' };
+    expect((await post('/api/v1/segments', created)).status).toBe(201);
+    const patch = (value: unknown) =>
+      s.t.admin('/api/v1/segments/big-spenders', { method: 'PATCH', ...body(value) });
+    expect(await (await patch({ name: 'Big' })).json()).toMatchObject({
+      name: 'Big',
+      description: 'Spent 100+',
+      reentryAfter: '7d',
+      utm: bigSpender.utm,
+    });
+    expect(
+      await (await patch({ utm: null, reentryAfter: null, description: null })).json(),
+    ).toMatchObject({
+      name: 'Big',
+      description: null,
+      reentryAfter: null,
+      utm: null,
+    });
+  });
+
   it('lists built-ins for the source, creates a segment and computes its members', async () => {
     s = await segmentCollector();
     const list = await (await s.t.admin('/api/v1/segments')).json();
