@@ -88,12 +88,11 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     { timestamp, context, messageId, category }: EventOptions = {},
     hashing?: Promise<Properties>,
   ): void {
-    const { userId } = identity;
     const event: WireEvent = {
       type,
       messageId: messageId ?? uuidv7(),
       anonymousId: identity.anonymousId,
-      ...(userId ? { userId } : {}),
+      userId: identity.userId, // left out by the JSON copy below while undefined
       ...fields,
       timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: eventContext(touches, context),
@@ -127,16 +126,26 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       emit('track', { event, properties }, options);
     }),
     page: safe(page),
-    identify: safe((id?: string, traits: Properties = {}, options: IdentifyOptions = {}) => {
-      if (id) identity.setUserId(id);
-      const hashing = options.hash !== false && (traits.email || traits.phone);
-      emit(
-        'identify',
-        { traits },
-        options,
-        hashing ? hashTraits(traits, phoneCountryCode) : undefined,
-      );
-    }),
+    identify: safe(
+      (
+        id?: string | number | Properties,
+        traits: Properties = {},
+        options: IdentifyOptions = {},
+      ) => {
+        // Segment's identify(traits, options): an object first is traits, never a user id.
+        if (id && typeof id === 'object')
+          return api.identify(undefined, id, traits as IdentifyOptions);
+        if (typeof id === 'number' || (typeof id === 'string' && id))
+          identity.setUserId(String(id));
+        const hashing = options.hash !== false && (traits.email || traits.phone);
+        emit(
+          'identify',
+          { traits },
+          options,
+          hashing ? hashTraits(traits, phoneCountryCode) : undefined,
+        );
+      },
+    ),
     alias: safe((newId: string, options?: EventOptions) => {
       emit(
         'alias',

@@ -107,6 +107,34 @@ describe('createSegmently', () => {
     expect(after?.userId).toBe('u1');
   });
 
+  it("identify(traits) (Segment's form) sets traits only, hashed; the user id stays unset", async () => {
+    const sg = client();
+    sg.identify({ email: 'ada@example.com', plan: 'pro' });
+    sg.track('After');
+    await vi.waitFor(async () => {
+      await sg.flush();
+      expect(sent()).toHaveLength(2);
+    });
+    const body = fetchMock.mock.calls.map(([, init]) => String(init?.body)).join();
+    expect(body).not.toContain('ada@example.com');
+    expect(sent().find((e) => e.type === 'identify')?.traits).toEqual({
+      plan: 'pro',
+      email_sha256: createHash('sha256').update('ada@example.com').digest('hex'),
+    });
+    expect(sent().find((e) => e.event === 'After')?.userId).toBeUndefined();
+    expect(sg.userId).toBeUndefined();
+    expect(localStorage.getItem('sgm.uid')).toBeNull();
+  });
+
+  it('keeps a numeric user id as a string', async () => {
+    const sg = client();
+    sg.identify(42);
+    sg.track('After');
+    await sg.flush();
+    expect(sent().map((e) => e.userId)).toEqual(['42', '42']);
+    expect(client().userId).toBe('42'); // next page load
+  });
+
   it('alias links ids, reset starts a new anonymous identity, both persist', async () => {
     const sg = client();
     const first = sg.anonymousId;
