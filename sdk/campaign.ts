@@ -48,3 +48,10 @@ export function landingTouches(search: string): Touches {
   const last = localGet<Campaign>(LAST);
   return last ? { campaign: last, firstCampaign: localGet<Campaign>(FIRST) } : {};
 }
+
+/** Forgets both touches: the next person on the device did not come from them. */
+export function forgetTouches(): Touches {
+  localSet(FIRST);
+  localSet(LAST);
+  return {};
+}

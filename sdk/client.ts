@@ -8,7 +8,7 @@ import type {
   Segmently,
   SegmentlyOptions,
 } from './api-types.js';
-import { landingTouches, type Touches } from './campaign.js';
+import { forgetTouches, landingTouches, type Touches } from './campaign.js';
 import { createAdmission } from './consent/admission.js';
 import { createConsent } from './consent/core.js';
 import { eventContext, pageContext, setReferrer } from './context.js';
@@ -159,6 +159,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     ),
     reset: safe(() => {
       identity.reset();
+      touches = forgetTouches();
       utm.retag();
     }),
     flush: () => queue.flush().catch(debugLog),

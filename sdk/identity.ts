@@ -27,10 +27,11 @@ export function createIdentity(persist: () => boolean) {
       userId = id;
       localSet(USER_KEY, id);
     },
-    /** Forgets the user and starts a new anonymous identity (logout, shared devices). */
+    /** Forgets the user and starts a new anonymous identity and session (logout, shared devices). */
     reset() {
       userId = undefined;
-      localSet(USER_KEY, undefined);
+      localSet(USER_KEY);
+      endSession();
       anonymousId = anonymousIdFor(false);
       spent = false;
       if (persist()) anonymousId = anonymousIdFor(true);

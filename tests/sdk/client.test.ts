@@ -149,6 +149,24 @@ describe('createSegmently', () => {
     expect(sent()[0]).toMatchObject({ type: 'alias', previousId: first, userId: 'u2' });
   });
 
+  it('reset also ends the session and forgets the campaign touches (shared devices)', async () => {
+    history.replaceState(null, '', '/landing?utm_source=tiktok&ttclid=T1');
+    const sg = client();
+    sg.identify('u1');
+    sg.track('A');
+    sg.reset();
+    sg.track('B');
+    await sg.flush();
+    const [a, b] = ['A', 'B'].map((name) => sent().find((e) => e.event === name));
+    expect(a?.context?.campaign).toEqual({ source: 'tiktok', ttclid: 'T1' });
+    expect(b?.context?.session?.id).toBeDefined();
+    expect(b?.context?.session?.id).not.toBe(a?.context?.session?.id);
+    expect(b?.context).not.toHaveProperty('campaign');
+    expect(b?.context).not.toHaveProperty('firstCampaign');
+    expect(localStorage.getItem('sgm.cf')).toBeNull();
+    expect(localStorage.getItem('sgm.cl')).toBeNull();
+  });
+
   it('sends a pageview on load and on pushState, replaceState, back and hash changes', async () => {
     history.replaceState(null, '', '/start?utm_source=tiktok&ttclid=T1');
     const sg = client(true);
