@@ -80,6 +80,8 @@ export function createUtm(
   // Ask the collector only for pages that have marked links (or call tag()); links added
   // later are tagged when clicked.
   const retag = () => {
+    // The cache is personalization data: it goes with that consent (analytics may stay).
+    if (!allowed()) localSet(CACHE_KEY);
     if (document.querySelector(LINKS)) refresh();
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', retag);
@@ -92,6 +94,9 @@ export function createUtm(
     },
     true,
   );
-  /** `retag`: after a consent change or a new identity, for the page's marked links. */
+  /**
+   * `retag`: after a consent change or a new identity, for the page's marked links; drops the
+   * cached segments once they may no longer be used.
+   */
   return { tag, retag };
 }

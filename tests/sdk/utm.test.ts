@@ -99,6 +99,15 @@ describe('createUtm against a /v1/me/segments fixture', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
+  it('deletes the cached segments when personalization and marketing are withdrawn', async () => {
+    const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
+    await vi.waitFor(() => expect(localStorage.getItem('sgm.seg')).toContain('win-back'));
+    personalize = false; // analytics, which keeps sgm.* in localStorage, stays granted
+    utm.retag();
+    expect(localStorage.getItem('sgm.seg')).toBeNull();
+    expect(utm.tag('https://x.example/')).toBe('https://x.example/');
+  });
+
   it('does not ask at all without personalization or marketing consent', async () => {
     personalize = false;
     const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
