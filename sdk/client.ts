@@ -68,6 +68,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     consent,
     (e) => {
       identity.sending(e);
+      queuedHere = true;
       void queue.push(e);
     },
     options.consent?.hold,
@@ -81,6 +82,11 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     () => mayPersonalize(consent.api.get()),
   );
   let touches: Touches = landingTouches(location.search);
+  let queuedHere = false;
+  // Reading the queue opens IndexedDB: only once analytics storage is allowed or this page
+  // queued an event itself (a necessary one, or of another granted category). queue.flush()
+  // logs its own failures and never rejects.
+  const flush = () => (queuedHere || analytics() ? queue.flush() : Promise.resolve());
 
   function emit(
     type: EventType,
@@ -110,14 +116,15 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     else admit(event);
   }
 
-  const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
+  // Safe itself: it also runs inside the page's own history.pushState (SPA navigations).
+  const page = safe((name?: string, properties: Properties = {}, options?: EventOptions) => {
     touches = landingTouches(location.search);
     emit(
       'page',
       { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } },
       options,
     );
-  };
+  });
 
   const api = {
     track: safe((name: string, props: Properties = {}, options?: EventOptions) => {
@@ -125,7 +132,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       warnIfMalformed(apiHost, event, properties);
       emit('track', { event, properties }, options);
     }),
-    page: safe(page),
+    page,
     identify: safe(
       (
         id?: string | number | Properties,
@@ -162,7 +169,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       touches = forgetTouches();
       utm.retag();
     }),
-    flush: () => queue.flush().catch(debugLog),
+    flush,
     ready: safe((fn: () => void) => fn()),
     debug: safe(setDebug),
     utm: { tag: utm.tag },
@@ -179,7 +186,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   } as Segmently;
 
   sendOnPageExit(apiHost, writeKey, queue.takeForUnload);
-  addEventListener('online', () => void queue.flush());
+  addEventListener('online', flush);
 
   consent.start();
   if (options.autoPage !== false) {
@@ -188,6 +195,6 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       setReferrer(previous);
       page();
     });
-  } else if (analytics()) void queue.flush();
+  } else void flush();
   return api;
 }

@@ -32,9 +32,9 @@ export function createIdentity(persist: () => boolean) {
       userId = undefined;
       localSet(USER_KEY);
       endSession();
-      anonymousId = anonymousIdFor(false);
+      // The inner call removes the stored id: the fresh one it makes is kept (stored if allowed).
+      anonymousId = anonymousIdFor(persist(), anonymousIdFor(false));
       spent = false;
-      if (persist()) anonymousId = anonymousIdFor(true);
     },
     /** An event is queued to be sent. */
     sending(event: WireEvent) {

@@ -188,6 +188,20 @@ describe('createSegmently', () => {
     for (const p of pages) expect(p.context?.campaign).toEqual({ source: 'tiktok', ttclid: 'T1' });
   });
 
+  it("a pageview that fails on an SPA navigation stays out of the app's router", () => {
+    client(true);
+    const failing = vi.spyOn(crypto, 'getRandomValues').mockImplementation(() => {
+      throw new Error('SDK bug');
+    });
+    try {
+      expect(() => history.pushState(null, '', '/next')).not.toThrow();
+      expect(() => history.replaceState(null, '', '/other')).not.toThrow();
+      expect(location.pathname).toBe('/other');
+    } finally {
+      failing.mockRestore();
+    }
+  });
+
   it('never throws into the page, whatever it is given', () => {
     const sg = client();
     const bad = sg as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -308,6 +322,24 @@ describe('first-party state follows analytics consent', () => {
     expect(after?.anonymousId).not.toBe(before?.anonymousId);
     expect(after?.context?.session?.id).toBeDefined();
     expect(after?.context?.session?.id).not.toBe(before?.context?.session?.id);
+  });
+});
+
+describe('the queue before a consent decision', () => {
+  it('is not read (IndexedDB not opened) by flush() or going online', async () => {
+    const storage = memoryStorage();
+    const entries = vi.spyOn(storage, 'entries');
+    const sg = createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage,
+      consent: { banner: false },
+    });
+    sg.track('Undecided');
+    dispatchEvent(new Event('online'));
+    await sg.flush();
+    expect(entries).not.toHaveBeenCalled();
   });
 });
 
