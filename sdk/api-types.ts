@@ -58,7 +58,9 @@ export interface Segmently {
   track<E extends string>(event: E, properties?: TrackProperties<E>, options?: EventOptions): void;
   page(name?: string, properties?: Properties, options?: EventOptions): void;
   /** `email` and `phone` traits leave the browser only as SHA-256 (`email_sha256`, …). */
-  identify(userId?: string, traits?: Properties, options?: IdentifyOptions): void;
+  identify(userId?: string | number, traits?: Properties, options?: IdentifyOptions): void;
+  /** Segment's form: traits only, the user id stays as it is. */
+  identify(traits: Properties, options?: IdentifyOptions): void;
   alias(newId: string, options?: EventOptions): void;
   group(groupId: string, traits?: Properties, options?: EventOptions): void;
   /** Forgets the user and starts a new anonymous identity. */

@@ -45,6 +45,13 @@ export function landingTouches(search: string): Touches {
     localSet(LAST, campaign);
     if (!localGet(FIRST)) localSet(FIRST, campaign);
   }
-  const last = localGet<Campaign>(LAST);
-  return last ? { campaign: last, firstCampaign: localGet<Campaign>(FIRST) } : {};
+  // Touches never recorded stay undefined: the event's JSON copy leaves them out.
+  return { campaign: localGet(LAST), firstCampaign: localGet(FIRST) };
+}
+
+/** Forgets both touches: the next person on the device did not come from them. */
+export function forgetTouches(): Touches {
+  localSet(FIRST);
+  localSet(LAST);
+  return {};
 }

@@ -8,7 +8,7 @@ import type {
   Segmently,
   SegmentlyOptions,
 } from './api-types.js';
-import { landingTouches, type Touches } from './campaign.js';
+import { forgetTouches, landingTouches, type Touches } from './campaign.js';
 import { createAdmission } from './consent/admission.js';
 import { createConsent } from './consent/core.js';
 import { eventContext, pageContext, setReferrer } from './context.js';
@@ -68,6 +68,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     consent,
     (e) => {
       identity.sending(e);
+      queuedHere = true;
       void queue.push(e);
     },
     options.consent?.hold,
@@ -81,6 +82,11 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     () => mayPersonalize(consent.api.get()),
   );
   let touches: Touches = landingTouches(location.search);
+  let queuedHere = false;
+  // Reading the queue opens IndexedDB: only once analytics storage is allowed or this page
+  // queued an event itself (a necessary one, or of another granted category). queue.flush()
+  // logs its own failures and never rejects.
+  const flush = () => (queuedHere || analytics() ? queue.flush() : Promise.resolve());
 
   function emit(
     type: EventType,
@@ -88,12 +94,11 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     { timestamp, context, messageId, category }: EventOptions = {},
     hashing?: Promise<Properties>,
   ): void {
-    const { userId } = identity;
     const event: WireEvent = {
       type,
       messageId: messageId ?? uuidv7(),
       anonymousId: identity.anonymousId,
-      ...(userId ? { userId } : {}),
+      userId: identity.userId, // left out by the JSON copy below while undefined
       ...fields,
       timestamp: new Date(timestamp ?? Date.now()).toISOString(),
       context: eventContext(touches, context),
@@ -111,14 +116,15 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     else admit(event);
   }
 
-  const page = (name?: string, properties: Properties = {}, options?: EventOptions) => {
+  // Safe itself: it also runs inside the page's own history.pushState (SPA navigations).
+  const page = safe((name?: string, properties: Properties = {}, options?: EventOptions) => {
     touches = landingTouches(location.search);
     emit(
       'page',
       { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } },
       options,
     );
-  };
+  });
 
   const api = {
     track: safe((name: string, props: Properties = {}, options?: EventOptions) => {
@@ -126,17 +132,27 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       warnIfMalformed(apiHost, event, properties);
       emit('track', { event, properties }, options);
     }),
-    page: safe(page),
-    identify: safe((id?: string, traits: Properties = {}, options: IdentifyOptions = {}) => {
-      if (id) identity.setUserId(id);
-      const hashing = options.hash !== false && (traits.email || traits.phone);
-      emit(
-        'identify',
-        { traits },
-        options,
-        hashing ? hashTraits(traits, phoneCountryCode) : undefined,
-      );
-    }),
+    page,
+    identify: safe(
+      (
+        id?: string | number | Properties,
+        traits: Properties = {},
+        options: IdentifyOptions = {},
+      ) => {
+        // Segment's identify(traits, options): an object first is traits, never a user id.
+        if (id && typeof id === 'object')
+          return api.identify(undefined, id, traits as IdentifyOptions);
+        if (typeof id === 'number' || (typeof id === 'string' && id))
+          identity.setUserId(String(id));
+        const hashing = options.hash !== false && (traits.email || traits.phone);
+        emit(
+          'identify',
+          { traits },
+          options,
+          hashing ? hashTraits(traits, phoneCountryCode) : undefined,
+        );
+      },
+    ),
     alias: safe((newId: string, options?: EventOptions) => {
       emit(
         'alias',
@@ -150,9 +166,10 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     ),
     reset: safe(() => {
       identity.reset();
+      touches = forgetTouches();
       utm.retag();
     }),
-    flush: () => queue.flush().catch(debugLog),
+    flush,
     ready: safe((fn: () => void) => fn()),
     debug: safe(setDebug),
     utm: { tag: utm.tag },
@@ -169,7 +186,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   } as Segmently;
 
   sendOnPageExit(apiHost, writeKey, queue.takeForUnload);
-  addEventListener('online', () => void queue.flush());
+  addEventListener('online', flush);
 
   consent.start();
   if (options.autoPage !== false) {
@@ -178,6 +195,6 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       setReferrer(previous);
       page();
     });
-  } else if (analytics()) void queue.flush();
+  } else void flush();
   return api;
 }

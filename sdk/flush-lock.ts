@@ -23,7 +23,7 @@ export function flushLock(): FlushLock {
     try {
       await fn();
     } finally {
-      localSet(LEASE_KEY, undefined);
+      localSet(LEASE_KEY);
     }
     return true;
   };

@@ -27,13 +27,14 @@ export function createIdentity(persist: () => boolean) {
       userId = id;
       localSet(USER_KEY, id);
     },
-    /** Forgets the user and starts a new anonymous identity (logout, shared devices). */
+    /** Forgets the user and starts a new anonymous identity and session (logout, shared devices). */
     reset() {
       userId = undefined;
-      localSet(USER_KEY, undefined);
-      anonymousId = anonymousIdFor(false);
+      localSet(USER_KEY);
+      endSession();
+      // The inner call removes the stored id: the fresh one it makes is kept (stored if allowed).
+      anonymousId = anonymousIdFor(persist(), anonymousIdFor(false));
       spent = false;
-      if (persist()) anonymousId = anonymousIdFor(true);
     },
     /** An event is queued to be sent. */
     sending(event: WireEvent) {

@@ -17,7 +17,8 @@ export function localGet<T>(key: string): T | undefined {
   }
 }
 
-export function localSet(key: string, value: unknown): void {
+/** Without a value, removes the key. */
+export function localSet(key: string, value?: unknown): void {
   const raw = JSON.stringify(value);
   if (!persist) {
     if (raw === undefined) memory.delete(key);

@@ -29,5 +29,5 @@ export function touchSession(now = Date.now()): { id: string; start: string } {
 
 /** The next event starts a new session. */
 export function endSession(): void {
-  localSet(KEY, undefined);
+  localSet(KEY);
 }

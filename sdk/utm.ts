@@ -23,9 +23,11 @@ interface Cached {
 export function tagUrl(url: string, segments: MeSegment[], key?: string): string {
   try {
     const template = (key ? segments.find((s) => s.key === key) : segments[0])?.utm;
-    const u = new URL(url, location.href);
-    // Only links to pages: not mailto:, tel:, javascript: or an anchor on this page.
-    if (!template || url.startsWith('#') || !/^https?:$/.test(u.protocol)) return url;
+    const here = location.href.split('#')[0];
+    const u = new URL(url, here);
+    // Only links to pages: not mailto:, tel:, javascript: or an anchor on this page, however
+    // written (a marked link's href is absolute): tagging it would make the jump a reload.
+    if (!template || u.href.startsWith(`${here}#`) || !/^https?:$/.test(u.protocol)) return url;
     return withUtm(u, template);
   } catch {
     return url;
@@ -74,12 +76,14 @@ export function createUtm(
   };
   function tagLinks() {
     for (const a of document.querySelectorAll<HTMLAnchorElement>(LINKS))
-      a.href = tagUrl(a.href, segments, a.dataset.segmentlyUtm || undefined);
+      a.href = tagUrl(a.href, segments, a.dataset.segmentlyUtm);
   }
 
   // Ask the collector only for pages that have marked links (or call tag()); links added
   // later are tagged when clicked.
   const retag = () => {
+    // The cache is personalization data: it goes with that consent (analytics may stay).
+    if (!allowed()) localSet(CACHE_KEY);
     if (document.querySelector(LINKS)) refresh();
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', retag);
@@ -88,10 +92,13 @@ export function createUtm(
     'click',
     (e) => {
       const a = (e.target as Element | null)?.closest?.<HTMLAnchorElement>(LINKS);
-      if (a) a.href = tag(a.href, a.dataset.segmentlyUtm || undefined);
+      if (a) a.href = tag(a.href, a.dataset.segmentlyUtm);
     },
     true,
   );
-  /** `retag`: after a consent change or a new identity, for the page's marked links. */
+  /**
+   * `retag`: after a consent change or a new identity, for the page's marked links; drops the
+   * cached segments once they may no longer be used.
+   */
   return { tag, retag };
 }

@@ -35,6 +35,8 @@ describe('consent gating in Chromium', () => {
     const { page, requests } = await openFixture(context, shared.server);
     await dialog(page);
     await sg(page, "track('AddToCart', { value: 1 })");
+    await page.evaluate(() => dispatchEvent(new Event('online')));
+    await sg(page, 'flush()');
     await settle(page);
 
     expect(collectorPosts(requests)).toEqual([]);

@@ -107,6 +107,34 @@ describe('createSegmently', () => {
     expect(after?.userId).toBe('u1');
   });
 
+  it("identify(traits) (Segment's form) sets traits only, hashed; the user id stays unset", async () => {
+    const sg = client();
+    sg.identify({ email: 'ada@example.com', plan: 'pro' });
+    sg.track('After');
+    await vi.waitFor(async () => {
+      await sg.flush();
+      expect(sent()).toHaveLength(2);
+    });
+    const body = fetchMock.mock.calls.map(([, init]) => String(init?.body)).join();
+    expect(body).not.toContain('ada@example.com');
+    expect(sent().find((e) => e.type === 'identify')?.traits).toEqual({
+      plan: 'pro',
+      email_sha256: createHash('sha256').update('ada@example.com').digest('hex'),
+    });
+    expect(sent().find((e) => e.event === 'After')?.userId).toBeUndefined();
+    expect(sg.userId).toBeUndefined();
+    expect(localStorage.getItem('sgm.uid')).toBeNull();
+  });
+
+  it('keeps a numeric user id as a string', async () => {
+    const sg = client();
+    sg.identify(42);
+    sg.track('After');
+    await sg.flush();
+    expect(sent().map((e) => e.userId)).toEqual(['42', '42']);
+    expect(client().userId).toBe('42'); // next page load
+  });
+
   it('alias links ids, reset starts a new anonymous identity, both persist', async () => {
     const sg = client();
     const first = sg.anonymousId;
@@ -119,6 +147,24 @@ describe('createSegmently', () => {
     expect(client().anonymousId).toBe(sg.anonymousId);
     await sg.flush();
     expect(sent()[0]).toMatchObject({ type: 'alias', previousId: first, userId: 'u2' });
+  });
+
+  it('reset also ends the session and forgets the campaign touches (shared devices)', async () => {
+    history.replaceState(null, '', '/landing?utm_source=tiktok&ttclid=T1');
+    const sg = client();
+    sg.identify('u1');
+    sg.track('A');
+    sg.reset();
+    sg.track('B');
+    await sg.flush();
+    const [a, b] = ['A', 'B'].map((name) => sent().find((e) => e.event === name));
+    expect(a?.context?.campaign).toEqual({ source: 'tiktok', ttclid: 'T1' });
+    expect(b?.context?.session?.id).toBeDefined();
+    expect(b?.context?.session?.id).not.toBe(a?.context?.session?.id);
+    expect(b?.context).not.toHaveProperty('campaign');
+    expect(b?.context).not.toHaveProperty('firstCampaign');
+    expect(localStorage.getItem('sgm.cf')).toBeNull();
+    expect(localStorage.getItem('sgm.cl')).toBeNull();
   });
 
   it('sends a pageview on load and on pushState, replaceState, back and hash changes', async () => {
@@ -140,6 +186,20 @@ describe('createSegmently', () => {
     ]);
     expect(pages[1]?.context?.page?.referrer).toContain('/start?utm_source=tiktok');
     for (const p of pages) expect(p.context?.campaign).toEqual({ source: 'tiktok', ttclid: 'T1' });
+  });
+
+  it("a pageview that fails on an SPA navigation stays out of the app's router", () => {
+    client(true);
+    const failing = vi.spyOn(crypto, 'getRandomValues').mockImplementation(() => {
+      throw new Error('SDK bug');
+    });
+    try {
+      expect(() => history.pushState(null, '', '/next')).not.toThrow();
+      expect(() => history.replaceState(null, '', '/other')).not.toThrow();
+      expect(location.pathname).toBe('/other');
+    } finally {
+      failing.mockRestore();
+    }
   });
 
   it('never throws into the page, whatever it is given', () => {
@@ -262,6 +322,24 @@ describe('first-party state follows analytics consent', () => {
     expect(after?.anonymousId).not.toBe(before?.anonymousId);
     expect(after?.context?.session?.id).toBeDefined();
     expect(after?.context?.session?.id).not.toBe(before?.context?.session?.id);
+  });
+});
+
+describe('the queue before a consent decision', () => {
+  it('is not read (IndexedDB not opened) by flush() or going online', async () => {
+    const storage = memoryStorage();
+    const entries = vi.spyOn(storage, 'entries');
+    const sg = createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage,
+      consent: { banner: false },
+    });
+    sg.track('Undecided');
+    dispatchEvent(new Event('online'));
+    await sg.flush();
+    expect(entries).not.toHaveBeenCalled();
   });
 });
 

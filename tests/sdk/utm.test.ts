@@ -50,6 +50,16 @@ describe('tagUrl', () => {
     ])
       expect(tagUrl(notAPage, FIXTURE.segments)).toBe(notAPage);
   });
+
+  it('leaves an anchor on this page alone however written (a marked link gives it absolute)', () => {
+    history.replaceState(null, '', '/sale?x=1#top');
+    const here = `${location.origin}/sale?x=1`;
+    for (const anchor of [`${here}#reviews`, `${here}#`, '#', location.href])
+      expect(tagUrl(anchor, FIXTURE.segments)).toBe(anchor);
+    // The same path with another query, or another path, is another page.
+    expect(tagUrl(`${location.origin}/sale#reviews`, FIXTURE.segments)).toContain('utm_source');
+    expect(tagUrl(`${location.origin}/other#reviews`, FIXTURE.segments)).toContain('utm_source');
+  });
 });
 
 describe('createUtm against a /v1/me/segments fixture', () => {
@@ -97,6 +107,22 @@ describe('createUtm against a /v1/me/segments fixture', () => {
     expect(utm.tag('https://x.example/')).toBe('https://x.example/'); // asks now, tags next time
     await vi.waitFor(() => expect(utm.tag('https://x.example/')).toContain('utm_campaign'));
     expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not tag a marked in-page anchor (it would reload the page)', async () => {
+    document.body.innerHTML += '<a id="jump" data-segmently-utm href="#reviews">Reviews</a>';
+    createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
+    await vi.waitFor(() => expect(href('any')).toContain('utm_campaign'));
+    expect(href('jump')).toBe(`${location.href.split('#')[0]}#reviews`);
+  });
+
+  it('deletes the cached segments when personalization and marketing are withdrawn', async () => {
+    const utm = createUtm('https://c.example', 'wk_1', () => 'anon-1', allowed);
+    await vi.waitFor(() => expect(localStorage.getItem('sgm.seg')).toContain('win-back'));
+    personalize = false; // analytics, which keeps sgm.* in localStorage, stays granted
+    utm.retag();
+    expect(localStorage.getItem('sgm.seg')).toBeNull();
+    expect(utm.tag('https://x.example/')).toBe('https://x.example/');
   });
 
   it('does not ask at all without personalization or marketing consent', async () => {
