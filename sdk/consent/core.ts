@@ -45,6 +45,11 @@ export interface ConsentCore {
   context(): ConsentContext;
   /** A decision applies: stored, signalled by a CMP, or the opt-out default. */
   decided(): boolean;
+  /**
+   * No decision yet, but one is awaited (`hold`, or a CMP on the page): events wait in memory
+   * and what is stored stays as it is until then.
+   */
+  waiting(): boolean;
   /** Pushes the Consent Mode default, runs allowed scripts, follows a CMP or asks. */
   start(): void;
 }
@@ -72,11 +77,14 @@ export function createConsent({
   let record = loadRecord(revision, Date.now());
   let prefs = record ? normalize(record.categories) : all(optOut);
   let decided = !!record || optOut;
+  const cmp = hasCmp();
+  const waiting = () => !decided && (cmp || !!o.hold);
   let tcString: string | undefined;
   const listeners = new Set<(p: CategoryPreferences) => void>();
 
   function apply(next: CategoryPreferences): void {
-    const before = prefs;
+    // What a waiting page kept (stored id, queued events) counts as granted: a denial withdraws it.
+    const before = waiting() ? all(true) : prefs;
     prefs = next;
     decided = true;
     gtag('consent', 'update', consentModeState(next));
@@ -137,14 +145,17 @@ export function createConsent({
         apply(normalize(stored.categories));
       }
     });
+    const ask = () => decided || o.banner === false || show(false);
+    // When GDPR does not apply, the CMP sets no restriction: Segmently's own banner asks (what
+    // was stored is kept until that decision, as while waiting for the CMP).
     listenToCmp((p, tc) => {
       tcString = tc;
       apply(normalize(p));
-    });
+    }, ask);
     if (optOut && gpc && !record) decide(all(true), 'gpc');
     else if (decided) tellVendors(prefs);
     else holdVendors();
-    if (!decided && !hasCmp() && o.banner !== false) show(false);
+    if (!cmp) ask();
   }
 
   return {
@@ -155,7 +166,8 @@ export function createConsent({
       acceptAll: () => decide(all(true), 'api'),
       rejectAll: () => decide(all(false), 'api'),
       show: () => show(true),
-      on: (_event, fn) => void (typeof fn === 'function' && listeners.add(fn)),
+      // A listener that is no function fails when called, caught like one that throws.
+      on: (_event, fn) => void listeners.add(fn),
       off: (_event, fn) => void listeners.delete(fn),
     },
     context: () => ({
@@ -163,8 +175,9 @@ export function createConsent({
       id: record?.id,
       revision,
       gpc,
-      ...(tcString ? { tcString } : {}),
+      tcString,
     }),
     decided: () => decided,
+    waiting,
   };
 }

@@ -29,6 +29,21 @@ const consentRecords = async (column: 'id' | 'anonymous_id', value: string, n: n
 /** Long enough for the SDK's 500 ms flush interval to have sent anything it would send. */
 const settle = (page: Page) => page.waitForTimeout(1200);
 
+/**
+ * A TCF CMP that answers `tcloaded` 100 ms after the SDK asks: granting purposes 1, 8 and 9
+ * (analytics), or denying everything once the tab's `window.name` is `deny`.
+ */
+const tcfLoaded = (
+  gdprApplies = true,
+) => `<script>window.__tcfapi = (command, version, callback) => {
+  if (command !== 'addEventListener') return;
+  const consents = window.name === 'deny' ? {} : { 1: true, 8: true, 9: true };
+  setTimeout(() => callback({ eventStatus: 'tcloaded', gdprApplies: ${gdprApplies}, tcString: 'CPtest',
+    purpose: { consents } }, true), 100);
+};</script>`;
+const analyticsGranted = (page: Page) =>
+  eventually(() => page.evaluate('window.segmently?.consent?.get().analytics === true'));
+
 describe('consent gating in Chromium', () => {
   it('before a decision: nothing sent or stored, blocked scripts idle, Consent Mode default first', async () => {
     const context = await newContext(shared.browser);
@@ -302,6 +317,54 @@ describe('consent gating in Chromium', () => {
     });
     expect(requests.some((r) => r.includes('/s/banner-'))).toBe(false);
     expect(await ran(page)).toEqual(['analytics-src']);
+    await context.close();
+  });
+
+  it('behind a CMP that answers later: the pageview waits for it, the stored id is kept', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, { before: tcfLoaded() });
+    await analyticsGranted(page);
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    expect((await arrived(anonymousId))?.map((r) => r.type)).toEqual(['page']);
+
+    // The next page starts undecided again until the CMP answers: nothing stored is wiped.
+    await page.reload();
+    await analyticsGranted(page);
+    expect(await sg<string>(page, 'anonymousId')).toBe(anonymousId);
+    const rows = await eventually(async () => {
+      const all = await eventsOf(anonymousId);
+      return all.length === 2 ? all : undefined;
+    });
+    expect(rows?.map((r) => r.type)).toEqual(['page', 'page']);
+    expect(parse(rows?.[1]?.context).consent).toMatchObject({ tcString: 'CPtest' });
+
+    // A denial from the CMP on a later page removes the stored identity.
+    await page.evaluate(() => {
+      window.name = 'deny';
+    });
+    await page.reload();
+    await eventually(() => page.evaluate('window.segmently?.consent?.get().functional === false'));
+    await settle(page);
+    expect(await sg<string>(page, 'anonymousId')).not.toBe(anonymousId);
+    expect(Object.keys((await browserState(page)).local)).toEqual([]);
+    expect(await eventsOf(anonymousId)).toHaveLength(2);
+    await context.close();
+  });
+
+  it("a CMP saying GDPR does not apply leaves the decision to Segmently's own banner", async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, { before: tcfLoaded(false) });
+    await dialog(page);
+    await page.click('role=button[name="Accept all"]');
+    await sg(page, "track('AfterConsent')");
+    await sg(page, 'flush()');
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    const rows = await eventually(async () => {
+      const all = await eventsOf(anonymousId);
+      return all.length === 2 ? all : undefined;
+    });
+    // The pageview made before the banner's decision waited for it, as behind a CMP.
+    expect(rows?.map((r) => r.event ?? r.type)).toEqual(['page', 'AfterConsent']);
     await context.close();
   });
 });
