@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserState, collectorPosts, openFixture } from './consent-fixture.js';
@@ -77,6 +78,30 @@ describe('consent gating in Chromium', () => {
         wait_for_update: 500,
       },
     ]);
+    await context.close();
+  });
+
+  it("README's install tag, placed before gtag's snippet, puts the Consent Mode default first", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const install = readme
+      .split('## Install on a site')[1]
+      ?.match(/<script[^>]*\/s\.js"[^>]*><\/script>/)?.[0];
+    const html = `<!doctype html><html><head>${install
+      ?.replace('https://YOUR-COLLECTOR', shared.server.url)
+      .replace('YOUR_WRITE_KEY', shared.server.demo.writeKey)}
+<script>window.dataLayer = window.dataLayer || []; function gtag(){ dataLayer.push(arguments); }
+  gtag('js', new Date()); gtag('config', 'G-TEST');</script></head><body></body></html>`;
+    const context = await newContext(shared.browser);
+    await context.route(`${shared.server.url}/readme-install`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: html }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${shared.server.url}/readme-install`);
+    await page.waitForFunction(() => 'anonymousId' in (window.segmently ?? {}));
+    const first = await page.evaluate(() =>
+      Array.from((window as unknown as { dataLayer: IArguments[] }).dataLayer[0] ?? []),
+    );
+    expect(first.slice(0, 2)).toEqual(['consent', 'default']);
     await context.close();
   });
 
