@@ -102,7 +102,8 @@ export function createConsent({
 
   function decide(choice: CategoryPreferences, source: ConsentSource): void {
     const next = normalize(choice);
-    const now = Date.now();
+    // The consent log keeps one row per (id, givenAt): a second decision in the same ms must differ.
+    const now = Math.max(Date.now(), (record?.givenAt ?? 0) + 1);
     const withdrawn = decided && categories.some((c) => prefs[c] && !next[c]);
     record = {
       id: record?.id ?? uuidv7(),

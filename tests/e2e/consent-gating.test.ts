@@ -244,6 +244,18 @@ describe('consent gating in Chromium', () => {
     await context.close();
   });
 
+  it('two decisions in the same millisecond are both stored in the consent log', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server);
+    await dialog(page);
+    await page.clock.setFixedTime(Date.now());
+    await page.evaluate('segmently.consent.acceptAll(); segmently.consent.rejectAll()');
+    const consentId = parse((await browserState(page)).local.sgm_consent).id;
+    const records = await consentRecords('id', consentId, 2);
+    expect(records.map((r) => r.decision_source)).toEqual(['api', 'withdrawal']);
+    await context.close();
+  });
+
   it('a marketing-category event never leaves the browser until marketing is granted', async () => {
     const context = await newContext(shared.browser);
     const { page } = await openFixture(context, shared.server, {
