@@ -6,7 +6,7 @@ import {
   type ConsentRecord,
   type ConsentSource,
 } from '../../shared/consent.js';
-import { debugLog } from '../log.js';
+import { safe } from '../log.js';
 import { uuidv7 } from '../uuid.js';
 import { openBanner } from './banner-loader.js';
 import { consentModeState, gtag } from './google-consent-mode.js';
@@ -81,23 +81,18 @@ export function createConsent({
   const waiting = () => !decided && (cmp || !!o.hold);
   let tcString: string | undefined;
   const listeners = new Set<(p: CategoryPreferences) => void>();
+  const updateConsentMode = (p: CategoryPreferences) =>
+    gtag('consent', 'update', consentModeState(p));
 
   function apply(next: CategoryPreferences): void {
     // What a waiting page kept (stored id, queued events) counts as granted: a denial withdraws it.
     const before = waiting() ? all(true) : prefs;
     prefs = next;
     decided = true;
-    gtag('consent', 'update', consentModeState(next));
-    tellVendors(next);
-    activateScripts(next);
     onChange(before);
-    for (const fn of listeners) {
-      try {
-        fn({ ...next });
-      } catch (e) {
-        debugLog(e);
-      }
-    }
+    // Scripts and listeners are the page's code: one that throws stops neither the others nor us.
+    for (const fn of [updateConsentMode, tellVendors, activateScripts, ...listeners])
+      safe(fn)({ ...next });
   }
 
   function decide(choice: CategoryPreferences, source: ConsentSource): void {
@@ -136,7 +131,7 @@ export function createConsent({
   function start(): void {
     // Consent Mode's default must reach dataLayer before any tag; a stored decision is replayed.
     gtag('consent', 'default', { ...consentModeState(all(optOut)), wait_for_update: 500 });
-    if (record) gtag('consent', 'update', consentModeState(prefs));
+    if (record) updateConsentMode(prefs);
     watchScripts(() => prefs);
     // A decision made in another tab of the site applies here at once (a withdrawal above all).
     addEventListener('storage', (e) => {
