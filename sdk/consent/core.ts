@@ -14,7 +14,7 @@ import { type ConsentOptions, isOptOut } from './options.js';
 import { KEY, loadRecord, postRecord, saveRecord } from './record.js';
 import { activateScripts, watchScripts } from './script-blocking.js';
 import { hasCmp, listenToCmp } from './signals.js';
-import { holdVendors, tellVendors } from './vendors.js';
+import { tellVendors } from './vendors.js';
 
 export interface ConsentApi {
   /** The current preferences in Segment's `categoryPreferences` shape. */
@@ -149,8 +149,7 @@ export function createConsent({
       apply(normalize(p));
     }, ask);
     if (optOut && gpc && !record) decide(all(true), 'gpc');
-    else if (decided) tellVendors(prefs);
-    else holdVendors();
+    else tellVendors(decided ? prefs : undefined);
     if (!cmp) ask();
   }
 

@@ -60,7 +60,7 @@ describe('consent gating in Chromium', () => {
     ]);
     expect(await browserState(page)).toEqual({ cookies: [], local: {}, databases: [], queued: 0 });
     expect(await ran(page)).toEqual([]);
-    expect(await calls(page)).toEqual(['ttq.hold']);
+    expect(await calls(page)).toEqual(['ttq.hold', 'fbq.consent.revoke']);
     const first = await page.evaluate(() =>
       Array.from((window as unknown as { dataLayer: IArguments[] }).dataLayer[0] ?? []),
     );
@@ -118,7 +118,12 @@ describe('consent gating in Chromium', () => {
     expect(Object.keys(state.local)).toEqual(['sgm_consent']);
     expect(state.databases).toEqual([]);
     expect(await ran(page)).toEqual([]);
-    expect(await calls(page)).toEqual(['ttq.hold', 'ttq.revoke', 'fbq.consent.revoke']);
+    expect(await calls(page)).toEqual([
+      'ttq.hold',
+      'fbq.consent.revoke',
+      'ttq.revoke',
+      'fbq.consent.revoke',
+    ]);
     const consentId = parse(state.local.sgm_consent).id;
     const [record] = await consentRecords('id', consentId, 1);
     expect(record).toMatchObject({
@@ -188,7 +193,12 @@ describe('consent gating in Chromium', () => {
     await page.click('role=button[name="Accept all"]');
     await eventually(async () => (await ran(page)).length === 2);
     expect((await ran(page)).sort()).toEqual(['analytics-src', 'marketing-inline']);
-    expect(await calls(page)).toEqual(['ttq.hold', 'ttq.grant', 'fbq.consent.grant']);
+    expect(await calls(page)).toEqual([
+      'ttq.hold',
+      'fbq.consent.revoke',
+      'ttq.grant',
+      'fbq.consent.grant',
+    ]);
     // Without data-consent-hold, what happened before the decision was dropped, not kept.
     const before = await sg<string>(page, 'anonymousId');
     await sg(page, "track('AfterConsent')");
@@ -214,6 +224,7 @@ describe('consent gating in Chromium', () => {
     expect(collectorPosts(requests).filter((r) => r === 'POST /v1/batch')).toHaveLength(1);
     expect(await calls(page)).toEqual([
       'ttq.hold',
+      'fbq.consent.revoke',
       'ttq.grant',
       'fbq.consent.grant',
       'ttq.revoke',
