@@ -255,6 +255,27 @@ describe('consent gating in Chromium', () => {
     await context.close();
   });
 
+  it('a blocked inline script runs once allowed under a nonce-based CSP', async () => {
+    const context = await newContext(shared.browser);
+    const html = `<!doctype html><html><head><script nonce="n0nce">window.ran = [];</script>
+<script nonce="n0nce" src="/s.js" data-write-key="${shared.server.demo.writeKey}" data-consent-banner="false"></script>
+<script nonce="n0nce" type="text/plain" data-consent="analytics">ran.push('inline')</script>
+</head><body></body></html>`;
+    await context.route(`${shared.server.url}/csp`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: { 'Content-Security-Policy': "script-src 'nonce-n0nce'" },
+        body: html,
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${shared.server.url}/csp`);
+    await sg(page, 'consent.acceptAll()');
+    expect(await eventually(async () => (await ran(page)).length > 0, 2000)).toBe(true);
+    expect(await ran(page)).toEqual(['inline']);
+    await context.close();
+  });
+
   it('two decisions in the same millisecond are both stored in the consent log', async () => {
     const context = await newContext(shared.browser);
     const { page } = await openFixture(context, shared.server);
