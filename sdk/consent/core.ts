@@ -95,7 +95,7 @@ export function createConsent({
       safe(fn)({ ...next });
   }
 
-  function decide(choice: CategoryPreferences, source: ConsentSource): void {
+  function decide(choice: CategoryPreferences, source: ConsentSource = 'api'): void {
     const next = normalize(choice);
     // The consent log keeps one row per (id, givenAt): a second decision in the same ms must differ.
     const now = Math.max(Date.now(), (record?.givenAt ?? 0) + 1);
@@ -117,16 +117,7 @@ export function createConsent({
   }
 
   const show = (settings: boolean) =>
-    openBanner(apiHost, {
-      categories,
-      prefs,
-      gpc,
-      settings,
-      decided,
-      policyUrl: o.policyUrl,
-      texts: o.texts,
-      decide,
-    });
+    openBanner(apiHost, { ...o, categories, prefs, gpc, settings, decided, decide });
 
   function start(): void {
     // Consent Mode's default must reach dataLayer before any tag; a stored decision is replayed.
@@ -157,9 +148,9 @@ export function createConsent({
     start,
     api: {
       get: () => ({ ...prefs }),
-      set: (p) => decide({ ...prefs, ...p }, 'api'),
-      acceptAll: () => decide(all(true), 'api'),
-      rejectAll: () => decide(all(false), 'api'),
+      set: (p) => decide({ ...prefs, ...p }),
+      acceptAll: () => decide(all(true)),
+      rejectAll: () => decide(all(false)),
       show: () => show(true),
       // A listener that is no function fails when called, caught like one that throws.
       on: (_event, fn) => void listeners.add(fn),

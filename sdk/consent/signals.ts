@@ -43,7 +43,6 @@ export function gppPreferences(ping: GppPing): CategoryPreferences | undefined {
     (s) => s?.SaleOptOut === 1 || s?.SharingOptOut === 1 || s?.TargetedAdvertisingOptOut === 1,
   );
   return {
-    necessary: true,
     functional: true,
     analytics: true,
     personalization: true,
@@ -62,7 +61,7 @@ export function listenToCmp(
   notApplicable: () => void,
 ): void {
   w().__tcfapi?.('addEventListener', 2, (tc: TcData, ok: boolean) => {
-    if (ok && /^(tcloaded|useractioncomplete)$/.test(`${tc.eventStatus}`))
+    if (ok && /^(tcloaded|useractioncomplete)$/.test(tc.eventStatus as string))
       (tc.gdprApplies === false ? notApplicable : apply)(tcfPreferences(tc), tc.tcString);
   });
   w().__gpp?.('addEventListener', (e: { pingData?: GppPing }, ok: boolean) => {
