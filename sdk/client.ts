@@ -44,8 +44,10 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     maxBytes: maxBatchBytes(),
     lock: flushLock(),
   });
-  // The gate decides; local storage and the anonymous id follow analytics consent.
-  const analytics = () => isGranted(consent.api.get(), 'analytics');
+  // The gate decides; local storage and the anonymous id follow analytics consent (undefined
+  // while a decision is awaited: what is stored is kept, nothing new is written).
+  const analytics = () =>
+    consent.waiting() ? undefined : isGranted(consent.api.get(), 'analytics');
   const consent = createConsent({
     options: options.consent,
     apiHost,
@@ -64,15 +66,11 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
       utm.retag();
     },
   });
-  const admission = createAdmission(
-    consent,
-    (e) => {
-      identity.sending(e);
-      queuedHere = true;
-      void queue.push(e);
-    },
-    options.consent?.hold,
-  );
+  const admission = createAdmission(consent, (e) => {
+    identity.sending(e);
+    queuedHere = true;
+    void queue.push(e);
+  });
   persistLocally(analytics());
   const identity = createIdentity(analytics);
   const utm = createUtm(

@@ -10,7 +10,7 @@ const USER_KEY = 'uid';
  * while analytics consent allows (the anonymous id by anonymous-id.ts, the user id through
  * local.ts), in memory otherwise.
  */
-export function createIdentity(persist: () => boolean) {
+export function createIdentity(persist: () => boolean | undefined) {
   let anonymousId = anonymousIdFor(persist());
   let userId = localGet<string>(USER_KEY);
   // The in-memory id left on an event sent without analytics consent (a `necessary` one, or

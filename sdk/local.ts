@@ -6,7 +6,8 @@
  */
 const PREFIX = 'sgm.';
 const memory = new Map<string, string>();
-let persist = true;
+/** Undefined while a decision is awaited: stored keys are read into memory but not removed. */
+let persist: boolean | undefined = true;
 
 export function localGet<T>(key: string): T | undefined {
   try {
@@ -33,10 +34,12 @@ export function localSet(key: string, value?: unknown): void {
 
 /**
  * Follows analytics consent: granting moves this page's state into localStorage; denying or
- * withdrawing moves it out and deletes every stored `sgm.` key.
+ * withdrawing moves it out and deletes every stored `sgm.` key; not known yet (undefined)
+ * copies it out and leaves it stored.
  */
-export function persistLocally(on: boolean): void {
+export function persistLocally(on?: boolean): void {
   if (on === persist) return;
+  const copy = persist;
   persist = on;
   try {
     if (on) {
@@ -46,8 +49,8 @@ export function persistLocally(on: boolean): void {
     }
     for (const name of Object.keys(localStorage)) {
       if (!name.startsWith(PREFIX)) continue;
-      memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
-      localStorage.removeItem(name);
+      if (copy) memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
+      if (on === false) localStorage.removeItem(name);
     }
   } catch {}
 }

@@ -8,11 +8,11 @@ const HELD_MAX = 100;
 
 /**
  * Stamps `context.consent` (with the event's `category` when it needs one other than
- * analytics) on each event and asks the gate. Before a decision events are dropped, or with
- * `hold` kept in memory (never stored, never sent) and admitted or dropped once the decision
- * is known; `necessary` events need no decision.
+ * analytics) on each event and asks the gate. Before a decision events are dropped, or while
+ * one is awaited (`hold`, a CMP) kept in memory (never stored, never sent) and admitted or
+ * dropped once it is known; `necessary` events need no decision.
  */
-export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => void, hold = false) {
+export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => void) {
   const held: [WireEvent, ConsentCategory | undefined][] = [];
   let dropped = 0;
   const admit = (event: WireEvent, category?: ConsentCategory) => {
@@ -21,7 +21,7 @@ export function createAdmission(consent: ConsentCore, push: (e: WireEvent) => vo
       return debugLog('unknown consent category', category, event);
     }
     if (!consent.decided() && category !== 'necessary') {
-      if (hold && held.length < HELD_MAX) held.push([event, category]);
+      if (consent.waiting() && held.length < HELD_MAX) held.push([event, category]);
       return;
     }
     event.context = {

@@ -6,7 +6,7 @@ import {
   type ConsentRecord,
   type ConsentSource,
 } from '../../shared/consent.js';
-import { debugLog } from '../log.js';
+import { safe } from '../log.js';
 import { uuidv7 } from '../uuid.js';
 import { openBanner } from './banner-loader.js';
 import { consentModeState, gtag } from './google-consent-mode.js';
@@ -14,7 +14,7 @@ import { type ConsentOptions, isOptOut } from './options.js';
 import { KEY, loadRecord, postRecord, saveRecord } from './record.js';
 import { activateScripts, watchScripts } from './script-blocking.js';
 import { hasCmp, listenToCmp } from './signals.js';
-import { holdVendors, tellVendors } from './vendors.js';
+import { tellVendors } from './vendors.js';
 
 export interface ConsentApi {
   /** The current preferences in Segment's `categoryPreferences` shape. */
@@ -45,6 +45,11 @@ export interface ConsentCore {
   context(): ConsentContext;
   /** A decision applies: stored, signalled by a CMP, or the opt-out default. */
   decided(): boolean;
+  /**
+   * No decision yet, but one is awaited (`hold`, or a CMP on the page): events wait in memory
+   * and what is stored stays as it is until then.
+   */
+  waiting(): boolean;
   /** Pushes the Consent Mode default, runs allowed scripts, follows a CMP or asks. */
   start(): void;
 }
@@ -72,29 +77,28 @@ export function createConsent({
   let record = loadRecord(revision, Date.now());
   let prefs = record ? normalize(record.categories) : all(optOut);
   let decided = !!record || optOut;
+  const cmp = hasCmp();
+  const waiting = () => !decided && (cmp || !!o.hold);
   let tcString: string | undefined;
   const listeners = new Set<(p: CategoryPreferences) => void>();
+  const updateConsentMode = (p: CategoryPreferences) =>
+    gtag('consent', 'update', consentModeState(p));
 
   function apply(next: CategoryPreferences): void {
-    const before = prefs;
+    // What a waiting page kept (stored id, queued events) counts as granted: a denial withdraws it.
+    const before = waiting() ? all(true) : prefs;
     prefs = next;
     decided = true;
-    gtag('consent', 'update', consentModeState(next));
-    tellVendors(next);
-    activateScripts(next);
     onChange(before);
-    for (const fn of listeners) {
-      try {
-        fn({ ...next });
-      } catch (e) {
-        debugLog(e);
-      }
-    }
+    // Scripts and listeners are the page's code: one that throws stops neither the others nor us.
+    for (const fn of [updateConsentMode, tellVendors, activateScripts, ...listeners])
+      safe(fn)({ ...next });
   }
 
-  function decide(choice: CategoryPreferences, source: ConsentSource): void {
+  function decide(choice: CategoryPreferences, source: ConsentSource = 'api'): void {
     const next = normalize(choice);
-    const now = Date.now();
+    // The consent log keeps one row per (id, givenAt): a second decision in the same ms must differ.
+    const now = Math.max(Date.now(), (record?.givenAt ?? 0) + 1);
     const withdrawn = decided && categories.some((c) => prefs[c] && !next[c]);
     record = {
       id: record?.id ?? uuidv7(),
@@ -113,21 +117,12 @@ export function createConsent({
   }
 
   const show = (settings: boolean) =>
-    openBanner(apiHost, {
-      categories,
-      prefs,
-      gpc,
-      settings,
-      decided,
-      policyUrl: o.policyUrl,
-      texts: o.texts,
-      decide,
-    });
+    openBanner(apiHost, { ...o, categories, prefs, gpc, settings, decided, decide });
 
   function start(): void {
     // Consent Mode's default must reach dataLayer before any tag; a stored decision is replayed.
     gtag('consent', 'default', { ...consentModeState(all(optOut)), wait_for_update: 500 });
-    if (record) gtag('consent', 'update', consentModeState(prefs));
+    if (record) updateConsentMode(prefs);
     watchScripts(() => prefs);
     // A decision made in another tab of the site applies here at once (a withdrawal above all).
     addEventListener('storage', (e) => {
@@ -137,25 +132,28 @@ export function createConsent({
         apply(normalize(stored.categories));
       }
     });
+    const ask = () => decided || o.banner === false || show(false);
+    // When GDPR does not apply, the CMP sets no restriction: Segmently's own banner asks (what
+    // was stored is kept until that decision, as while waiting for the CMP).
     listenToCmp((p, tc) => {
       tcString = tc;
       apply(normalize(p));
-    });
+    }, ask);
     if (optOut && gpc && !record) decide(all(true), 'gpc');
-    else if (decided) tellVendors(prefs);
-    else holdVendors();
-    if (!decided && !hasCmp() && o.banner !== false) show(false);
+    else tellVendors(decided ? prefs : undefined);
+    if (!cmp) ask();
   }
 
   return {
     start,
     api: {
       get: () => ({ ...prefs }),
-      set: (p) => decide({ ...prefs, ...p }, 'api'),
-      acceptAll: () => decide(all(true), 'api'),
-      rejectAll: () => decide(all(false), 'api'),
+      set: (p) => decide({ ...prefs, ...p }),
+      acceptAll: () => decide(all(true)),
+      rejectAll: () => decide(all(false)),
       show: () => show(true),
-      on: (_event, fn) => void (typeof fn === 'function' && listeners.add(fn)),
+      // A listener that is no function fails when called, caught like one that throws.
+      on: (_event, fn) => void listeners.add(fn),
       off: (_event, fn) => void listeners.delete(fn),
     },
     context: () => ({
@@ -163,8 +161,9 @@ export function createConsent({
       id: record?.id,
       revision,
       gpc,
-      ...(tcString ? { tcString } : {}),
+      tcString,
     }),
     decided: () => decided,
+    waiting,
   };
 }

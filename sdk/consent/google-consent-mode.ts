@@ -1,4 +1,5 @@
 import type { CategoryPreferences } from '../../shared/consent.js';
+import { safe } from '../log.js';
 
 const state = (on?: boolean) => (on ? 'granted' : 'denied');
 
@@ -15,10 +16,13 @@ export function consentModeState(p: CategoryPreferences): Record<string, string>
   };
 }
 
-/** gtag's own shape: gtag.js reads `arguments` objects from dataLayer, not arrays. */
-export function gtag(..._args: unknown[]): void {
+/**
+ * gtag's own shape: gtag.js reads `arguments` objects from dataLayer, not arrays. A page's
+ * dataLayer that is no array is its bug: logged, never thrown.
+ */
+export const gtag = safe(function (..._args: unknown[]): void {
   const w = window as unknown as { dataLayer?: unknown[] };
   w.dataLayer = w.dataLayer || [];
   // biome-ignore lint/complexity/noArguments: gtag.js only recognises Arguments objects
   w.dataLayer.push(arguments);
-}
+});

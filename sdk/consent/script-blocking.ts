@@ -10,6 +10,8 @@ export function activateScripts(prefs: CategoryPreferences): void {
     const script = document.createElement('script');
     for (const { name, value } of old.attributes)
       if (name !== 'type' && name !== 'data-src') script.setAttribute(name, value);
+    // Browsers hide the nonce attribute (it reads as empty): only the property carries it.
+    script.nonce = old.nonce;
     if (old.dataset.src) {
       script.src = old.dataset.src;
       script.async = old.async; // keep document order for src scripts unless marked async

@@ -43,7 +43,6 @@ export function gppPreferences(ping: GppPing): CategoryPreferences | undefined {
     (s) => s?.SaleOptOut === 1 || s?.SharingOptOut === 1 || s?.TargetedAdvertisingOptOut === 1,
   );
   return {
-    necessary: true,
     functional: true,
     analytics: true,
     personalization: true,
@@ -53,15 +52,17 @@ export function gppPreferences(ping: GppPing): CategoryPreferences | undefined {
 
 export const hasCmp = () => typeof w().__tcfapi === 'function' || typeof w().__gpp === 'function';
 
-/** Follows a CMP already on the page: each completed TCF or GPP decision becomes ours. */
-export function listenToCmp(apply: (p: CategoryPreferences, tcString?: string) => void): void {
+/**
+ * Follows a CMP already on the page: each completed TCF or GPP decision becomes ours;
+ * `notApplicable` when TCF says GDPR does not apply to this visitor.
+ */
+export function listenToCmp(
+  apply: (p: CategoryPreferences, tcString?: string) => void,
+  notApplicable: () => void,
+): void {
   w().__tcfapi?.('addEventListener', 2, (tc: TcData, ok: boolean) => {
-    if (
-      ok &&
-      tc.gdprApplies !== false &&
-      /^(tcloaded|useractioncomplete)$/.test(`${tc.eventStatus}`)
-    )
-      apply(tcfPreferences(tc), tc.tcString);
+    if (ok && /^(tcloaded|useractioncomplete)$/.test(tc.eventStatus as string))
+      (tc.gdprApplies === false ? notApplicable : apply)(tcfPreferences(tc), tc.tcString);
   });
   w().__gpp?.('addEventListener', (e: { pingData?: GppPing }, ok: boolean) => {
     const prefs = ok && e?.pingData?.signalStatus === 'ready' && gppPreferences(e.pingData);

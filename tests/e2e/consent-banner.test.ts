@@ -83,6 +83,21 @@ describe('consent banner in Chromium', () => {
     await context.close();
   });
 
+  it('keeps focus in the dialog after a click on the backdrop', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server);
+    await page.waitForSelector('[role="dialog"]');
+    await page.mouse.click(5, 5); // the backdrop, above the dialog
+    const inDialog = () =>
+      page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+    await page.keyboard.press('Shift+Tab');
+    expect(await inDialog()).toBe(true);
+    await page.mouse.click(5, 5);
+    await page.keyboard.press('Tab');
+    expect(await inDialog()).toBe(true);
+    await context.close();
+  });
+
   it('Escape steps back from the preferences and never counts as a choice; consent.off', async () => {
     const context = await newContext(shared.browser);
     const { page, requests } = await openFixture(context, shared.server);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserState, collectorPosts, openFixture } from './consent-fixture.js';
@@ -29,6 +30,21 @@ const consentRecords = async (column: 'id' | 'anonymous_id', value: string, n: n
 /** Long enough for the SDK's 500 ms flush interval to have sent anything it would send. */
 const settle = (page: Page) => page.waitForTimeout(1200);
 
+/**
+ * A TCF CMP that answers `tcloaded` 100 ms after the SDK asks: granting purposes 1, 8 and 9
+ * (analytics), or denying everything once the tab's `window.name` is `deny`.
+ */
+const tcfLoaded = (
+  gdprApplies = true,
+) => `<script>window.__tcfapi = (command, version, callback) => {
+  if (command !== 'addEventListener') return;
+  const consents = window.name === 'deny' ? {} : { 1: true, 8: true, 9: true };
+  setTimeout(() => callback({ eventStatus: 'tcloaded', gdprApplies: ${gdprApplies}, tcString: 'CPtest',
+    purpose: { consents } }, true), 100);
+};</script>`;
+const analyticsGranted = (page: Page) =>
+  eventually(() => page.evaluate('window.segmently?.consent?.get().analytics === true'));
+
 describe('consent gating in Chromium', () => {
   it('before a decision: nothing sent or stored, blocked scripts idle, Consent Mode default first', async () => {
     const context = await newContext(shared.browser);
@@ -46,7 +62,7 @@ describe('consent gating in Chromium', () => {
     ]);
     expect(await browserState(page)).toEqual({ cookies: [], local: {}, databases: [], queued: 0 });
     expect(await ran(page)).toEqual([]);
-    expect(await calls(page)).toEqual(['ttq.hold']);
+    expect(await calls(page)).toEqual(['ttq.hold', 'fbq.consent.revoke']);
     const first = await page.evaluate(() =>
       Array.from((window as unknown as { dataLayer: IArguments[] }).dataLayer[0] ?? []),
     );
@@ -67,6 +83,30 @@ describe('consent gating in Chromium', () => {
     await context.close();
   });
 
+  it("README's install tag, placed before gtag's snippet, puts the Consent Mode default first", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const install = readme
+      .split('## Install on a site')[1]
+      ?.match(/<script[^>]*\/s\.js"[^>]*><\/script>/)?.[0];
+    const html = `<!doctype html><html><head>${install
+      ?.replace('https://YOUR-COLLECTOR', shared.server.url)
+      .replace('YOUR_WRITE_KEY', shared.server.demo.writeKey)}
+<script>window.dataLayer = window.dataLayer || []; function gtag(){ dataLayer.push(arguments); }
+  gtag('js', new Date()); gtag('config', 'G-TEST');</script></head><body></body></html>`;
+    const context = await newContext(shared.browser);
+    await context.route(`${shared.server.url}/readme-install`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: html }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${shared.server.url}/readme-install`);
+    await page.waitForFunction(() => 'anonymousId' in (window.segmently ?? {}));
+    const first = await page.evaluate(() =>
+      Array.from((window as unknown as { dataLayer: IArguments[] }).dataLayer[0] ?? []),
+    );
+    expect(first.slice(0, 2)).toEqual(['consent', 'default']);
+    await context.close();
+  });
+
   it('reject all: still nothing sent, only the decision is logged', async () => {
     const context = await newContext(shared.browser);
     const { page, requests } = await openFixture(context, shared.server);
@@ -80,7 +120,12 @@ describe('consent gating in Chromium', () => {
     expect(Object.keys(state.local)).toEqual(['sgm_consent']);
     expect(state.databases).toEqual([]);
     expect(await ran(page)).toEqual([]);
-    expect(await calls(page)).toEqual(['ttq.hold', 'ttq.revoke', 'fbq.consent.revoke']);
+    expect(await calls(page)).toEqual([
+      'ttq.hold',
+      'fbq.consent.revoke',
+      'ttq.revoke',
+      'fbq.consent.revoke',
+    ]);
     const consentId = parse(state.local.sgm_consent).id;
     const [record] = await consentRecords('id', consentId, 1);
     expect(record).toMatchObject({
@@ -150,7 +195,12 @@ describe('consent gating in Chromium', () => {
     await page.click('role=button[name="Accept all"]');
     await eventually(async () => (await ran(page)).length === 2);
     expect((await ran(page)).sort()).toEqual(['analytics-src', 'marketing-inline']);
-    expect(await calls(page)).toEqual(['ttq.hold', 'ttq.grant', 'fbq.consent.grant']);
+    expect(await calls(page)).toEqual([
+      'ttq.hold',
+      'fbq.consent.revoke',
+      'ttq.grant',
+      'fbq.consent.grant',
+    ]);
     // Without data-consent-hold, what happened before the decision was dropped, not kept.
     const before = await sg<string>(page, 'anonymousId');
     await sg(page, "track('AfterConsent')");
@@ -176,6 +226,7 @@ describe('consent gating in Chromium', () => {
     expect(collectorPosts(requests).filter((r) => r === 'POST /v1/batch')).toHaveLength(1);
     expect(await calls(page)).toEqual([
       'ttq.hold',
+      'fbq.consent.revoke',
       'ttq.grant',
       'fbq.consent.grant',
       'ttq.revoke',
@@ -203,6 +254,39 @@ describe('consent gating in Chromium', () => {
       expect.objectContaining({ analytics_storage: 'denied' }),
     ]);
     expect(await page.$('[role="dialog"]')).toBeNull();
+    await context.close();
+  });
+
+  it('a blocked inline script runs once allowed under a nonce-based CSP', async () => {
+    const context = await newContext(shared.browser);
+    const html = `<!doctype html><html><head><script nonce="n0nce">window.ran = [];</script>
+<script nonce="n0nce" src="/s.js" data-write-key="${shared.server.demo.writeKey}" data-consent-banner="false"></script>
+<script nonce="n0nce" type="text/plain" data-consent="analytics">ran.push('inline')</script>
+</head><body></body></html>`;
+    await context.route(`${shared.server.url}/csp`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: { 'Content-Security-Policy': "script-src 'nonce-n0nce'" },
+        body: html,
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${shared.server.url}/csp`);
+    await sg(page, 'consent.acceptAll()');
+    expect(await eventually(async () => (await ran(page)).length > 0, 2000)).toBe(true);
+    expect(await ran(page)).toEqual(['inline']);
+    await context.close();
+  });
+
+  it('two decisions in the same millisecond are both stored in the consent log', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server);
+    await dialog(page);
+    await page.clock.setFixedTime(Date.now());
+    await page.evaluate('segmently.consent.acceptAll(); segmently.consent.rejectAll()');
+    const consentId = parse((await browserState(page)).local.sgm_consent).id;
+    const records = await consentRecords('id', consentId, 2);
+    expect(records.map((r) => r.decision_source)).toEqual(['api', 'withdrawal']);
     await context.close();
   });
 
@@ -304,6 +388,54 @@ describe('consent gating in Chromium', () => {
     });
     expect(requests.some((r) => r.includes('/s/banner-'))).toBe(false);
     expect(await ran(page)).toEqual(['analytics-src']);
+    await context.close();
+  });
+
+  it('behind a CMP that answers later: the pageview waits for it, the stored id is kept', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, { before: tcfLoaded() });
+    await analyticsGranted(page);
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    expect((await arrived(anonymousId))?.map((r) => r.type)).toEqual(['page']);
+
+    // The next page starts undecided again until the CMP answers: nothing stored is wiped.
+    await page.reload();
+    await analyticsGranted(page);
+    expect(await sg<string>(page, 'anonymousId')).toBe(anonymousId);
+    const rows = await eventually(async () => {
+      const all = await eventsOf(anonymousId);
+      return all.length === 2 ? all : undefined;
+    });
+    expect(rows?.map((r) => r.type)).toEqual(['page', 'page']);
+    expect(parse(rows?.[1]?.context).consent).toMatchObject({ tcString: 'CPtest' });
+
+    // A denial from the CMP on a later page removes the stored identity.
+    await page.evaluate(() => {
+      window.name = 'deny';
+    });
+    await page.reload();
+    await eventually(() => page.evaluate('window.segmently?.consent?.get().functional === false'));
+    await settle(page);
+    expect(await sg<string>(page, 'anonymousId')).not.toBe(anonymousId);
+    expect(Object.keys((await browserState(page)).local)).toEqual([]);
+    expect(await eventsOf(anonymousId)).toHaveLength(2);
+    await context.close();
+  });
+
+  it("a CMP saying GDPR does not apply leaves the decision to Segmently's own banner", async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, { before: tcfLoaded(false) });
+    await dialog(page);
+    await page.click('role=button[name="Accept all"]');
+    await sg(page, "track('AfterConsent')");
+    await sg(page, 'flush()');
+    const anonymousId = await sg<string>(page, 'anonymousId');
+    const rows = await eventually(async () => {
+      const all = await eventsOf(anonymousId);
+      return all.length === 2 ? all : undefined;
+    });
+    // The pageview made before the banner's decision waited for it, as behind a CMP.
+    expect(rows?.map((r) => r.event ?? r.type)).toEqual(['page', 'AfterConsent']);
     await context.close();
   });
 });

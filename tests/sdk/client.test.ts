@@ -311,6 +311,32 @@ describe('first-party state follows analytics consent', () => {
     expect(Object.keys(localStorage).filter((k) => k.startsWith('sgm.'))).toEqual([]);
   });
 
+  it('applies decisions although vendor code on the page throws (fbq, a dataLayer that is no array)', () => {
+    const w = window as unknown as { fbq?: unknown; dataLayer?: unknown };
+    w.fbq = () => {
+      throw 1;
+    };
+    w.dataLayer = {};
+    try {
+      let sg: ReturnType<typeof createSegmently> | undefined;
+      expect(() => {
+        sg = createSegmently({
+          writeKey: 'wk',
+          apiHost: 'https://c.example',
+          autoPage: false,
+          consent: { banner: false },
+        });
+      }).not.toThrow();
+      expect(() => sg?.consent.acceptAll()).not.toThrow();
+      expect(localStorage.getItem('sgm_aid')).toBe(sg?.anonymousId);
+      expect(() => sg?.consent.rejectAll()).not.toThrow();
+      expect(localStorage.getItem('sgm_aid')).toBeNull();
+    } finally {
+      delete w.fbq;
+      delete w.dataLayer;
+    }
+  });
+
   it('shares neither anonymous id nor session across a withdrawal of analytics', async () => {
     const sg = acceptedClient();
     sg.track('Analytics');

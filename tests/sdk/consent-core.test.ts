@@ -97,6 +97,17 @@ describe('consent core', () => {
     ).not.toHaveProperty('anonymousId');
   });
 
+  it('gives two decisions in the same millisecond different givenAt (the collector keys on it)', () => {
+    vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
+    const { core } = start();
+    core.api.acceptAll();
+    core.api.rejectAll();
+    const posted = fetchMock.mock.calls.map(
+      (call) => JSON.parse(String((call as unknown as [string, RequestInit])[1].body)).givenAt,
+    );
+    expect(posted).toEqual([1_700_000_000_000, 1_700_000_000_001]);
+  });
+
   it('is decided from the start in opt-out regions and never shows the banner there', () => {
     const { core, banner } = start({ optOutRegions: ['US'], region: 'US-NY' });
     expect(core.decided()).toBe(true);

@@ -18,4 +18,11 @@ export function trapFocus(root: HTMLElement): void {
       first?.focus();
     }
   });
+  // A click on the backdrop moves where Tab starts from out of the dialog, so the keydown above
+  // never sees it: focus that reaches the page anyway is taken back while the dialog is open.
+  const back = (e: FocusEvent) => {
+    if (!root.isConnected) document.removeEventListener('focusin', back);
+    else if (!root.contains(e.target as Node)) root.focus();
+  };
+  document.addEventListener('focusin', back);
 }
