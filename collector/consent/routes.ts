@@ -21,7 +21,7 @@ const MAX_CONSENT_BYTES = 8 * 1024;
  */
 export function consentRoutes(
   { sources, writer, now, suppressions, metrics }: AppDeps,
-  { limitIp, limitSource }: RequestLimits,
+  { limitConsentIp }: RequestLimits,
 ) {
   const app = new Hono();
   const dropped = metrics.counter(
@@ -29,11 +29,10 @@ export function consentRoutes(
     'Consent decisions answered but not stored, by reason',
   );
   app.post('/v1/consent', async (c) => {
-    const ip = limitIp(c);
+    const ip = limitConsentIp(c);
     const { json: body } = await readJsonBody(c, MAX_CONSENT_BYTES);
     const source = await authenticateSource(c, body, sources);
     checkOrigin(c, source);
-    limitSource(source.id, 1);
     const input = parseWith(ConsentRecordBody, body);
     // The Sec-GPC header is the browser's opt-out of sale/sharing, like navigator's signal.
     const gpc = input.gpc || c.req.header('Sec-GPC') === '1';

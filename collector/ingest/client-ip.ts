@@ -47,13 +47,15 @@ const ipv6Prefix = (ip: string, groups: number) =>
     .map((g) => Number.parseInt(g, 16).toString(16))
     .join(':')}::`;
 
+/** An IPv4 address however written (an IPv6 form ending in dotted IPv4 included), else as is. */
+const unmapped = (ip: string) => (ip.includes('.') ? ip.slice(ip.lastIndexOf(':') + 1) : ip);
+
 /** Keeps the network, never the host: IPv4 to /24, IPv6 to /48. */
 export function truncateIp(ip: string | undefined): string | null {
-  if (!ip) return null;
-  const mapped = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  const version = isIP(mapped);
-  if (version === 4) return `${mapped.split('.').slice(0, 3).join('.')}.0`;
-  return version === 6 ? ipv6Prefix(mapped, 3) : null;
+  if (!ip || !isIP(ip)) return null;
+  const address = unmapped(ip);
+  if (isIP(address) === 4) return `${address.split('.').slice(0, 3).join('.')}.0`;
+  return ipv6Prefix(address, 3);
 }
 
 /**
@@ -61,5 +63,6 @@ export function truncateIp(ip: string | undefined): string | null {
  * block a single subscriber gets (per address, one host could take a fresh bucket per request).
  */
 export function rateLimitKey(ip: string): string {
-  return isIP(ip) === 6 && !ip.startsWith('::ffff:') ? ipv6Prefix(ip, 4) : ip;
+  const address = unmapped(ip);
+  return isIP(address) === 6 ? ipv6Prefix(address, 4) : address;
 }

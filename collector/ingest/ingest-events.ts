@@ -52,7 +52,8 @@ function failedPayload(event: unknown, sentAt: string | undefined, request: Inge
   if (!isRecord(event)) return payloadOf(event);
   const context = event.context == null ? {} : event.context;
   if (!isRecord(context)) return payloadOf(event);
-  const ip = typeof context.ip === 'string' ? truncateIp(context.ip) : request.ipTruncated;
+  // As enrich() does: the event's own address when it is one, else the request's.
+  const ip = (typeof context.ip === 'string' && truncateIp(context.ip)) || request.ipTruncated;
   const { ip: _whole, ...rest } = context;
   return payloadOf({
     ...event,

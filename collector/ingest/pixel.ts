@@ -46,15 +46,19 @@ function withRequestContext(event: JsonRecord, c: Context): JsonRecord {
   return { ...event, ...anonymous, context };
 }
 
-/** Failures worth a retry: the SDK's pixel transport sends again when the image fails to load. */
-const retryable = (e: unknown) => !(e instanceof ApiError) || e.status === 429 || e.status === 503;
+/**
+ * Failures that pass: the SDK's pixel transport sends again when the image fails to load, and,
+ * seeing no status, it cannot tell a lasting failure, which would block its queue.
+ */
+const retryable = (e: unknown): e is ApiError =>
+  e instanceof ApiError && (e.status === 429 || e.status === 503);
 
 /**
  * `GET /v1/p.gif?d=…`: ingests through the same path as POST /v1/batch and answers a 1×1
  * GIF, also when the payload was refused (an image cannot show an error, and sending it again
- * would not help; failures are counted instead). Only a retryable failure (rate limit,
- * shutdown, server error) answers without an image, with its status: the image then fails to
- * load, and the SDK keeps the events to send again.
+ * would not help; failures are counted instead). Only a passing refusal (rate limit, shutdown)
+ * answers without an image, with its status: the image then fails to load, and the SDK keeps
+ * the events to send again.
  */
 export function pixelHandler(ingest: Ingest, { metrics, log }: Pick<AppDeps, 'metrics' | 'log'>) {
   const failures = metrics.counter(
@@ -70,11 +74,7 @@ export function pixelHandler(ingest: Ingest, { metrics, log }: Pick<AppDeps, 'me
       failures.inc({ code: e instanceof ApiError ? e.code : 'internal_error' });
       if (!(e instanceof ApiError)) log('pixel ingest failed', { error: String(e) });
       if (retryable(e)) {
-        const refusal = e instanceof ApiError ? e : undefined;
-        return c.body(null, refusal?.status ?? 500, {
-          'Cache-Control': 'no-store, max-age=0',
-          ...refusal?.headers,
-        });
+        return c.body(null, e.status, { 'Cache-Control': 'no-store, max-age=0', ...e.headers });
       }
     }
     return c.body(GIF, 200, {

@@ -15,20 +15,26 @@ function rateLimited(scope: string, retryAfter: number): ApiError {
 }
 
 /**
- * The per-address and per-source rate limits (429 with Retry-After), one set for every route
- * a write key can post to: events, the pixel and consent decisions.
+ * The per-address and per-source rate limits (429 with Retry-After) of the routes a write key
+ * posts to. Consent decisions have per-address buckets of their own: the SDK posts each
+ * decision once, and a burst of events must not cost a visitor's decision its place in the
+ * consent log.
  */
 export function createRequestLimits({ now, ingest: options }: Pick<AppDeps, 'now' | 'ingest'>) {
   const perIp = createTokenBuckets({ ...options.ipRate, now });
+  const consentPerIp = createTokenBuckets({ ...options.ipRate, now });
   const perSource = createTokenBuckets({ ...options.sourceRate, now });
+  const limit = (buckets: typeof perIp) => (c: Context) => {
+    const ip = clientIp(c, options.trustProxy);
+    const wait = ip ? buckets.take(rateLimitKey(ip)) : 0;
+    if (wait) throw rateLimited('ip', wait);
+    return ip;
+  };
   return {
     /** Spends one request of the sender's address; returns the address. */
-    limitIp(c: Context): string | undefined {
-      const ip = clientIp(c, options.trustProxy);
-      const wait = ip ? perIp.take(rateLimitKey(ip)) : 0;
-      if (wait) throw rateLimited('ip', wait);
-      return ip;
-    },
+    limitIp: limit(perIp),
+    /** limitIp for consent decisions. */
+    limitConsentIp: limit(consentPerIp),
     /** Spends `events` of the source's budget. */
     limitSource(sourceId: string, events: number) {
       const wait = perSource.take(sourceId, events);

@@ -84,7 +84,23 @@ describe('rate limits on ingest', () => {
     expect((await from('2001:db8:1:3::1')).status).toBe(200);
   });
 
-  it('limits consent decisions like events, by address and by source', async () => {
+  it('keys an IPv4 address written as IPv6 (mapped, any case or spelling) as the IPv4 address', async () => {
+    t = await testCollector({
+      now: () => 1_000_000,
+      env: { TRUST_PROXY: 'true', RATE_LIMIT_IP_REQUESTS_PER_SEC: '1', RATE_LIMIT_IP_BURST: '2' },
+    });
+    const from = (ip: string) =>
+      t.post('/v1/batch', { batch: [trackEvent()] }, { ...t.basic(), 'X-Forwarded-For': ip });
+    expect((await from('::FFFF:198.51.100.1')).status).toBe(200);
+    expect((await from('0:0:0:0:0:ffff:198.51.100.2')).status).toBe(200);
+    expect((await from('::ffff:198.51.100.3')).status).toBe(200);
+    expect((await from('198.51.100.1')).status).toBe(200);
+    expect((await from('::ffff:198.51.100.1')).status).toBe(429);
+    const rows = await t.rows('SELECT DISTINCT ip_truncated FROM events');
+    expect(rows.map((r) => r.ip_truncated)).toEqual(['198.51.100.0']);
+  });
+
+  it('limits consent decisions per address in buckets of their own, which events do not spend', async () => {
     t = await testCollector({
       now: () => 1_000_000,
       env: {
@@ -92,24 +108,29 @@ describe('rate limits on ingest', () => {
         RATE_LIMIT_IP_REQUESTS_PER_SEC: '1',
         RATE_LIMIT_IP_BURST: '2',
         RATE_LIMIT_SOURCE_EVENTS_PER_SEC: '1',
-        RATE_LIMIT_SOURCE_BURST: '3',
+        RATE_LIMIT_SOURCE_BURST: '1',
       },
     });
+    const from = (ip: string) => ({ ...t.basic(), 'X-Forwarded-For': ip });
     const decide = (ip: string, id: string) =>
       t.post(
         '/v1/consent',
         { id, anonymousId: id, categories: {}, revision: 1, source: 'banner', givenAt: 1 },
-        { ...t.basic(), 'X-Forwarded-For': ip },
+        from(ip),
       );
+    // Events use up the address's and the source's budgets…
+    for (const _ of [1, 2])
+      await t.post('/v1/batch', { batch: [trackEvent()] }, from('198.51.100.1'));
+    expect(
+      (await t.post('/v1/batch', { batch: [trackEvent()] }, from('198.51.100.1'))).status,
+    ).toBe(429);
+    // …and the visitor's decisions are still taken, up to the address's own consent budget.
     expect((await decide('198.51.100.1', 'c1')).status).toBe(201);
     expect((await decide('198.51.100.1', 'c2')).status).toBe(201);
-    const byIp = await decide('198.51.100.1', 'c3');
-    expect(byIp.status).toBe(429);
-    expect((await byIp.json()).error.details).toEqual({ scope: 'ip' });
+    const limited = await decide('198.51.100.1', 'c3');
+    expect(limited.status).toBe(429);
+    expect((await limited.json()).error.details).toEqual({ scope: 'ip' });
     expect((await decide('198.51.100.2', 'c4')).status).toBe(201);
-    const bySource = await decide('198.51.100.3', 'c5');
-    expect(bySource.status).toBe(429);
-    expect((await bySource.json()).error.details).toEqual({ scope: 'source' });
     expect(await t.rows('SELECT id FROM consent_records ORDER BY id')).toHaveLength(3);
   });
 
