@@ -3,8 +3,9 @@ import type { MeSegmentsResponse } from '../../shared/me-segments.js';
 
 /**
  * Test pages on the collector's origin: the script tag as a site owner pastes it, with SDK
- * options from the query (`auto=0` no pageviews, `interval` flush delay in ms, `links=1`
- * segment-tagged links), and a stand-in `GET /v1/me/segments` answering `segments`.
+ * options from the query (`auto=0` no pageviews, `interval` flush delay in ms, `at` queued
+ * events that start a send at once, `links=1` segment-tagged links), and a stand-in
+ * `GET /v1/me/segments` answering `segments`.
  */
 export function fixturePages(writeKey: () => string, segments: MeSegmentsResponse) {
   const segmentRequests: URL[] = [];
@@ -18,6 +19,7 @@ export function fixturePages(writeKey: () => string, segments: MeSegmentsRespons
     // Opt-out mode: consent is granted without a banner, so the tests see delivery alone.
     const init = JSON.stringify({
       flushInterval: Number(q.get('interval') ?? 200),
+      ...(q.get('at') ? { flushAt: Number(q.get('at')) } : {}),
       consent: { mode: 'opt-out', banner: false },
     });
     const links = q.get('links')
