@@ -27,16 +27,25 @@ const args = ({ ids, sourceId }: ProfileScope) => [JSON.stringify(ids), sourceId
 const byIdColumn = (table: string, column: string) =>
   `FROM ${table} WHERE source_id IN (${SOURCES}) AND ${column} IN (${IDS})`;
 
-/** A table whose rows name a person in `columns` (each searched by an index of its own). */
-function idTable(name: string, table: string, order: string, columns: string[]): ProfileTable {
+/**
+ * A table whose rows name a person in `columns` (each searched by an index of its own), or
+ * match one of the `also` clauses (`FROM … WHERE …`, erased first).
+ */
+function idTable(
+  name: string,
+  table: string,
+  order: string,
+  columns: string[],
+  also: string[] = [],
+): ProfileTable {
+  const matches = [...also, ...columns.map((c) => byIdColumn(table, c))];
   return {
     name,
     select: (scope) => ({
-      sql: `${columns.map((c) => `SELECT * ${byIdColumn(table, c)}`).join(' UNION ')} ORDER BY ${order}`,
+      sql: `${matches.map((m) => `SELECT * ${m}`).join(' UNION ')} ORDER BY ${order}`,
       args: args(scope),
     }),
-    erase: (scope) =>
-      columns.map((column) => ({ sql: `DELETE ${byIdColumn(table, column)}`, args: args(scope) })),
+    erase: (scope) => matches.map((m) => ({ sql: `DELETE ${m}`, args: args(scope) })),
   };
 }
 
@@ -52,10 +61,26 @@ const failedEvents: ProfileTable = {
   erase: (scope) => [{ sql: `DELETE ${FAILED_MATCH}`, args: args(scope) }],
 };
 
+/**
+ * The consent records the person's events name (`context.consent.id`): the SDK keeps one record
+ * id per browser and sends a decision without the anonymous id once analytics is refused.
+ */
+const RECORDS_OF_EVENTS = ['anonymous_id', 'user_id']
+  .map((c) => `SELECT context->>'$.consent.id' ${byIdColumn('events', c)}`)
+  .join(' UNION ');
+const CONSENT_OF_EVENTS = `FROM consent_records WHERE source_id IN (${SOURCES}) AND id IN (${RECORDS_OF_EVENTS})`;
+
+/** In order of erasure: consent records before the events that name them. */
 export const PROFILE_TABLES: ProfileTable[] = [
+  idTable(
+    'consentRecords',
+    'consent_records',
+    'seq',
+    ['anonymous_id', 'user_id'],
+    [CONSENT_OF_EVENTS],
+  ),
   // previous_id: the id an alias event retires, one of the person's ids too.
   idTable('events', 'events', 'seq', ['anonymous_id', 'user_id', 'previous_id']),
-  idTable('consentRecords', 'consent_records', 'seq', ['anonymous_id', 'user_id']),
   failedEvents,
 ];
 

@@ -172,6 +172,39 @@ describe('the person an erasure or export covers', () => {
   const ids = (rows: Record<string, unknown>[]) =>
     rows.map((r) => [r.anonymous_id, r.user_id, r.previous_id].filter(Boolean).join('/'));
 
+  it("includes the consent decisions the person's events name, also those sent without an id", async () => {
+    const named = (id: string) => ({
+      context: { consent: { id, categoryPreferences: { analytics: true } } },
+    });
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ anonymousId: 'anon-cy', ...named('rec-cy') }),
+          trackEvent({ anonymousId: 'anon-dee', ...named('rec-dee') }),
+        ],
+      },
+      t.basic(),
+    );
+    const decide = (id: string, extra: Record<string, unknown>) =>
+      t.post('/v1/consent', { id, source: 'banner', categories: {}, ...extra }, t.basic());
+    await decide('rec-cy', { anonymousId: 'anon-cy', givenAt: now - 2000 });
+    // "Reject all": the SDK no longer holds the anonymous id it would send.
+    await decide('rec-cy', { givenAt: now - 1000 });
+    await decide('rec-dee', { givenAt: now - 1000 });
+
+    const exported = await (await t.admin('/api/v1/profiles/anon-cy/export')).json();
+    expect(exported.consentRecords.map((r: { given_at: number }) => r.given_at)).toEqual([
+      now - 2000,
+      now - 1000,
+    ]);
+    const erased = await (await t.admin('/api/v1/profiles/anon-cy', { method: 'DELETE' })).json();
+    expect(erased.erased).toMatchObject({ consentRecords: 2, events: 1 });
+    expect((await t.rows('SELECT id FROM consent_records ORDER BY seq')).map((r) => r.id)).toEqual([
+      'rec-dee',
+    ]);
+  });
+
   it('includes the ids an alias retired, and the events naming them', async () => {
     await t.post(
       '/v1/batch',

@@ -148,6 +148,52 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
     expect((await exportLines('')).lines).toEqual([`${sha('mar@example.com')},`]);
   });
 
+  it("finds a browser's decisions by the record id its events carried, and takes an expired one as no consent", async () => {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    // As the SDK sends: each event names its browser's consent record.
+    const under = (record: string) => ({
+      context: {
+        consent: { id: record, categoryPreferences: { analytics: true, marketing: true } },
+      },
+    });
+    const buyer = (id: string) => [
+      s.event({
+        type: 'identify',
+        at,
+        anonymousId: `anon-${id}`,
+        userId: id,
+        traits: { email: `${id}@example.com` },
+        ...under(`rec-${id}`),
+      }),
+      s.event({ event: 'Purchase', at: at + 1000, userId: id, ...under(`rec-${id}`) }),
+    ];
+    await s.send(...buyer('kept'), ...buyer('rejected'), ...buyer('lapsed'));
+    const decide = (id: string, extra: Record<string, unknown>) =>
+      s.t.post(
+        '/v1/consent',
+        { id: `rec-${id}`, source: 'banner', givenAt: at, ...extra },
+        s.t.basic(),
+      );
+    const granted = { categories: { analytics: true, marketing: true } };
+    for (const id of ['kept', 'rejected'])
+      await decide(id, { ...granted, anonymousId: `anon-${id}` });
+    // "Reject all" comes without the anonymous id, which the SDK no longer keeps.
+    await decide('rejected', {
+      categories: { analytics: false, marketing: false },
+      givenAt: at + 2000,
+    });
+    // A decision that expired before the export, though the events after it said "granted".
+    await decide('lapsed', { ...granted, anonymousId: 'anon-lapsed', expiresAt: at + 500 });
+    await s.createSegment({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
+    });
+    expect(await s.members('buyers')).toEqual(['u:kept', 'u:lapsed', 'u:rejected']);
+    expect((await exportLines('')).lines).toEqual([`${sha('kept@example.com')},`]);
+  });
+
   it('takes the traits an anonymous identify sent before the visitor had a user id', async () => {
     s = await segmentCollector();
     const at = s.now() - 2 * HOUR;
