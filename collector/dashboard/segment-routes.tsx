@@ -219,15 +219,18 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
       const rule = ruleOf(state);
       if (action === 'preview')
         return renderEditor(c, { ...state, preview: await preview(s.source.id, rule) });
+      // A field left empty is no field: absent when creating, removed (null) when editing.
       const body = {
         name: state.name,
-        ...(state.description ? { description: state.description } : {}),
+        description: state.description || null,
         rule,
-        ...(state.reentryAfter ? { reentryAfter: state.reentryAfter } : {}),
-        ...(Object.keys(state.utm).length ? { utm: state.utm } : {}),
+        reentryAfter: state.reentryAfter || null,
+        utm: Object.keys(state.utm).length ? state.utm : null,
       };
-      if (isNew) await api.post('/segments', { ...body, key: state.key, sourceId: s.source.id });
-      else await api.patch(`/segments/${enc(state.key)}?${s.sq}`, body);
+      if (isNew) {
+        const fields = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
+        await api.post('/segments', { ...fields, key: state.key, sourceId: s.source.id });
+      } else await api.patch(`/segments/${enc(state.key)}?${s.sq}`, body);
       return c.redirect(`/app/segments/${enc(state.key)}${s.q}&saved=1`, 303);
     } catch (err) {
       if (!isInputError(err)) throw err;

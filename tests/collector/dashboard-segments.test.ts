@@ -60,6 +60,41 @@ describe('dashboard segment forms', () => {
     expect(await bad.text()).toContain('already exists');
   });
 
+  it('removes a UTM template, re-entry wait or description emptied in the editor', async () => {
+    const fields = {
+      name: 'Clearable',
+      key: 'clearable',
+      description: 'To be emptied',
+      reentryAfter: '7d',
+      'c0.type': 'performed',
+      'c0.event': 'AddToCart',
+      'c0.count': 'atLeast',
+      'c0.n': '1',
+      'c0.window': 'ever',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'clear',
+    };
+    expect((await post(`/app/segments/_new${q()}`, { ...fields, action: 'save' })).status).toBe(
+      303,
+    );
+    const stored = async () =>
+      (await t.admin(`/api/v1/segments/clearable?sourceId=${t.source.id}`)).json();
+    expect(await stored()).toMatchObject({ description: 'To be emptied', reentryAfter: '7d' });
+    const emptied = {
+      ...fields,
+      description: '',
+      reentryAfter: '',
+      utm_source: '',
+      utm_medium: '',
+      utm_campaign: '',
+    };
+    expect(
+      (await post(`/app/segments/clearable/edit${q()}`, { ...emptied, action: 'save' })).status,
+    ).toBe(303);
+    expect(await stored()).toMatchObject({ description: null, reentryAfter: null, utm: null });
+  });
+
   it('answers a malformed JSON rule with a 400 and the reason, on the form and the live preview', async () => {
     const fields = { name: 'Broken', key: 'broken', mode: 'json', json: '{"type": ' };
     const saved = await post(`/app/segments/_new${q()}`, { ...fields, action: 'save' });
