@@ -116,8 +116,10 @@ function checkMoves(stored: number | null | undefined, next: number | null, now:
 
 /**
  * Flips and next checks to store of loaded profiles (no I/O), and the profiles to forget:
- * those left without events (retention pruned them all), in no segment and with nothing to
- * wait for. Their evaluation state goes; a later event starts them afresh.
+ * those left without events (retention pruned them all). They leave every segment (reason
+ * `retention`), also one whose rule a profile without events would meet (did not perform…,
+ * not…), and their evaluation state goes: nothing known of them is kept. A later event starts
+ * them afresh.
  */
 function decideAll(
   segments: CompiledRow[],
@@ -132,14 +134,18 @@ function decideAll(
   for (const profileId of ids) {
     const state = states.stateOf(profileId);
     const facts = factsOf(profileId);
+    if (facts.events.length === 0) {
+      for (const segment of diffMemberships(segments, state.current, new Set()).exited)
+        flips.push({ segment, profileId, kind: 'exit', reason: 'retention' });
+      forgotten.push(profileId);
+      continue;
+    }
     const decision = decideProfile(facts, segments, state, at);
     const { entered, exited } = diffMemberships(segments, state.current, decision.members);
     for (const segment of entered)
       flips.push({ segment, profileId, kind: 'enter', reason: 'rule' });
     for (const segment of exited) flips.push({ segment, profileId, kind: 'exit', reason: 'rule' });
-    if (facts.events.length === 0 && decision.members.size === 0 && decision.nextCheckAt === null) {
-      forgotten.push(profileId);
-    } else if (checkMoves(state.nextCheckAt, decision.nextCheckAt, at)) {
+    if (checkMoves(state.nextCheckAt, decision.nextCheckAt, at)) {
       checks.push([profileId, decision.nextCheckAt]);
     }
   }

@@ -328,6 +328,29 @@ describe('profile facts summaries', () => {
     expect(await summaryOf('a:gone')).toMatchObject({ event_count: 1 });
   });
 
+  it('retention ends the stays a profile without events would keep (did not perform …) and forgets it', async () => {
+    s = await segmentCollector();
+    const now = s.now();
+    await s.send(visit(now - 500 * DAY, 'old'), visit(now - 2 * DAY, 'recent'));
+    await s.createSegment({
+      key: 'never-bought',
+      name: 'Never bought',
+      rule: { type: 'notPerformed', event: 'Purchase' },
+    });
+    expect(await s.members('never-bought')).toEqual(['a:old', 'a:recent']);
+    await runRetention(s.t.deps.database.client, now, {
+      profileFacts: s.t.deps.segmentEngine.pruneFacts,
+    });
+    await s.sweep();
+    expect(await s.members('never-bought')).toEqual(['a:recent']);
+    const stays = await s.t.rows(
+      "SELECT exit_reason FROM segment_memberships WHERE profile_id = 'a:old' AND exited_at IS NOT NULL",
+    );
+    expect(stays.map((r) => r.exit_reason)).toEqual(['retention', 'retention']);
+    const evaluated = await s.t.rows('SELECT profile_id FROM segment_profiles ORDER BY 1');
+    expect(evaluated.map((r) => r.profile_id)).toEqual(['a:recent']);
+  });
+
   it('a catch-up commits summaries, memberships and watermark together or not at all', async () => {
     s = await segmentCollector();
     const now = s.now();
