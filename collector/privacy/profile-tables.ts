@@ -28,8 +28,15 @@ const byIdColumn = (table: string, column: string) =>
   `FROM ${table} WHERE source_id IN (${SOURCES}) AND ${column} IN (${IDS})`;
 
 /**
- * A table whose rows name a person in `columns` (each searched by an index of its own), or
- * match one of the `also` clauses (`FROM … WHERE …`, erased first).
+ * A row found by a device's id (an anonymous or previous id) that names another user is that
+ * user's: one browser, two logins.
+ */
+const OWN = `AND (user_id IS NULL OR user_id IN (${IDS}))`;
+
+/**
+ * A table whose rows name a person in `columns` (each searched by an index of its own; rows
+ * found by another column than user_id only when no other user is named), or match one of the
+ * `also` clauses (`FROM … WHERE …`, erased first).
  */
 function idTable(
   name: string,
@@ -38,7 +45,10 @@ function idTable(
   columns: string[],
   also: string[] = [],
 ): ProfileTable {
-  const matches = [...also, ...columns.map((c) => byIdColumn(table, c))];
+  const matches = [
+    ...also,
+    ...columns.map((c) => `${byIdColumn(table, c)}${c === 'user_id' ? '' : ` ${OWN}`}`),
+  ];
   return {
     name,
     select: (scope) => ({

@@ -244,9 +244,12 @@ describe('the person an erasure or export covers', () => {
 
   it("includes the user's other devices, but not those of another user sharing one", async () => {
     await shareABrowser();
+    const exported = await (await t.admin('/api/v1/profiles/phone/export')).json();
+    expect(JSON.stringify(exported.events)).not.toContain('bob');
     await t.admin('/api/v1/profiles/phone', { method: 'DELETE' });
-    // The shared browser's events go with ada's ids; bob's own device stays.
-    expect(ids(await t.rows())).toEqual(['bob-phone/bob']);
+    // The shared browser's events go with ada's ids, but for the one naming bob; bob's own
+    // device stays.
+    expect(ids(await t.rows())).toEqual(['shared/bob', 'bob-phone/bob']);
   });
 
   it('takes in no other devices for an id that links to several users', async () => {
