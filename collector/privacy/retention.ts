@@ -19,19 +19,23 @@ export async function deleteInSlices(client: Client, sql: string, args: (string 
 }
 
 /** A later decision of the same visitor, as the readers order them (given_at, then seq). */
-const newerFor = (column: 'anonymous_id' | 'user_id') =>
+const newerFor = (column: 'id' | 'anonymous_id' | 'user_id') =>
   `EXISTS (SELECT 1 FROM consent_records n WHERE n.source_id = c.source_id AND n.${column} = c.${column}
     AND (n.given_at > c.given_at OR (n.given_at = c.given_at AND n.seq > c.seq)))`;
 
 /**
  * Consent decisions received before the cutoff, except the latest one of each anonymous id
  * and of each user id: it proves the visitor's current choice for as long as they are around.
- * A record naming neither id proves nothing about anyone and ages like the rest.
+ * Not when it expired (it proves no current choice), nor when a later decision of its browser
+ * (same record id; the SDK sends a refusal without the anonymous id) replaced it. A record
+ * naming neither id proves nothing about anyone and ages like the rest.
  */
 const OLD_CONSENT = `DELETE FROM consent_records WHERE seq IN (SELECT seq FROM consent_records c
-  WHERE source_id = ? AND received_at < ?
-    AND (anonymous_id IS NULL OR ${newerFor('anonymous_id')})
-    AND (user_id IS NULL OR ${newerFor('user_id')}) LIMIT ?)`;
+  WHERE source_id = ?1 AND received_at < ?2 AND (
+    expires_at <= ?3 OR ${newerFor('id')} OR (
+      (anonymous_id IS NULL OR ${newerFor('anonymous_id')})
+      AND (user_id IS NULL OR ${newerFor('user_id')})))
+  LIMIT ?4)`;
 
 /**
  * Data derived from events that must age with them (the segment engine's facts summaries,
@@ -64,7 +68,7 @@ export async function runRetention(client: Client, now: number, derived: Derived
       `DELETE FROM failed_events WHERE id IN (SELECT id FROM failed_events WHERE source_id = ? AND received_at < ? LIMIT ?)`,
       [id, cutoff],
     );
-    consentRecords += await deleteInSlices(client, OLD_CONSENT, [id, cutoff]);
+    consentRecords += await deleteInSlices(client, OLD_CONSENT, [id, cutoff, now]);
     for (const [name, prune] of Object.entries(derived)) {
       pruned[name] = (pruned[name] ?? 0) + (await prune(id, cutoff));
     }

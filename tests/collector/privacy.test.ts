@@ -355,6 +355,26 @@ describe('retention job', () => {
     ]);
   });
 
+  it("prunes a visitor's latest consent record once it expired or a later decision of its browser replaced it", async () => {
+    const insert = async (id: string, anonymousId: string | null, days: number, expires?: number) =>
+      t.deps.database.client.execute({
+        sql: `INSERT INTO consent_records (id, source_id, anonymous_id, categories, decision_source, given_at, received_at, expires_at)
+          VALUES (?, ?, ?, '{"analytics":true}', 'banner', ?, ?, ?)`,
+        args: [id, t.source.id, anonymousId, now - days * DAY, now - days * DAY, expires ?? null],
+      });
+    await insert('browser-1', 'a7', 420);
+    // Its refusal, sent without the anonymous id.
+    await insert('browser-1', null, 10);
+    await insert('browser-2', 'a8', 420, now - 200 * DAY);
+    await insert('browser-3', 'a9', 420, now + DAY);
+    expect(await t.runRetention()).toMatchObject({ consentRecords: 2 });
+    const left = await t.rows('SELECT id, anonymous_id FROM consent_records ORDER BY seq');
+    expect(left.map((r) => `${r.id}/${r.anonymous_id}`)).toEqual([
+      'browser-1/null',
+      'browser-3/a9',
+    ]);
+  });
+
   it('prunes ended segment stays and finished webhook deliveries, never open or pending ones', async () => {
     const short = await t.deps.sources.create({ name: 'Short', retentionDays: 30 });
     const segmentOf = async (sourceId: string) =>
