@@ -502,3 +502,31 @@ describe('the anonymous id across the first analytics grant', () => {
     expect(byName('Held').anonymousId).toBe(before);
   });
 });
+
+describe('while a decision is pending (hold), what an earlier grant stored', () => {
+  const held = () =>
+    createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      flushInterval: 60_000,
+      consent: { banner: false, hold: true },
+    });
+  const sgmKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('sgm'));
+
+  it('stays removed after reset() once analytics is granted (a logout on a shared device)', () => {
+    const now = Date.now();
+    localStorage.setItem('sgm.uid', '"u1"');
+    localStorage.setItem('sgm.ses', JSON.stringify({ id: 's0', start: now, last: now }));
+    localStorage.setItem('sgm.cf', '{"source":"tiktok"}');
+    localStorage.setItem('sgm.cl', '{"source":"tiktok"}');
+    localStorage.setItem('sgm_aid', 'old');
+    const sg = held();
+    sg.reset();
+    sg.consent.acceptAll();
+    expect(sgmKeys().sort()).toEqual(['sgm_aid', 'sgm_consent']);
+    expect(localStorage.getItem('sgm_aid')).not.toBe('old');
+    expect(held().userId).toBeUndefined(); // the next page load
+  });
+});
