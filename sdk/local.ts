@@ -7,12 +7,12 @@
 const PREFIX = 'sgm.';
 /** Undefined: removed while a decision is awaited (the grant removes the stored key too). */
 const memory = new Map<string, string | undefined>();
-/** Undefined while a decision is awaited: stored keys are read into memory but not removed. */
+/** Undefined while a decision is awaited: stored keys are read but neither written nor removed. */
 let persist: boolean | undefined = true;
 
 export function localGet<T>(key: string): T | undefined {
   try {
-    const raw = persist ? localStorage.getItem(PREFIX + key) : memory.get(key);
+    const raw = memory.has(key) ? memory.get(key) : localStorage.getItem(PREFIX + key);
     return JSON.parse(raw ?? 'null') ?? undefined;
   } catch {
     return undefined;
@@ -35,8 +35,9 @@ export function localSet(key: string, value?: unknown): void {
 
 /**
  * Follows analytics consent: granting moves this page's state into localStorage (removals
- * included); denying or withdrawing moves it out and deletes every stored `sgm.` key; not
- * known yet (undefined) copies it out and leaves it stored.
+ * included); denying or withdrawing deletes every stored `sgm.` key, a withdrawal keeping
+ * this page's state in memory; not known yet (undefined) leaves what is stored as it is,
+ * changes going to memory. A denial after waiting forgets what was stored, as a first visit.
  */
 export function persistLocally(on?: boolean): void {
   if (on === persist) return;
@@ -48,10 +49,11 @@ export function persistLocally(on?: boolean): void {
     return;
   }
   try {
-    for (const name of Object.keys(localStorage)) {
-      if (!name.startsWith(PREFIX)) continue;
-      if (copy) memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
-      if (on === false) localStorage.removeItem(name);
-    }
+    if (on === false)
+      for (const name of Object.keys(localStorage)) {
+        if (!name.startsWith(PREFIX)) continue;
+        if (copy) memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
+        localStorage.removeItem(name);
+      }
   } catch {}
 }

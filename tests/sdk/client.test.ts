@@ -515,6 +515,57 @@ describe('while a decision is pending (hold), what an earlier grant stored', () 
     });
   const sgmKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('sgm'));
 
+  /** A returning visitor whose decision expired: the stored identity is kept until asked again. */
+  const expired = () => {
+    const past = Date.now() - 400 * 86_400_000;
+    localStorage.setItem(
+      'sgm_consent',
+      JSON.stringify({
+        id: 'c1',
+        revision: 1,
+        categories: { necessary: true, analytics: true },
+        source: 'banner',
+        givenAt: past,
+        expiresAt: past + 365 * 86_400_000,
+        gpc: false,
+        language: 'en',
+      }),
+    );
+    localStorage.setItem('sgm_aid', 'old');
+    localStorage.setItem('sgm.uid', '"u1"');
+  };
+  const byName = (name: string) => sent().find((e) => (e.event ?? e.type) === name) as WireEvent;
+
+  it('is not sent before analytics is granted again, and continues once it is', async () => {
+    expired();
+    const sg = held();
+    sg.track('Login failed', {}, { category: 'necessary' });
+    sg.track('Held');
+    await sg.flush();
+    const necessary = byName('Login failed');
+    expect(necessary.anonymousId).not.toBe('old');
+    expect(necessary.userId).toBeUndefined();
+    expect(localStorage.getItem('sgm_aid')).toBe('old'); // kept, unused
+
+    sg.consent.acceptAll();
+    sg.track('After');
+    await sg.flush();
+    for (const name of ['Held', 'After'])
+      expect(byName(name)).toMatchObject({ anonymousId: 'old', userId: 'u1' });
+    expect(sg.anonymousId).toBe('old');
+  });
+
+  it('is not sent before a denial, which removes it', async () => {
+    expired();
+    const sg = held();
+    sg.consent.rejectAll();
+    sg.track('Login failed', {}, { category: 'necessary' });
+    await sg.flush();
+    expect(byName('Login failed').anonymousId).not.toBe('old');
+    expect(byName('Login failed').userId).toBeUndefined();
+    expect(sgmKeys()).toEqual(['sgm_consent']);
+  });
+
   it('stays removed after reset() once analytics is granted (a logout on a shared device)', () => {
     const now = Date.now();
     localStorage.setItem('sgm.uid', '"u1"');
