@@ -2,6 +2,13 @@ import { uuidv7 } from './uuid.js';
 
 const KEY = 'sgm_aid';
 
+/** The stored id: left only by an analytics grant (reset() and withdrawals remove it). */
+export function storedId(): string | null | undefined {
+  try {
+    return localStorage.getItem(KEY);
+  } catch {}
+}
+
 /**
  * The anonymous id is stored only while analytics is granted; otherwise it lives in memory and
  * any stored one is removed. `keep` is the id in use, persisted when storage becomes allowed
@@ -11,7 +18,7 @@ const KEY = 'sgm_aid';
 export function anonymousIdFor(persist?: boolean, keep?: string): string {
   try {
     if (persist) {
-      const id = localStorage.getItem(KEY) || keep || uuidv7();
+      const id = storedId() || keep || uuidv7();
       localStorage.setItem(KEY, id);
       return id;
     }
