@@ -54,7 +54,7 @@ export function createIdentity(persist: () => boolean | undefined) {
       } else if (persist()) {
         if (spent) endSession();
         anonymousId = anonymousIdFor(true, spent ? undefined : anonymousId);
-        userId = stored();
+        userId = stored() ?? userId;
       } else return;
       spent = false;
     },

@@ -337,6 +337,20 @@ describe('first-party state follows analytics consent', () => {
     }
   });
 
+  it('keeps the user id across consent changes where localStorage throws', () => {
+    const sg = acceptedClient();
+    const get = vi.spyOn(localStorage, 'getItem').mockImplementation(() => {
+      throw new Error('blocked');
+    });
+    try {
+      sg.identify('u1');
+      sg.consent.set({ marketing: false });
+      expect(sg.userId).toBe('u1');
+    } finally {
+      get.mockRestore();
+    }
+  });
+
   it('shares neither anonymous id nor session across a withdrawal of analytics', async () => {
     const sg = acceptedClient();
     sg.track('Analytics');
