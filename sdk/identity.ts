@@ -8,11 +8,13 @@ const USER_KEY = 'uid';
 /**
  * The visitor's anonymous id and, once identified, user id. Both are kept first-party only
  * while analytics consent allows (the anonymous id by anonymous-id.ts, the user id through
- * local.ts), in memory otherwise.
+ * local.ts), in memory otherwise. While a decision is awaited, stored ones are kept but not
+ * used (what is sent then goes out as on a first visit) until analytics is granted again.
  */
 export function createIdentity(persist: () => boolean | undefined) {
+  const stored = () => localGet<string>(USER_KEY);
   let anonymousId = anonymousIdFor(persist());
-  let userId = localGet<string>(USER_KEY);
+  let userId = persist() === undefined ? undefined : stored();
   // The in-memory id left on an event sent without analytics consent (a `necessary` one, or
   // a granted category other than analytics): it must never become the stored analytics id.
   let spent = false;
@@ -52,6 +54,7 @@ export function createIdentity(persist: () => boolean | undefined) {
       } else if (persist()) {
         if (spent) endSession();
         anonymousId = anonymousIdFor(true, spent ? undefined : anonymousId);
+        userId = stored() ?? userId;
       } else return;
       spent = false;
     },
@@ -59,6 +62,7 @@ export function createIdentity(persist: () => boolean | undefined) {
     adopt(event: WireEvent, made: string): WireEvent {
       if (made !== anonymousId && event.anonymousId === made) {
         event.anonymousId = anonymousId;
+        event.userId ??= userId;
         if (event.previousId === made) event.previousId = anonymousId;
         event.context = { ...event.context, session: touchSession() };
       }

@@ -5,52 +5,55 @@
  * The consent record and the anonymous id keep their own storage (consent/, anonymous-id.ts).
  */
 const PREFIX = 'sgm.';
-const memory = new Map<string, string>();
-/** Undefined while a decision is awaited: stored keys are read into memory but not removed. */
+/** Undefined: removed while a decision is awaited (the grant removes the stored key too). */
+const memory = new Map<string, string | undefined>();
+/** Undefined while a decision is awaited: stored keys are read but neither written nor removed. */
 let persist: boolean | undefined = true;
 
 export function localGet<T>(key: string): T | undefined {
   try {
-    const raw = persist ? localStorage.getItem(PREFIX + key) : memory.get(key);
+    const raw = memory.has(key) ? memory.get(key) : localStorage.getItem(PREFIX + key);
     return JSON.parse(raw ?? 'null') ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Without a value, removes the key. */
-export function localSet(key: string, value?: unknown): void {
-  const raw = JSON.stringify(value);
-  if (!persist) {
-    if (raw === undefined) memory.delete(key);
-    else memory.set(key, raw);
-    return;
-  }
+function store(key: string, raw?: string): void {
   try {
     if (raw === undefined) localStorage.removeItem(PREFIX + key);
     else localStorage.setItem(PREFIX + key, raw);
   } catch {}
 }
 
+/** Without a value, removes the key. */
+export function localSet(key: string, value?: unknown): void {
+  const raw = JSON.stringify(value);
+  if (persist) store(key, raw);
+  else memory.set(key, raw);
+}
+
 /**
- * Follows analytics consent: granting moves this page's state into localStorage; denying or
- * withdrawing moves it out and deletes every stored `sgm.` key; not known yet (undefined)
- * copies it out and leaves it stored.
+ * Follows analytics consent: granting moves this page's state into localStorage (removals
+ * included); denying or withdrawing deletes every stored `sgm.` key, a withdrawal keeping
+ * this page's state in memory; not known yet (undefined) leaves what is stored as it is,
+ * changes going to memory. A denial after waiting forgets what was stored, as a first visit.
  */
 export function persistLocally(on?: boolean): void {
   if (on === persist) return;
   const copy = persist;
   persist = on;
+  if (on) {
+    for (const [key, raw] of memory) store(key, raw);
+    memory.clear();
+    return;
+  }
   try {
-    if (on) {
-      for (const [key, raw] of memory) localStorage.setItem(PREFIX + key, raw);
-      memory.clear();
-      return;
-    }
-    for (const name of Object.keys(localStorage)) {
-      if (!name.startsWith(PREFIX)) continue;
-      if (copy) memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
-      if (on === false) localStorage.removeItem(name);
-    }
+    if (on === false)
+      for (const name of Object.keys(localStorage)) {
+        if (!name.startsWith(PREFIX)) continue;
+        if (copy) memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);
+        localStorage.removeItem(name);
+      }
   } catch {}
 }

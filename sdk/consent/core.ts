@@ -6,6 +6,7 @@ import {
   type ConsentRecord,
   type ConsentSource,
 } from '../../shared/consent.js';
+import { storedId } from '../anonymous-id.js';
 import { safe } from '../log.js';
 import { uuidv7 } from '../uuid.js';
 import { openBanner } from './banner-loader.js';
@@ -85,8 +86,10 @@ export function createConsent({
     gtag('consent', 'update', consentModeState(p));
 
   function apply(next: CategoryPreferences): void {
-    // What a waiting page kept (stored id, queued events) counts as granted: a denial withdraws it.
-    const before = waiting() ? all(true) : prefs;
+    // What a waiting page kept from an earlier grant (stored id, queued events) counts as
+    // granted: a denial withdraws it. A first visit kept nothing: a denial withdraws nothing
+    // (and so opens no IndexedDB to purge a queue).
+    const before = waiting() && storedId() ? all(true) : prefs;
     prefs = next;
     decided = true;
     onChange(before);

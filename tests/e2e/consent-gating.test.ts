@@ -137,6 +137,37 @@ describe('consent gating in Chromium', () => {
     await context.close();
   });
 
+  it('a first visit denied after waiting (data-consent-hold, a CMP) creates no IndexedDB', async () => {
+    const context = await newContext(shared.browser);
+    const { page, requests } = await openFixture(context, shared.server, {
+      attrs: 'data-consent-hold="true"',
+    });
+    await dialog(page);
+    await page.click('role=button[name="Reject all"]');
+    await sg(page, "track('AddToCart')");
+    await settle(page);
+    expect(collectorPosts(requests)).toEqual(['POST /v1/consent']);
+    const state = await browserState(page);
+    expect(state.databases).toEqual([]);
+    expect(Object.keys(state.local)).toEqual(['sgm_consent']);
+    await context.close();
+
+    // The same behind a CMP that denies everything on a first visit.
+    const cmpContext = await newContext(shared.browser);
+    await cmpContext.addInitScript(() => {
+      window.name = 'deny';
+    });
+    const cmp = await openFixture(cmpContext, shared.server, { before: tcfLoaded() });
+    await eventually(() =>
+      cmp.page.evaluate('window.segmently?.consent?.get().functional === false'),
+    );
+    await sg(cmp.page, "track('AddToCart')");
+    await settle(cmp.page);
+    expect(collectorPosts(cmp.requests)).toEqual([]);
+    expect(await browserState(cmp.page)).toMatchObject({ local: {}, databases: [] });
+    await cmpContext.close();
+  });
+
   it('analytics only: the held pageview arrives stamped, marketing scripts stay blocked', async () => {
     const context = await newContext(shared.browser);
     const { page } = await openFixture(context, shared.server, {

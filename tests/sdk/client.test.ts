@@ -337,6 +337,20 @@ describe('first-party state follows analytics consent', () => {
     }
   });
 
+  it('keeps the user id across consent changes where localStorage throws', () => {
+    const sg = acceptedClient();
+    const get = vi.spyOn(localStorage, 'getItem').mockImplementation(() => {
+      throw new Error('blocked');
+    });
+    try {
+      sg.identify('u1');
+      sg.consent.set({ marketing: false });
+      expect(sg.userId).toBe('u1');
+    } finally {
+      get.mockRestore();
+    }
+  });
+
   it('shares neither anonymous id nor session across a withdrawal of analytics', async () => {
     const sg = acceptedClient();
     sg.track('Analytics');
@@ -500,5 +514,84 @@ describe('the anonymous id across the first analytics grant', () => {
     await sg.flush();
     expect(stored()).toBe(before);
     expect(byName('Held').anonymousId).toBe(before);
+  });
+});
+
+describe('while a decision is pending (hold), what an earlier grant stored', () => {
+  const held = () =>
+    createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      flushInterval: 60_000,
+      consent: { banner: false, hold: true },
+    });
+  const sgmKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('sgm'));
+
+  /** A returning visitor whose decision expired: the stored identity is kept until asked again. */
+  const expired = () => {
+    const past = Date.now() - 400 * 86_400_000;
+    localStorage.setItem(
+      'sgm_consent',
+      JSON.stringify({
+        id: 'c1',
+        revision: 1,
+        categories: { necessary: true, analytics: true },
+        source: 'banner',
+        givenAt: past,
+        expiresAt: past + 365 * 86_400_000,
+        gpc: false,
+        language: 'en',
+      }),
+    );
+    localStorage.setItem('sgm_aid', 'old');
+    localStorage.setItem('sgm.uid', '"u1"');
+  };
+  const byName = (name: string) => sent().find((e) => (e.event ?? e.type) === name) as WireEvent;
+
+  it('is not sent before analytics is granted again, and continues once it is', async () => {
+    expired();
+    const sg = held();
+    sg.track('Login failed', {}, { category: 'necessary' });
+    sg.track('Held');
+    await sg.flush();
+    const necessary = byName('Login failed');
+    expect(necessary.anonymousId).not.toBe('old');
+    expect(necessary.userId).toBeUndefined();
+    expect(localStorage.getItem('sgm_aid')).toBe('old'); // kept, unused
+
+    sg.consent.acceptAll();
+    sg.track('After');
+    await sg.flush();
+    for (const name of ['Held', 'After'])
+      expect(byName(name)).toMatchObject({ anonymousId: 'old', userId: 'u1' });
+    expect(sg.anonymousId).toBe('old');
+  });
+
+  it('is not sent before a denial, which removes it', async () => {
+    expired();
+    const sg = held();
+    sg.consent.rejectAll();
+    sg.track('Login failed', {}, { category: 'necessary' });
+    await sg.flush();
+    expect(byName('Login failed').anonymousId).not.toBe('old');
+    expect(byName('Login failed').userId).toBeUndefined();
+    expect(sgmKeys()).toEqual(['sgm_consent']);
+  });
+
+  it('stays removed after reset() once analytics is granted (a logout on a shared device)', () => {
+    const now = Date.now();
+    localStorage.setItem('sgm.uid', '"u1"');
+    localStorage.setItem('sgm.ses', JSON.stringify({ id: 's0', start: now, last: now }));
+    localStorage.setItem('sgm.cf', '{"source":"tiktok"}');
+    localStorage.setItem('sgm.cl', '{"source":"tiktok"}');
+    localStorage.setItem('sgm_aid', 'old');
+    const sg = held();
+    sg.reset();
+    sg.consent.acceptAll();
+    expect(sgmKeys().sort()).toEqual(['sgm_aid', 'sgm_consent']);
+    expect(localStorage.getItem('sgm_aid')).not.toBe('old');
+    expect(held().userId).toBeUndefined(); // the next page load
   });
 });
