@@ -8,6 +8,7 @@ import { startWriteThread } from './db/write-thread.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
+import { mainThreadBusy } from './ingest/main-thread-busy.js';
 import { commitOnClient } from './ingest/row-sql.js';
 import { createWriter } from './ingest/writer.js';
 import type { Logger } from './log.js';
@@ -95,9 +96,17 @@ export async function buildCollector({
             allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
           }),
         });
+  // The segment engine yields more while ingest runs near capacity: its main thread busy for
+  // two windows in a row, or busy while groups go out early (see createWriter). Early groups
+  // alone also come at moderate load in large batches (the segments bench's 50-event batches
+  // at 5,000 events/s), where yielding left memberships seconds behind.
+  const busyWindows = mainThreadBusy();
   const writer = createWriter(
     thread?.commit ?? commitOnClient(database.client),
-    (backlogged) => segmentEngine.onCommit(backlogged),
+    (early) => {
+      const busy = busyWindows();
+      segmentEngine.onCommit(busy >= 2 || (early && busy >= 1));
+    },
     writerMetrics(metrics),
   );
   const sources = createSourceStore(database.db);

@@ -93,7 +93,8 @@ const MAX_IN_FLIGHT = 2;
  * request is answered only after its rows are durable and a busy server writes large batches;
  * under load a second group may be in flight (EARLY_GROUP_ROWS). `onCommit` runs after every
  * commit that stored events, told whether its group went out early (requests were queueing
- * faster than the writer commits: the segment engine then yields more); it must not throw.
+ * faster than the writer commits; with a busy main thread the segment engine then yields
+ * more, see start.ts); it must not throw.
  * Failed rows and consent records do not call it: the segment engine reads events only
  * (consent included, from each event's context), never those tables.
  */

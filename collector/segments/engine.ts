@@ -63,11 +63,11 @@ export interface EngineOptions {
    */
   catchUpPauseRatio?: number;
   /**
-   * The pause ratio instead while ingest is backlogged (a commit since the last catch-up was
-   * of a group sent early, see EARLY_GROUP_ROWS; default 9): acknowledgements wait for
-   * commits, which compete with catch-ups for the write lock and the CPU. At 20 events/request
-   * and max load the ingest bench gained 12-25% events/s over ratio 1; the engine's backlog
-   * then grows faster during the burst and is cleared after it at full speed.
+   * The pause ratio instead while ingest is busy (a commit since the last catch-up said so,
+   * see `onCommit` in start.ts; default 9): acknowledgements wait for commits, which compete
+   * with catch-ups for the write lock and the CPU. At max load the ingest bench gained 12-25%
+   * events/s at 20 events/request and ~17% requests/s at 1 (paired runs) over ratio 1; the
+   * engine's backlog then grows during the burst and is cleared after it at full speed.
    */
   backloggedPauseRatio?: number;
   /**
@@ -183,7 +183,7 @@ export function createSegmentEngine(opts: EngineOptions) {
   let catchUpQueued = false;
   /** A commit came since the last catch-up run began: ingest is active. */
   let commitSeen = false;
-  /** One of those commits was of a group sent early: ingest is backlogged. */
+  /** One of those commits came while ingest was busy (see backloggedPauseRatio). */
   let backlogSeen = false;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
