@@ -96,11 +96,12 @@ export async function buildCollector({
             allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
           }),
         });
-  // The segment engine yields more while ingest runs near capacity: its main thread busy for
-  // two windows in a row, or busy while groups go out early (see createWriter). Early groups
-  // alone also come at moderate load in large batches (the segments bench's 50-event batches
-  // at 5,000 events/s), where yielding left memberships seconds behind (p95 6.6 s, 0.27 s now).
-  const busyWindows = mainThreadBusy();
+  // The segment engine on its own thread yields more while ingest runs near capacity: the
+  // main thread busy for two windows in a row, or busy while groups go out early (see
+  // createWriter). Early groups alone also come at moderate load in large batches (the segments
+  // bench's 50-event batches at 5,000 events/s), where yielding left memberships seconds behind
+  // (p95 6.6 s, 0.27 s now). An engine on the main thread would count its own work as load.
+  const busyWindows = engineThread && localFile ? mainThreadBusy() : () => 0;
   const writer = createWriter(
     thread?.commit ?? commitOnClient(database.client),
     (early) => {
