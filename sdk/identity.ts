@@ -1,7 +1,7 @@
 import type { WireEvent } from '../shared/wire.js';
 import { anonymousIdFor } from './anonymous-id.js';
 import { localGet, localSet } from './local.js';
-import { endSession, touchSession } from './session.js';
+import { endSession, sessionId, touchSession } from './session.js';
 
 const USER_KEY = 'uid';
 
@@ -17,7 +17,8 @@ export function createIdentity(persist: () => boolean | undefined) {
   let userId = persist() === undefined ? undefined : stored();
   // The in-memory id left on an event sent without analytics consent (a `necessary` one, or
   // a granted category other than analytics): it must never become the stored analytics id.
-  let spent = false;
+  // Holds the session id such an event carried.
+  let spent: string | false | undefined;
   return {
     get anonymousId() {
       return anonymousId;
@@ -40,7 +41,8 @@ export function createIdentity(persist: () => boolean | undefined) {
     },
     /** An event is queued to be sent. */
     sending(event: WireEvent) {
-      if (!persist() && event.anonymousId === anonymousId) spent = true;
+      if (!persist() && event.anonymousId === anonymousId)
+        spent = event.context?.session?.id || '-';
     },
     /**
      * Consent changed: a withdrawal rotates the anonymous id and ends the session, so nothing
@@ -52,7 +54,8 @@ export function createIdentity(persist: () => boolean | undefined) {
         anonymousId = anonymousIdFor(false);
         endSession();
       } else if (persist()) {
-        if (spent) endSession();
+        // Its session too, unless a stored one (kept out while waiting) continues instead.
+        if (spent === sessionId()) endSession();
         anonymousId = anonymousIdFor(true, spent ? undefined : anonymousId);
         userId = stored() ?? userId;
       } else return;

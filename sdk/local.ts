@@ -7,12 +7,16 @@
 const PREFIX = 'sgm.';
 /** Undefined: removed while a decision is awaited (the grant removes the stored key too). */
 const memory = new Map<string, string | undefined>();
-/** Undefined while a decision is awaited: stored keys are read but neither written nor removed. */
+/** Undefined while a decision is awaited: stored keys are neither read, written nor removed. */
 let persist: boolean | undefined = true;
 
 export function localGet<T>(key: string): T | undefined {
   try {
-    const raw = memory.has(key) ? memory.get(key) : localStorage.getItem(PREFIX + key);
+    // While waiting, what is stored stays out of events (as the stored ids do) until a grant.
+    const raw =
+      memory.has(key) || persist === undefined
+        ? memory.get(key)
+        : localStorage.getItem(PREFIX + key);
     return JSON.parse(raw ?? 'null') ?? undefined;
   } catch {
     return undefined;
@@ -37,19 +41,21 @@ export function localSet(key: string, value?: unknown): void {
  * Follows analytics consent: granting moves this page's state into localStorage (removals
  * included); denying or withdrawing deletes every stored `sgm.` key, a withdrawal keeping
  * this page's state in memory; not known yet (undefined) leaves what is stored as it is,
- * changes going to memory. A denial after waiting forgets what was stored, as a first visit.
+ * unread, changes going to memory. A grant after waiting keeps a stored session and first
+ * touch over the ones made meanwhile; a denial after waiting forgets what was stored.
  */
 export function persistLocally(on?: boolean): void {
   if (on === persist) return;
   const copy = persist;
   persist = on;
-  if (on) {
-    for (const [key, raw] of memory) store(key, raw);
-    memory.clear();
-    return;
-  }
   try {
-    if (on === false)
+    if (on) {
+      // A stored session and first touch, kept out of events while waiting, continue now.
+      for (const [key, raw] of memory)
+        if (!raw || (key !== 'ses' && key !== 'cf') || !localStorage.getItem(PREFIX + key))
+          store(key, raw);
+      memory.clear();
+    } else if (on === false)
       for (const name of Object.keys(localStorage)) {
         if (!name.startsWith(PREFIX)) continue;
         if (copy) memory.set(name.slice(PREFIX.length), localStorage.getItem(name) as string);

@@ -27,6 +27,8 @@ export function touchSession(now = Date.now()): { id: string; start: string } {
   return { id: next.id, start: new Date(next.start).toISOString() };
 }
 
+export const sessionId = () => localGet<Session>(KEY)?.id;
+
 /** The next event starts a new session. */
 export function endSession(): void {
   localSet(KEY);

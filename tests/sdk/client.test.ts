@@ -580,6 +580,30 @@ describe('while a decision is pending (hold), what an earlier grant stored', () 
     expect(sgmKeys()).toEqual(['sgm_consent']);
   });
 
+  it('keeps the stored session and campaigns out of events until a grant, then continues them', async () => {
+    const now = Date.now();
+    localStorage.setItem('sgm.ses', JSON.stringify({ id: 's0', start: now, last: now }));
+    localStorage.setItem('sgm.cf', '{"source":"tiktok"}');
+    localStorage.setItem('sgm.cl', '{"source":"tiktok"}');
+    localStorage.setItem('sgm_aid', 'old');
+    const sg = held();
+    sg.track('Login failed', {}, { category: 'necessary' });
+    await sg.flush();
+    const necessary = byName('Login failed');
+    expect(necessary.context?.session?.id).not.toBe('s0');
+    expect(necessary.context?.campaign).toBeUndefined();
+    expect(necessary.context?.firstCampaign).toBeUndefined();
+
+    sg.consent.acceptAll();
+    sg.page();
+    sg.track('After');
+    await sg.flush();
+    expect(byName('After')).toMatchObject({
+      anonymousId: 'old',
+      context: { session: { id: 's0' }, campaign: { source: 'tiktok' } },
+    });
+  });
+
   it('stays removed after reset() once analytics is granted (a logout on a shared device)', () => {
     const now = Date.now();
     localStorage.setItem('sgm.uid', '"u1"');
