@@ -112,24 +112,33 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
     expect(tiktok.lines).toEqual([...ada, `${sha('cy@example.com')},`].sort());
   });
 
-  it('holds only members whose latest known consent grants marketing', async () => {
-    s = await segmentCollector();
-    const at = s.now() - 2 * HOUR;
-    const under = (marketing: boolean) => ({
-      context: { consent: { categoryPreferences: { analytics: true, marketing } } },
-    });
-    const buyer = (id: string, marketing: boolean) => [
+  /** An identify with the buyer's e-mail, then a purchase, both under `consent` (context). */
+  const buyer = (id: string, at: number, consent: Record<string, unknown>) => {
+    const context = { consent };
+    return [
       s.event({
         type: 'identify',
         at,
         anonymousId: `anon-${id}`,
         userId: id,
         traits: { email: `${id}@example.com` },
-        ...under(marketing),
+        context,
       }),
-      s.event({ event: 'Purchase', at: at + 1000, userId: id, ...under(marketing) }),
+      s.event({ event: 'Purchase', at: at + 1000, userId: id, context }),
     ];
-    await s.send(...buyer('den', false), ...buyer('mar', true), ...buyer('rev', true));
+  };
+
+  it('holds only members whose latest known consent grants marketing', async () => {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    const under = (marketing: boolean) => ({
+      categoryPreferences: { analytics: true, marketing },
+    });
+    await s.send(
+      ...buyer('den', at, under(false)),
+      ...buyer('mar', at, under(true)),
+      ...buyer('rev', at, under(true)),
+    );
     // A later decision withdraws marketing for rev's browser: the record is the latest known.
     const withdrawal = {
       id: 'rec-rev',
@@ -152,23 +161,11 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
     s = await segmentCollector();
     const at = s.now() - 2 * HOUR;
     // As the SDK sends: each event names its browser's consent record.
-    const under = (record: string) => ({
-      context: {
-        consent: { id: record, categoryPreferences: { analytics: true, marketing: true } },
-      },
+    const under = (id: string) => ({
+      id: `rec-${id}`,
+      categoryPreferences: { analytics: true, marketing: true },
     });
-    const buyer = (id: string) => [
-      s.event({
-        type: 'identify',
-        at,
-        anonymousId: `anon-${id}`,
-        userId: id,
-        traits: { email: `${id}@example.com` },
-        ...under(`rec-${id}`),
-      }),
-      s.event({ event: 'Purchase', at: at + 1000, userId: id, ...under(`rec-${id}`) }),
-    ];
-    await s.send(...buyer('kept'), ...buyer('rejected'), ...buyer('lapsed'));
+    await s.send(...['kept', 'rejected', 'lapsed'].flatMap((id) => buyer(id, at, under(id))));
     const decide = (id: string, extra: Record<string, unknown>) =>
       s.t.post(
         '/v1/consent',
