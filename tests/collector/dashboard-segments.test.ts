@@ -19,6 +19,15 @@ const q = () => `?source=${t.source.id}`;
 const post = (path: string, fields: Record<string, string>) =>
   t.app.request(path, formPost({ _csrf: csrf, ...fields }, { Cookie: session }));
 
+/** The form's fields for "performed AddToCart at least once, ever". */
+const addedToCart = {
+  'c0.type': 'performed',
+  'c0.event': 'AddToCart',
+  'c0.count': 'atLeast',
+  'c0.n': '1',
+  'c0.window': 'ever',
+};
+
 describe('dashboard segment forms', () => {
   it('previews, saves a segment through the API and refuses a bad one with its reason', async () => {
     await t.post(
@@ -29,11 +38,7 @@ describe('dashboard segment forms', () => {
     const fields = {
       name: 'Carters',
       key: 'carters',
-      'c0.type': 'performed',
-      'c0.event': 'AddToCart',
-      'c0.count': 'atLeast',
-      'c0.n': '1',
-      'c0.window': 'ever',
+      ...addedToCart,
       utm_source: 'newsletter',
       utm_medium: 'email',
       utm_campaign: 'carters',
@@ -66,11 +71,7 @@ describe('dashboard segment forms', () => {
       key: 'clearable',
       description: 'To be emptied',
       reentryAfter: '7d',
-      'c0.type': 'performed',
-      'c0.event': 'AddToCart',
-      'c0.count': 'atLeast',
-      'c0.n': '1',
-      'c0.window': 'ever',
+      ...addedToCart,
       utm_source: 'newsletter',
       utm_medium: 'email',
       utm_campaign: 'clear',
