@@ -21,8 +21,11 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 }
 
 /** The app's one onError: every failure leaves as `{error:{code,message,details?}}`. */
+const stackOf = (err: unknown) => (err instanceof Error ? (err.stack ?? err) : err);
+
 export function handleError(err: Error, c: Context, log: (msg: string, extra?: object) => void) {
   if (err instanceof ApiError) {
+    if (err.cause) log('request failed', { code: err.code, error: String(stackOf(err.cause)) });
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }

@@ -2,8 +2,11 @@ import { ApiError } from '../errors.js';
 import { WriterClosedError } from './writer.js';
 
 /**
- * Waits for rows handed to the writer to be committed. A writer closed by a shutdown is a
- * 503 the sender may retry; any other failure is the server's (500).
+ * Waits for rows handed to the writer to be committed. Nothing of them is stored when that
+ * fails, so the sender is told to send them again (503 with Retry-After): a writer closed by a
+ * shutdown, or a commit that failed (the database busy past its timeouts, a full disk, a
+ * stopped write thread; logged as the cause). The pixel then answers without its image, so the
+ * SDK keeps the events.
  */
 export async function awaitCommit(write: Promise<void>): Promise<void> {
   try {
@@ -14,6 +17,14 @@ export async function awaitCommit(write: Promise<void>): Promise<void> {
         'Retry-After': '5',
       });
     }
-    throw err;
+    const failed = new ApiError(
+      503,
+      'storage_unavailable',
+      'Nothing was stored; send it again',
+      undefined,
+      { 'Retry-After': '1' },
+    );
+    failed.cause = err;
+    throw failed;
   }
 }

@@ -72,7 +72,8 @@ export function pixelHandler(ingest: Ingest, { metrics, log }: Pick<AppDeps, 'me
       else await ingest(c, withRequestContext(body, c), String(body.type));
     } catch (e) {
       failures.inc({ code: e instanceof ApiError ? e.code : 'internal_error' });
-      if (!(e instanceof ApiError)) log('pixel ingest failed', { error: String(e) });
+      const cause = e instanceof ApiError ? e.cause : e;
+      if (cause) log('pixel ingest failed', { error: String(cause) });
       if (retryable(e)) {
         return c.body(null, e.status, { 'Cache-Control': 'no-store, max-age=0', ...e.headers });
       }

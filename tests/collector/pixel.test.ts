@@ -86,4 +86,21 @@ describe('GET /v1/p.gif', () => {
     expect(limited.headers.get('Retry-After')).toBe('1');
     expect(await t.rows()).toHaveLength(1);
   });
+
+  it('answers 503 and no image when the events could not be stored, so the sender keeps them', async () => {
+    await t.rows(
+      "CREATE TRIGGER full_disk BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    const event = d({ ...trackEvent(), writeKey: t.source.writeKey });
+    const failed = await pixel(`?d=${event}`);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('Content-Type')).not.toBe('image/gif');
+    const posted = await t.post('/v1/batch', { batch: [trackEvent()] }, t.basic());
+    expect(posted.status).toBe(503);
+    expect(posted.headers.get('Retry-After')).toBe('1');
+    expect((await posted.json()).error.code).toBe('storage_unavailable');
+    await t.rows('DROP TRIGGER full_disk');
+    await expectGif(await pixel(`?d=${event}`));
+    expect(await t.rows()).toHaveLength(1);
+  });
 });
