@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.js';
-import { WriterClosedError } from './writer.js';
+import { WriterClosedError, WriterOverloadedError } from './writer.js';
 
 /**
  * Waits for rows handed to the writer to be committed. Nothing of them is stored when that
@@ -15,6 +15,11 @@ export async function awaitCommit(write: Promise<void>): Promise<void> {
     if (err instanceof WriterClosedError) {
       throw new ApiError(503, 'shutting_down', 'The collector is restarting', undefined, {
         'Retry-After': '5',
+      });
+    }
+    if (err instanceof WriterOverloadedError) {
+      throw new ApiError(503, 'overloaded', 'Too many events wait to be stored', undefined, {
+        'Retry-After': '1',
       });
     }
     const failed = new ApiError(

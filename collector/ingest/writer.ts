@@ -84,6 +84,12 @@ export interface WriterObserver {
  * groups stay at ~17 rows instead of going out one request at a time (−12% req/s measured).
  */
 export const EARLY_GROUP_ROWS = 200;
+/**
+ * Rows waiting for a group beyond which writes are refused (WriterOverloadedError, a 503 the
+ * sender retries): when the database falls behind for good, memory and waiting times would
+ * grow without end. Max load of the ingest bench keeps a few hundred waiting.
+ */
+export const MAX_PENDING_ROWS = 100_000;
 /** Groups committing at once: one in the write thread's hands, one queued behind it. */
 const MAX_IN_FLIGHT = 2;
 
@@ -102,6 +108,7 @@ export function createWriter(
   commitRows: CommitRows,
   onCommit?: (backlogged: boolean) => void,
   observer?: WriterObserver,
+  maxPendingRows = MAX_PENDING_ROWS,
 ) {
   let pending: Job[] = [];
   let pendingRows = 0;
@@ -174,6 +181,7 @@ export function createWriter(
       if (closed) return Promise.reject(new WriterClosedError());
       const rows = events.length + failed.length + consent.length;
       if (rows === 0) return Promise.resolve();
+      if (pendingRows + rows > maxPendingRows) return Promise.reject(new WriterOverloadedError());
       return new Promise((resolve, reject) => {
         pending.push({ events, failed, consent, done: (err) => (err ? reject(err) : resolve()) });
         pendingRows += rows;
@@ -212,6 +220,12 @@ export function createWriter(
 export class WriterClosedError extends Error {
   constructor() {
     super('writer closed');
+  }
+}
+
+export class WriterOverloadedError extends Error {
+  constructor() {
+    super('writer overloaded');
   }
 }
 

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../collector/errors.js';
+import { createIngest } from '../../collector/ingest/ingest-events.js';
 import { commitOnClient } from '../../collector/ingest/row-sql.js';
+import { NO_SENDER } from '../../collector/ingest/sender.js';
 import {
   type CommitRows,
   createWriter,
@@ -7,6 +10,7 @@ import {
   type EventRow,
   type Writer,
   WriterClosedError,
+  WriterOverloadedError,
 } from '../../collector/ingest/writer.js';
 import { consentRow, eventRow, type TestCollector, testCollector } from './helpers.js';
 
@@ -170,6 +174,55 @@ describe('group-commit writer', () => {
     await observed.write([row()], [], [decision]);
     expect(commits).toBe(1);
     await observed.close();
+  });
+
+  it('refuses rows beyond its limit of waiting rows, keeps those it took, and takes more once they went out', async () => {
+    const gates: (() => void)[] = [];
+    const real = commitOnClient(t.deps.database.client);
+    const gated = createWriter(
+      async (...args) => {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        await real(...args);
+      },
+      undefined,
+      undefined,
+      10,
+    );
+    const rows = (count: number) => Array.from({ length: count }, () => row());
+    // The first group goes out and stalls; rows then wait up to the limit.
+    const first = gated.write(rows(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    const waiting = [gated.write(rows(6)), gated.write(rows(4))];
+    await expect(gated.write(rows(1))).rejects.toBeInstanceOf(WriterOverloadedError);
+    /** Lets every group that reaches the gate through, until none comes. */
+    const drain = async () => {
+      for (let i = 0; i < 5; i++) {
+        for (const gate of gates.splice(0)) gate();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await drain();
+    await Promise.all([first, ...waiting]);
+    const later = gated.write(rows(1));
+    await drain();
+    await later;
+    expect(await t.rows()).toHaveLength(12);
+    await gated.close();
+  });
+
+  it('answers an ingest 503 overloaded, with Retry-After, while too many rows wait', async () => {
+    const full = createWriter(() => Promise.resolve(), undefined, undefined, 0);
+    const ingest = createIngest({ ...t.deps, writer: full });
+    const refused = await ingest(
+      { raws: [{ type: 'page', anonymousId: 'a' }], measure: false },
+      { ...NO_SENDER, source: t.source, ipTruncated: null, suppressions: t.deps.suppressions },
+    ).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({
+      status: 503,
+      code: 'overloaded',
+      headers: { 'Retry-After': '1' },
+    });
   });
 
   it('answers 503 shutting_down to a request that arrives after close', async () => {
