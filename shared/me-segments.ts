@@ -11,7 +11,7 @@
  * `Access-Control-Allow-Origin` for the source's allowed origins (as for ingest: a source
  * without any answers only the collector's own pages, the same ones that may send it events).
  * It lists the segments the visitor is currently a member of and that have a UTM template,
- * in the marketer's priority order (first = the one `utm.tag(url)` uses); membership of a
+ * oldest segment first (first = the one `utm.tag(url)` uses); membership of a
  * segment without a template is not revealed. An unknown anonymous id gets `{segments: []}`.
  * 400 `missing_anonymous_id` / 401 `missing_write_key` | `invalid_write_key`, in the
  * collector's one error shape.
