@@ -30,9 +30,18 @@ export function meRoutes(deps: AppDeps) {
   const queries = createSegmentQueries(database.client);
   const app = new Hono();
 
+  /**
+   * The visitor's latest decision: its records by anonymous id and those of the record ids its
+   * events carried (the SDK sends a refusal without the anonymous id); else, without any
+   * record, the consent its latest event carried.
+   */
   async function latestConsent(sourceId: string, anonymousId: string) {
     const record = await database.client.execute({
-      sql: `SELECT categories, expires_at FROM consent_records WHERE source_id = ? AND anonymous_id = ?
+      sql: `SELECT categories, expires_at, given_at, seq FROM consent_records
+          WHERE source_id = ?1 AND anonymous_id = ?2
+        UNION SELECT categories, expires_at, given_at, seq FROM consent_records
+          WHERE source_id = ?1 AND id IN (SELECT context->>'$.consent.id' FROM events
+            WHERE source_id = ?1 AND anonymous_id = ?2)
         ORDER BY given_at DESC, seq DESC LIMIT 1`,
       args: [sourceId, anonymousId],
     });

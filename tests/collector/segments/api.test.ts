@@ -301,6 +301,25 @@ describe('GET /v1/me/segments', () => {
     }
   });
 
+  it("goes by the browser's latest decision, also a refusal sent without the anonymous id", async () => {
+    s = await segmentCollector();
+    const granted = { analytics: true, personalization: true };
+    await s.send(
+      s.event({
+        type: 'page',
+        at: s.now() - HOUR,
+        anonymousId: 'ref',
+        context: { consent: { id: 'rec-ref', categoryPreferences: granted } },
+      }),
+    );
+    const decide = (extra: Record<string, unknown>) =>
+      s.t.post('/v1/consent', { id: 'rec-ref', source: 'banner', ...extra }, s.t.basic());
+    await decide({ anonymousId: 'ref', categories: granted, givenAt: s.now() - 2 * HOUR });
+    expect((await (await me('ref')).json()).segments.length).toBeGreaterThan(0);
+    await decide({ categories: { analytics: false }, givenAt: s.now() - 60_000 });
+    expect(await (await me('ref')).json()).toEqual({ segments: [] });
+  });
+
   it('answers the visitor own segments only with personalization or marketing consent', async () => {
     s = await segmentCollector();
     const consent = (personalization: boolean) => ({
