@@ -35,6 +35,8 @@ export function createApp(deps: AppDeps) {
 
   app.get('/health', async (c) => {
     await deps.database.client.execute('SELECT 1');
+    // The database answers reads, but events cannot be stored (a write thread gone, a full disk).
+    if (deps.writer.stats.failing) return c.json({ status: 'storage_failing' }, 503);
     return c.json({ status: 'ok' });
   });
   const guard = createTokenGuard(deps);

@@ -68,6 +68,8 @@ export interface WriterStats {
   /** Events committed (failed rows and consent records not counted). */
   rows: number;
   lastFlushMs: number;
+  /** The last commit failed (until one succeeds): nothing can be stored, as /health says. */
+  failing: boolean;
 }
 
 /** Flush sizes and latencies reported to /metrics. */
@@ -117,7 +119,7 @@ export function createWriter(
   const inFlight = new Set<Promise<void>>();
   let closed = false;
   let idle: (() => void) | undefined;
-  const stats: WriterStats = { flushes: 0, rows: 0, lastFlushMs: 0 };
+  const stats: WriterStats = { flushes: 0, rows: 0, lastFlushMs: 0, failing: false };
 
   async function commit(jobs: Job[]): Promise<void> {
     const events = jobs.length === 1 ? (jobs[0] as Job).events : jobs.flatMap((j) => j.events);
@@ -125,7 +127,13 @@ export function createWriter(
     const consent = jobs.length === 1 ? (jobs[0] as Job).consent : jobs.flatMap((j) => j.consent);
     if (events.length === 0 && failed.length === 0 && consent.length === 0) return;
     const started = performance.now();
-    await commitRows(events, failed, consent);
+    try {
+      await commitRows(events, failed, consent);
+    } catch (err) {
+      stats.failing = true;
+      throw err;
+    }
+    stats.failing = false;
     stats.flushes++;
     stats.rows += events.length;
     stats.lastFlushMs = performance.now() - started;

@@ -87,7 +87,7 @@ describe('GET /v1/p.gif', () => {
     expect(await t.rows()).toHaveLength(1);
   });
 
-  it('answers 503 and no image when the events could not be stored, so the sender keeps them', async () => {
+  it('answers 503 and no image when the events could not be stored, so the sender keeps them, and /health says so', async () => {
     await t.rows(
       "CREATE TRIGGER full_disk BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full'); END",
     );
@@ -99,8 +99,12 @@ describe('GET /v1/p.gif', () => {
     expect(posted.status).toBe(503);
     expect(posted.headers.get('Retry-After')).toBe('1');
     expect((await posted.json()).error.code).toBe('storage_unavailable');
+    const health = await t.app.request('/health');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'storage_failing' });
     await t.rows('DROP TRIGGER full_disk');
     await expectGif(await pixel(`?d=${event}`));
     expect(await t.rows()).toHaveLength(1);
+    expect((await t.app.request('/health')).status).toBe(200);
   });
 });
