@@ -20,12 +20,13 @@ export function errorBody(code: string, message: string, details?: unknown): Err
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
-/** The app's one onError: every failure leaves as `{error:{code,message,details?}}`. */
-const stackOf = (err: unknown) => (err instanceof Error ? (err.stack ?? err) : err);
+/** What a log line says of a failure: its stack when it has one. */
+export const stackOf = (err: unknown) => String(err instanceof Error ? (err.stack ?? err) : err);
 
+/** The app's one onError: every failure leaves as `{error:{code,message,details?}}`. */
 export function handleError(err: Error, c: Context, log: (msg: string, extra?: object) => void) {
   if (err instanceof ApiError) {
-    if (err.cause) log('request failed', { code: err.code, error: String(stackOf(err.cause)) });
+    if (err.cause) log('request failed', { code: err.code, error: stackOf(err.cause) });
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
@@ -33,6 +34,6 @@ export function handleError(err: Error, c: Context, log: (msg: string, extra?: o
     const code = err.status === 401 ? 'unauthorized' : `http_${err.status}`;
     return c.json(errorBody(code, err.message || 'Request failed'), err.status);
   }
-  log('unhandled error', { error: String(err?.stack ?? err) });
+  log('unhandled error', { error: stackOf(err) });
   return c.json(errorBody('internal_error', 'Internal server error'), 500);
 }

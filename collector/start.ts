@@ -8,6 +8,7 @@ import { startWriteThread } from './db/write-thread.js';
 import type { AppDeps } from './deps.js';
 import { createDropCounter } from './drops/counter.js';
 import type { Env } from './env.js';
+import { stackOf } from './errors.js';
 import { mainThreadBusy } from './ingest/main-thread-busy.js';
 import { commitOnClient } from './ingest/row-sql.js';
 import { createWriter } from './ingest/writer.js';
@@ -62,7 +63,7 @@ export async function buildCollector({
   const writeLock = writeThread && localFile ? createWriteLock() : undefined;
   const checkpointer = writeLock
     ? await startCheckpointer(database.client, path, writeLock, {
-        onError: (err) => log('checkpointer stopped', { error: String(err.stack ?? err) }),
+        onError: (err) => log('checkpointer stopped', { error: stackOf(err) }),
       })
     : undefined;
   const thread = writeLock
@@ -71,37 +72,38 @@ export async function buildCollector({
   const metrics = createMetrics();
   registerSegmentProfileTables();
   const segments = createSegmentStore(database.db, now);
-  const segmentEngine =
-    engineThread && localFile
-      ? startEngineThread(
-          {
-            url: env.DATABASE_URL,
-            pragmas: thread ? [LATE_AUTOCHECKPOINT] : [],
-            writeLock,
-            sweepEveryMs: segmentSweepMs,
-            allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
-          },
-          log,
-        )
-      : createSegmentEngine({
+  /** The segment engine on a thread and connection of its own (a local file only). */
+  const engineOnThread = engineThread && localFile;
+  const segmentEngine = engineOnThread
+    ? startEngineThread(
+        {
+          url: env.DATABASE_URL,
+          pragmas: thread ? [LATE_AUTOCHECKPOINT] : [],
+          writeLock,
+          sweepEveryMs: segmentSweepMs,
+          allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
+        },
+        log,
+      )
+    : createSegmentEngine({
+        client: database.client,
+        store: segments,
+        now,
+        log,
+        sweepEveryMs: segmentSweepMs,
+        webhooks: createWebhookSender({
           client: database.client,
-          store: segments,
           now,
           log,
-          sweepEveryMs: segmentSweepMs,
-          webhooks: createWebhookSender({
-            client: database.client,
-            now,
-            log,
-            allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
-          }),
-        });
+          allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+        }),
+      });
   // The segment engine on its own thread yields more while ingest runs near capacity: the
   // main thread busy for two windows in a row, or busy while groups go out early (see
   // createWriter). Early groups alone also come at moderate load in large batches (the segments
   // bench's 50-event batches at 5,000 events/s), where yielding left memberships seconds behind
   // (p95 6.6 s, 0.27 s now). An engine on the main thread would count its own work as load.
-  const busyWindows = engineThread && localFile ? mainThreadBusy() : () => 0;
+  const busyWindows = engineOnThread ? mainThreadBusy() : () => 0;
   const writer = createWriter(
     thread?.commit ?? commitOnClient(database.client),
     (early) => {

@@ -128,8 +128,8 @@ export function createIngest({
         rejected.push({ index, ...checked.reject });
         const { code, message } = checked.reject;
         // An erased id's payload is not kept either, valid or not.
-        const raws = isRecord(raw) ? [raw.userId, raw.anonymousId, raw.previousId] : [];
-        if (recordFailures && !anySuppressed(request, raws)) {
+        const ids = isRecord(raw) ? [raw.userId, raw.anonymousId, raw.previousId] : [];
+        if (recordFailures && !anySuppressed(request, ids)) {
           failed.push([
             sourceId,
             receivedAt,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { PIXEL_MAX_PARAM } from '../../shared/pixel.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError } from '../errors.js';
+import { ApiError, stackOf } from '../errors.js';
 import { isRecord, type JsonRecord } from './ingest-events.js';
 
 /** The smallest transparent 1×1 GIF (43 bytes). */
@@ -73,7 +73,7 @@ export function pixelHandler(ingest: Ingest, { metrics, log }: Pick<AppDeps, 'me
     } catch (e) {
       failures.inc({ code: e instanceof ApiError ? e.code : 'internal_error' });
       const cause = e instanceof ApiError ? e.cause : e;
-      if (cause) log('pixel ingest failed', { error: String(cause) });
+      if (cause) log('pixel ingest failed', { error: stackOf(cause) });
       if (retryable(e)) {
         return c.body(null, e.status, { 'Cache-Control': 'no-store, max-age=0', ...e.headers });
       }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WriteLock } from '../db/write-lock.js';
+import { stackOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { watchThread } from '../metrics/thread-cpu-metric.js';
 import { workerCalls } from '../worker-calls.js';
@@ -41,7 +42,7 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
   watchThread(worker, 'segment_engine');
   let closing = false;
   const calls = workerCalls(worker, 'segment engine thread exited', (err) => {
-    if (!closing) log('segment engine thread stopped', { error: String(err.stack ?? err) });
+    if (!closing) log('segment engine thread stopped', { error: stackOf(err) });
   });
   worker.on('message', (reply: LogReply) => {
     if ('log' in reply) log(reply.log, reply.fields);

@@ -29,10 +29,11 @@ export async function marketingConsentOf(
   now: number,
 ): Promise<Map<string, boolean>> {
   const users = profileIds.filter((p) => p.startsWith('u:')).map((p) => p.slice(2));
+  const userSet = new Set(users);
   const profileOfAnon = await anonymousIdsOf(client, sourceId, profileIds);
   const anons = JSON.stringify([...profileOfAnon.keys()]);
   const profileOf = (userId: unknown, anonymousId: unknown) =>
-    userId !== null && users.includes(String(userId))
+    userId !== null && userSet.has(String(userId))
       ? `u:${userId}`
       : anonymousId === null
         ? undefined
