@@ -16,11 +16,12 @@ export interface ProfileDeps {
 }
 
 /**
- * One person's ids: the id asked for, the ids linked to it, and the other devices of the user
- * found (erasing one device's id of a user erases the user). Not further, and not when the id
- * links to several users (one browser, two logins): that would pull in other people's devices.
+ * One person's ids in one source: the id asked for, the ids linked to it, and the other
+ * devices of the user found (erasing one device's id of a user erases the user). Not further,
+ * and not when the id links to several users (one browser, two logins): that would pull in
+ * other people's devices.
  */
-async function scopeOf(client: Client, id: string, sourceId?: string): Promise<ProfileScope> {
+async function scopeOf(client: Client, id: string, sourceId: string): Promise<ProfileScope> {
   const linked = async (ids: string[]) =>
     (await client.execute(linkedIdsStatement({ ids, sourceId }))).rows.map((r) => ({
       id: String(r.id),
@@ -34,14 +35,36 @@ async function scopeOf(client: Client, id: string, sourceId?: string): Promise<P
   return { ids: [...ids], sourceId };
 }
 
+/**
+ * The person's scope in each source asked for (one, or all of them). Links are followed only
+ * within the source whose events made them: user ids are each site's own, and user 42 of one
+ * site is not user 42 of another.
+ */
+async function scopesOf(client: Client, id: string, sourceId?: string) {
+  const sourceIds = sourceId
+    ? [sourceId]
+    : (await client.execute('SELECT id FROM sources ORDER BY created_at')).rows.map((r) =>
+        String(r.id),
+      );
+  const scopes: ProfileScope[] = [];
+  for (const source of sourceIds) scopes.push(await scopeOf(client, id, source));
+  return scopes;
+}
+
+const idsOf = (scopes: ProfileScope[]) => [...new Set(scopes.flatMap((s) => s.ids))];
+
 /** Everything stored about one person (by user or anonymous id), table by table. */
 export async function exportProfile(client: Client, id: string, sourceId?: string) {
-  const scope = await scopeOf(client, id, sourceId);
+  const scopes = await scopesOf(client, id, sourceId);
   const data: Record<string, unknown[]> = {};
   for (const table of PROFILE_TABLES) {
-    data[table.name] = (await client.execute(table.select(scope))).rows.map((r) => ({ ...r }));
+    const rows: unknown[] = [];
+    for (const scope of scopes) {
+      rows.push(...(await client.execute(table.select(scope))).rows.map((r) => ({ ...r })));
+    }
+    data[table.name] = rows;
   }
-  return { id, linkedIds: scope.ids, ...data };
+  return { id, linkedIds: idsOf(scopes), ...data };
 }
 
 /**
@@ -49,11 +72,19 @@ export async function exportProfile(client: Client, id: string, sourceId?: strin
  * suppression entry for each of their ids, so events still on their way are dropped.
  */
 export async function eraseProfile(deps: ProfileDeps, id: string, sourceId?: string) {
-  const scope = await scopeOf(deps.client, id, sourceId);
-  await deps.suppressions.add(scope.ids, sourceId, deps.now());
+  const scopes = await scopesOf(deps.client, id, sourceId);
+  // The id asked for stays erased wherever it was asked (every source: also those added
+  // later); the ids linked to it in the source that linked them.
+  await deps.suppressions.add([id], sourceId, deps.now());
+  for (const scope of scopes) {
+    const linked = scope.ids.filter((x) => x !== id);
+    await deps.suppressions.add(linked, scope.sourceId, deps.now());
+  }
   // Rows validated before the suppression may still be waiting in the writer.
   await deps.writer.flush();
-  const stmts = PROFILE_TABLES.flatMap((t) => t.erase(scope).map((s) => ({ name: t.name, s })));
+  const stmts = scopes.flatMap((scope) =>
+    PROFILE_TABLES.flatMap((t) => t.erase(scope).map((s) => ({ name: t.name, s }))),
+  );
   const erase = () =>
     deps.client.batch(
       stmts.map((x) => x.s),
@@ -64,5 +95,5 @@ export async function eraseProfile(deps: ProfileDeps, id: string, sourceId?: str
   stmts.forEach(({ name }, i) => {
     erased[name] = (erased[name] ?? 0) + (results[i]?.rowsAffected ?? 0);
   });
-  return { id, linkedIds: scope.ids, erased };
+  return { id, linkedIds: idsOf(scopes), erased };
 }

@@ -259,6 +259,34 @@ describe('the person an erasure or export covers', () => {
     expect(ids(await t.rows())).toEqual(['laptop']);
   });
 
+  it("follows links only within the source that made them: another site's user 42 is someone else", async () => {
+    const other = await t.deps.sources.create({ name: 'Other' });
+    await t.post(
+      '/v1/batch',
+      { batch: [trackEvent({ anonymousId: 'visitor', userId: '42' })] },
+      t.basic(),
+    );
+    const othersUser42 = () =>
+      t.post(
+        '/v1/batch',
+        { batch: [trackEvent({ anonymousId: 'their-phone', userId: '42' })] },
+        t.basic(other.writeKey),
+      );
+    await othersUser42();
+    const exported = await (await t.admin('/api/v1/profiles/visitor/export')).json();
+    expect(exported.linkedIds.sort()).toEqual(['42', 'visitor']);
+    expect(exported.events.map((e: { source_id: string }) => e.source_id)).toEqual([t.source.id]);
+
+    await t.admin('/api/v1/profiles/visitor', { method: 'DELETE' });
+    await othersUser42();
+    await t.post('/v1/batch', { batch: [trackEvent({ userId: '42' })] }, t.basic());
+    const left = await t.rows('SELECT source_id, anonymous_id FROM events ORDER BY seq');
+    expect(left).toEqual([
+      { source_id: other.id, anonymous_id: 'their-phone' },
+      { source_id: other.id, anonymous_id: 'their-phone' },
+    ]);
+  });
+
   it('matches numeric ids in rejected payloads, as ingest stores them', async () => {
     await t.post(
       '/v1/batch',
