@@ -72,13 +72,17 @@ const failedEvents: ProfileTable = {
 };
 
 /**
- * The consent records the person's events name (`context.consent.id`): the SDK keeps one record
- * id per browser and sends a decision without the anonymous id once analytics is refused.
+ * The consent records the person's events name (`context.consent.id`) that name no anonymous
+ * id: the SDK keeps one record id per browser and sends a decision without the anonymous id
+ * once analytics is refused. A record of that id naming another anonymous id (or user) is
+ * that visitor's: after a logout's reset() the next person on the browser gets a new anonymous
+ * id but the same record id.
  */
 const RECORDS_OF_EVENTS = ['anonymous_id', 'user_id']
   .map((c) => `SELECT context->>'$.consent.id' ${byIdColumn('events', c)}`)
   .join(' UNION ');
-const CONSENT_OF_EVENTS = `FROM consent_records WHERE source_id IN (${SOURCES}) AND id IN (${RECORDS_OF_EVENTS})`;
+const CONSENT_OF_EVENTS = `FROM consent_records WHERE source_id IN (${SOURCES}) AND id IN (${RECORDS_OF_EVENTS})
+  AND anonymous_id IS NULL ${OWN}`;
 
 /** In order of erasure: consent records before the events that name them. */
 export const PROFILE_TABLES: ProfileTable[] = [

@@ -205,6 +205,32 @@ describe('the person an erasure or export covers', () => {
     ]);
   });
 
+  it("leaves out another visitor's decisions of the same browser (its record id), after a logout's reset()", async () => {
+    const withRecord = (anonymousId: string) =>
+      trackEvent({
+        anonymousId,
+        context: { consent: { id: 'rec-shared', categoryPreferences: { analytics: true } } },
+      });
+    const decide = (extra: Record<string, unknown>) =>
+      t.post(
+        '/v1/consent',
+        { id: 'rec-shared', source: 'banner', categories: {}, ...extra },
+        t.basic(),
+      );
+    await decide({ anonymousId: 'first', givenAt: now - 3000 });
+    await t.post('/v1/batch', { batch: [withRecord('first'), withRecord('second')] }, t.basic());
+    await decide({ givenAt: now - 1000 });
+
+    const exported = await (await t.admin('/api/v1/profiles/second/export')).json();
+    expect(
+      exported.consentRecords.map((r: { anonymous_id: string | null }) => r.anonymous_id),
+    ).toEqual([null]);
+    await t.admin('/api/v1/profiles/second', { method: 'DELETE' });
+    expect(await t.rows('SELECT anonymous_id FROM consent_records')).toEqual([
+      { anonymous_id: 'first' },
+    ]);
+  });
+
   it('includes the ids an alias retired, and the events naming them', async () => {
     await t.post(
       '/v1/batch',
