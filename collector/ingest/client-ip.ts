@@ -50,10 +50,20 @@ const ipv6Prefix = (ip: string, groups: number) =>
 /** An IPv4 address however written (an IPv6 form ending in dotted IPv4 included), else as is. */
 const unmapped = (ip: string) => (ip.includes('.') ? ip.slice(ip.lastIndexOf(':') + 1) : ip);
 
-/** Keeps the network, never the host: IPv4 to /24, IPv6 to /48. */
+/**
+ * The IPv4 address a 6to4 address (2002::/16) carries in its next 32 bits, whole: its /48 is
+ * the visitor's IPv4 address.
+ */
+function sixToFourIpv4(ip: string): string | undefined {
+  const [prefix, high = 0, low = 0] = ipv6Groups(ip).map((g) => Number.parseInt(g, 16));
+  if (prefix !== 0x2002) return undefined;
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
+/** Keeps the network, never the host: IPv4 (also inside 6to4) to /24, IPv6 to /48. */
 export function truncateIp(ip: string | undefined): string | null {
   if (!ip || !isIP(ip)) return null;
-  const address = unmapped(ip);
+  const address = (isIP(ip) === 6 && sixToFourIpv4(ip)) || unmapped(ip);
   if (isIP(address) === 4) return `${address.split('.').slice(0, 3).join('.')}.0`;
   return ipv6Prefix(address, 3);
 }

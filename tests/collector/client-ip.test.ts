@@ -9,6 +9,9 @@ describe('truncateIp', () => {
     expect(truncateIp('2001:DB8:00ab:12:1:2:3:4')).toBe('2001:db8:ab::');
     expect(truncateIp('2001:db8::1')).toBe('2001:db8:0::');
     expect(truncateIp('::1')).toBe('0:0:0::');
+    // 6to4: the next 32 bits are the site's whole IPv4 address (203.0.113.7), within any /48.
+    expect(truncateIp('2002:cb00:7107:1::2')).toBe('203.0.113.0');
+    expect(truncateIp('2002:CB00:7107::')).toBe('203.0.113.0');
     expect(truncateIp('not-an-ip')).toBeNull();
     expect(truncateIp(undefined)).toBeNull();
   });
