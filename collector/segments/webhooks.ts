@@ -127,26 +127,35 @@ export function createWebhookSender(opts: WebhookOptions) {
   }
 
   async function deliverDue(): Promise<number> {
-    const r = await client.execute({
-      sql: `SELECT d.id, d.payload, d.attempts, s.id AS segment_id, s.webhook_url, s.webhook_secret
-        FROM webhook_deliveries d LEFT JOIN segments s ON s.id = d.segment_id
-        WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT 50`,
+    const due = await client.execute({
+      sql: `SELECT id FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 50`,
       args: [now()],
     });
-    for (const row of r.rows) {
+    for (const id of due.rows.map((r) => Number(r.id))) {
+      // Each read just before it is sent: the ones before it may take their timeout each, and
+      // meanwhile an erasure may have deleted it (its person must no longer be sent anywhere).
+      const r = await client.execute({
+        sql: `SELECT d.payload, d.attempts, s.id AS segment_id, s.webhook_url, s.webhook_secret
+          FROM webhook_deliveries d LEFT JOIN segments s ON s.id = d.segment_id
+          WHERE d.id = ? AND d.status = 'pending'`,
+        args: [id],
+      });
+      const row = r.rows[0];
+      if (!row) continue;
       if (!row.webhook_url) {
-        await settleUnsendable(Number(row.id), row.segment_id === null);
+        await settleUnsendable(id, row.segment_id === null);
         continue;
       }
       await attempt(
-        Number(row.id),
+        id,
         String(row.webhook_url),
         String(row.webhook_secret ?? ''),
         String(row.payload),
         Number(row.attempts),
       );
     }
-    return r.rows.length;
+    return due.rows.length;
   }
 
   return {

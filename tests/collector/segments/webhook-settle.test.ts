@@ -106,4 +106,44 @@ describe('webhook deliveries that can no longer be sent are settled', () => {
     expect(await log('no-url')).toMatchObject([{ lastError: CANCELLED_BECAUSE.removed }]);
     expect(await s.t.deps.segmentEngine.deliverWebhooks()).toBe(0);
   });
+
+  it('a delivery erased (DELETE /api/v1/profiles/:id) while its pass waits on another is not sent', async () => {
+    s = await segmentCollector(undefined, { WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const sent: string[] = [];
+    let answerFirst = () => {};
+    let firstArrived = (_profileId: string) => {};
+    const arrived = new Promise<string>((r) => {
+      firstArrived = r;
+    });
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const { profileId } = JSON.parse(body);
+        sent.push(profileId);
+        if (sent.length > 1) return void res.end();
+        // The first waits: the pass has read the others due with it.
+        answerFirst = () => res.end();
+        firstArrived(profileId);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await send('POST', '/api/v1/segments', bigSpenders('big-spenders', `${base}/hook`));
+      await purchase('ada');
+      await purchase('bob');
+      const pass = s.t.deps.segmentEngine.deliverWebhooks();
+      const first = await arrived;
+      const other = first === 'a:ada' ? 'bob' : 'ada';
+      expect((await send('DELETE', `/api/v1/profiles/${other}`)).status).toBe(200);
+      answerFirst();
+      await pass;
+      expect(sent).toEqual([first]);
+    } finally {
+      server.close();
+    }
+  });
 });
