@@ -59,6 +59,9 @@ export async function buildCollector({
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const localFile = env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.includes(':memory:');
   const path = env.DATABASE_URL.slice('file:'.length);
+  // Erasure and retention delete on this connection: overwritten with zeros, what they delete
+  // is gone from the file, not left in its free space for anyone with a copy of it to read.
+  if (localFile) await database.client.execute('PRAGMA secure_delete=ON');
   /** The file's writers on threads of their own take turns through it (write-lock.js). */
   const writeLock = writeThread && localFile ? createWriteLock() : undefined;
   const checkpointer = writeLock

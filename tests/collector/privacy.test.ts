@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runRetention } from '../../collector/privacy/retention.js';
 import { loadSuppressions } from '../../collector/privacy/suppressions.js';
@@ -139,6 +141,22 @@ describe('profile export and erasure', () => {
     await t.admin('/api/v1/profiles/anon-bob', { method: 'DELETE' });
     expect(await (await bobsEvent()).json()).toEqual({ accepted: 1, rejected: [] });
     expect(await t.rows("SELECT * FROM events WHERE anonymous_id = 'anon-bob'")).toEqual([]);
+  });
+
+  it('leaves no copy of what it erased in the database file', async () => {
+    const secret = (big: boolean) =>
+      trackEvent({
+        anonymousId: 'anon-ada',
+        properties: { note: `SECRET-NOTE${big ? 'x'.repeat(6000) : ''}` },
+      });
+    await t.post('/v1/batch', { batch: [secret(true), secret(false), secret(false)] }, t.basic());
+    await t.deps.segmentEngine.idle();
+    await t.admin('/api/v1/profiles/ada', { method: 'DELETE' });
+    await t.deps.database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    const file = readFileSync(join(t.dir, 'test.db')).toString('latin1');
+    expect(file.includes('SECRET-NOTE')).toBe(false);
+    expect(file.includes('anon-ada')).toBe(false);
+    expect(file.includes('anon-bob')).toBe(true);
   });
 
   it('keeps suppressions across a restart', async () => {
