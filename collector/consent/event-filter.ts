@@ -1,5 +1,5 @@
 import { type ConsentContext, consentDenial } from '../../shared/consent.js';
-import type { EventFilter } from '../ingest/filters.js';
+import type { EventFilter, IngestRequest } from '../ingest/filters.js';
 
 /**
  * Server-side re-enforcement: an event is stored only if the consent it carries grants its
@@ -7,8 +7,17 @@ import type { EventFilter } from '../ingest/filters.js';
  * `context.consent` (server libraries) are the sender's responsibility, unless the source
  * requires consent on every event.
  */
-export const consentFilter: EventFilter = (event, { source, gpc }) => {
-  const consent = event.context?.consent as ConsentContext | undefined;
+export const consentFilter: EventFilter = (event, req) => consentRefusal(event.context, req);
+
+/** The same check on an event's `context` as sent, also of an event that failed validation. */
+export function consentRefusal(
+  context: unknown,
+  { source, gpc }: Pick<IngestRequest, 'source' | 'gpc'>,
+) {
+  const consent =
+    typeof context === 'object' && context !== null
+      ? ((context as { consent?: unknown }).consent as ConsentContext | undefined)
+      : undefined;
   if (consent === undefined) return source.requireConsent ? 'consent_missing' : undefined;
   return consentDenial(consent, gpc);
-};
+}

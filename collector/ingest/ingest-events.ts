@@ -1,4 +1,5 @@
 import type { BatchResponse, RejectedEvent } from '../../shared/wire.js';
+import { consentRefusal } from '../consent/event-filter.js';
 import type { AppDeps } from '../deps.js';
 import { awaitCommit } from './await-commit.js';
 import { truncateIp } from './client-ip.js';
@@ -127,9 +128,10 @@ export function createIngest({
         rejectedTotal.inc({ code: checked.reject.code });
         rejected.push({ index, ...checked.reject });
         const { code, message } = checked.reject;
-        // An erased id's payload is not kept either, valid or not.
+        // An erased id's payload is not kept either, valid or not, nor one its consent refuses.
         const ids = isRecord(raw) ? [raw.userId, raw.anonymousId, raw.previousId] : [];
-        if (recordFailures && !anySuppressed(request, ids)) {
+        const context = isRecord(withContext) ? withContext.context : undefined;
+        if (recordFailures && !anySuppressed(request, ids) && !consentRefusal(context, request)) {
           failed.push([
             sourceId,
             receivedAt,

@@ -173,6 +173,25 @@ describe('consent re-enforcement at ingest', () => {
       ['consent_missing', 1],
     ]);
   });
+  it('keeps no rejected payload whose consent does not allow the event', async () => {
+    // Each lacks its event name: rejected, and kept in failed_events only when consent allows.
+    const invalid = (extra: Record<string, unknown>) => trackEvent({ event: undefined, ...extra });
+    const batch = [
+      invalid(consent({ analytics: false })),
+      invalid(consent({ analytics: true })),
+      invalid({}),
+    ];
+    const res = await t.post('/v1/batch', { batch }, t.basic());
+    expect((await res.json()).rejected).toHaveLength(3);
+    await t.deps.sources.update(t.source.id, { requireConsent: true });
+    await t.post('/v1/batch', { batch: [invalid({})] }, t.basic());
+    const kept = await t.rows('SELECT payload FROM failed_events ORDER BY id');
+    expect(kept.map((r) => JSON.parse(String(r.payload)).messageId)).toEqual([
+      batch[1]?.messageId,
+      batch[2]?.messageId,
+    ]);
+  });
+
   it('adds up drop counts from concurrent requests', async () => {
     const denied = () => trackEvent(consent({ analytics: false }));
     await Promise.all(
