@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { truncateIp } from './client-ip.js';
+import { withoutControlChars } from './control-chars.js';
 import type { IngestRequest } from './filters.js';
 import type { Sender } from './sender.js';
 import { deviceOf } from './user-agent.js';
@@ -28,7 +29,7 @@ export function userAgentOf(event: ValidEvent, req: Sender): string | undefined 
 function localeOf(event: ValidEvent, req: Sender): string | null {
   const fromContext = event.context?.locale;
   const raw = typeof fromContext === 'string' ? fromContext : req.acceptLanguage?.split(/[,;]/)[0];
-  const locale = raw?.trim().slice(0, 35);
+  const locale = raw && withoutControlChars(raw).trim().slice(0, 35);
   return locale || null;
 }
 

@@ -1,6 +1,7 @@
 import Bowser from 'bowser';
 import { isbot } from 'isbot';
 import { createRecentCache } from '../recent-cache.js';
+import { withoutControlChars } from './control-chars.js';
 
 export interface Device {
   bot: boolean;
@@ -14,7 +15,8 @@ export interface Device {
 const UNKNOWN: Device = { bot: false, deviceType: null, os: null, browser: null };
 const cache = createRecentCache<Device>(5_000);
 
-const lower = (v: string | undefined) => (v ? v.toLowerCase() : null);
+/** Bowser names an unknown browser by the user agent's first word, whatever it holds. */
+const lower = (v: string | undefined) => (v ? withoutControlChars(v).toLowerCase() || null : null);
 
 /** Parses a user agent once (bowser takes ~10 µs); a busy site sends the same few again and again. */
 export function deviceOf(userAgent: string | undefined): Device {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readBatch } from '../../collector/segments/catch-up-batch.js';
 import { type TestCollector, testCollector, trackEvent } from './helpers.js';
 import { ANDROID, DESKTOP, HEADLESS, IPAD, IPHONE } from './user-agents.js';
 
@@ -41,6 +42,34 @@ describe('enrichment on ingest', () => {
     );
     const [row] = await t.rows();
     expect(row).toMatchObject({ device_type: 'tablet', os: 'ios', locale: 'fr-CH' });
+  });
+
+  it('keeps control characters out of the locale and browser, which the segment engine packs with', async () => {
+    t = await testCollector();
+    await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ anonymousId: 'a1', context: { locale: 'en\u001fUS\u001e' } }),
+          trackEvent({ anonymousId: 'a2', context: { userAgent: 'Odd\u001fBrowser/1.0 (X11' } }),
+          trackEvent({ anonymousId: 'a3' }),
+        ],
+      },
+      t.basic(),
+    );
+    const rows = await t.rows();
+    expect(rows.map((r) => [r.locale, r.browser])).toEqual([
+      ['enUS', null],
+      [null, 'oddbrowser'],
+      [null, null],
+    ]);
+    const { bySource } = await readBatch(t.deps.database.client, 0, 10);
+    const read = bySource.get(t.source.id) ?? [];
+    expect(read.map((e) => [e.anonymousId, e.name])).toEqual([
+      ['a1', 'AddToCart'],
+      ['a2', 'AddToCart'],
+      ['a3', 'AddToCart'],
+    ]);
   });
 
   it('truncates the client address from X-Forwarded-For only when TRUST_PROXY is set', async () => {
