@@ -192,13 +192,34 @@ describe('POST /v1/batch', () => {
   it("counts a batch's context in the size of each event it is merged into", async () => {
     const res = await t.post(
       '/v1/batch',
-      { batch: [trackEvent(), trackEvent()], context: { blob: 'x'.repeat(40 * 1024) } },
+      {
+        batch: [trackEvent({ properties: { blob: 'x'.repeat(20 * 1024) } }), trackEvent()],
+        context: { blob: 'x'.repeat(20 * 1024) },
+      },
       t.basic(),
     );
-    expect((await res.json()).rejected.map((r: { code: string }) => r.code)).toEqual([
-      'event_too_large',
-      'event_too_large',
-    ]);
+    expect(await res.json()).toMatchObject({
+      accepted: 1,
+      rejected: [{ index: 0, code: 'event_too_large' }],
+    });
+    expect(await t.rows()).toHaveLength(1);
+  });
+
+  it('refuses a batch context too large or too deep for any event, once, not per event', async () => {
+    const batch = Array.from({ length: 200 }, () => trackEvent());
+    const large = await t.post(
+      '/v1/batch',
+      { batch, context: { blob: 'x'.repeat(400 * 1024) } },
+      t.basic(),
+    );
+    expect(large.status).toBe(413);
+    expect((await large.json()).error.code).toBe('context_too_large');
+    let deep: unknown = {};
+    for (let i = 1; i < 64; i++) deep = { deep }; // 64 levels, 65 inside an event
+    const tooDeep = await t.post('/v1/batch', { batch, context: deep }, t.basic());
+    expect(tooDeep.status).toBe(400);
+    expect((await tooDeep.json()).error.code).toBe('context_too_deep');
+    expect(await t.rows('SELECT * FROM failed_events')).toEqual([]);
     expect(await t.rows()).toEqual([]);
   });
 
