@@ -6,7 +6,7 @@ import { truncateIp } from './client-ip.js';
 import { enrich } from './enrich.js';
 import { anySuppressed, EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
-import { checkEvent, type ValidEvent } from './validate.js';
+import { checkEvent, parseIsoTime, type ValidEvent } from './validate.js';
 import type { EventRow, FailedRow } from './writer.js';
 
 export type JsonRecord = Record<string, unknown>;
@@ -98,7 +98,7 @@ export function createIngest({
     }: IngestBatch,
     request: IngestRequest,
   ): Promise<BatchResponse> {
-    const parsedSentAt = sentAt === undefined ? Number.NaN : Date.parse(sentAt);
+    const parsedSentAt = sentAt === undefined ? Number.NaN : parseIsoTime(sentAt);
     const batchSentAt = Number.isFinite(parsedSentAt) ? parsedSentAt : undefined;
     const sourceId = request.source.id;
     const rows: EventRow[] = [];

@@ -17,8 +17,22 @@ const CONTROL_FREE = /^[^\x00-\x1f]*$/;
 const text = (min: number, max: number) =>
   z.string().min(min).max(max).regex(CONTROL_FREE, 'must not contain control characters');
 const id = z.union([z.string(), z.number()]).transform(String).pipe(text(1, 200));
+/** A date, or a date and time (T or space, any fraction, Z or ±hh:mm / ±hhmm or no zone). */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Epoch ms of an ISO-8601 time, NaN for any other text (Date.parse reads "1" as 2001 and
+ * "Tuesday 2020" as 2020). A time without a zone is UTC, not the server's local time.
+ */
+export function parseIsoTime(text: string): number {
+  const iso = ISO_8601.exec(text);
+  if (!iso) return Number.NaN;
+  const [, time, zone] = iso;
+  return Date.parse(time && !zone ? `${text}Z` : text);
+}
+
 const time = z.union([z.string().max(64), z.number()]).transform((v, ctx) => {
-  const ms = typeof v === 'number' ? v : Date.parse(v);
+  const ms = typeof v === 'number' ? v : parseIsoTime(v);
   if (!(Math.abs(ms) <= MAX_TIME)) {
     ctx.addIssue({ code: 'custom', message: 'not a valid ISO-8601 date' });
     return z.NEVER;

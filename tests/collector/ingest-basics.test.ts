@@ -141,6 +141,39 @@ describe('POST /v1/batch', () => {
     expect(row?.timestamp).toBe(Date.parse('2026-01-01T12:00:00.000Z'));
   });
 
+  it('rejects a timestamp that is no ISO-8601 date, and reads one without a zone as UTC', async () => {
+    const serverZone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const res = await t.post(
+        '/v1/batch',
+        {
+          batch: [
+            trackEvent({ timestamp: '1' }),
+            trackEvent({ timestamp: 'Tuesday 2020' }),
+            trackEvent({ timestamp: '2026-01-01T10:00:00' }),
+            trackEvent({ timestamp: '2026-01-01 10:30:00.250+01:00' }),
+          ],
+        },
+        t.basic(),
+      );
+      expect(await res.json()).toMatchObject({
+        accepted: 2,
+        rejected: [
+          { index: 0, code: 'invalid_event', message: 'timestamp: not a valid ISO-8601 date' },
+          { index: 1, code: 'invalid_event', message: 'timestamp: not a valid ISO-8601 date' },
+        ],
+      });
+    } finally {
+      if (serverZone === undefined) delete process.env.TZ;
+      else process.env.TZ = serverZone;
+    }
+    expect((await t.rows()).map((r) => r.timestamp)).toEqual([
+      Date.parse('2026-01-01T10:00:00.000Z'),
+      Date.parse('2026-01-01T09:30:00.250Z'),
+    ]);
+  });
+
   it.each([
     ['invalid JSON', '{"batch": [', (c: TestCollector) => c.basic(), 400, 'invalid_json'],
     ['missing write key', { batch: [] }, (_: TestCollector) => ({}), 401, 'missing_write_key'],
