@@ -15,10 +15,13 @@ function basicUser(header: string): string {
   return lastBasic.user;
 }
 
+/** HTTP's auth scheme names are case-insensitive (RFC 9110 §11.1). */
+const BASIC = /^basic /i;
+
 /** Write key from HTTP Basic (user name, what Segment's libraries send) or from the body. */
 export function writeKeyOf(c: Context, body: unknown): string | undefined {
   const header = c.req.header('Authorization');
-  if (header?.startsWith('Basic ')) {
+  if (header && BASIC.test(header)) {
     const user = basicUser(header);
     if (user) return user;
   }

@@ -38,6 +38,18 @@ describe('POST /v1/batch', () => {
     expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
   });
 
+  it('takes the Basic scheme in any letter case, as HTTP defines it', async () => {
+    const credentials = Buffer.from(`${t.source.writeKey}:`).toString('base64');
+    for (const scheme of ['basic', 'BASIC']) {
+      const res = await t.post(
+        '/v1/batch',
+        { batch: [trackEvent()] },
+        { Authorization: `${scheme} ${credentials}` },
+      );
+      expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+    }
+  });
+
   it('inflates gzip bodies', async () => {
     const body = gzipSync(JSON.stringify({ batch: [trackEvent(), trackEvent()] }));
     const res = await t.app.request('/v1/batch', {
