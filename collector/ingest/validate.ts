@@ -44,7 +44,8 @@ const object = z.record(z.string(), z.unknown());
 export const EventSchema = z
   .object({
     type: z.enum(EVENT_TYPES),
-    messageId: z.string().min(1).max(100).optional(),
+    // libsql reads text back only up to a NUL: "a\0b" and "a\0c" would both read as "a".
+    messageId: text(1, 100).optional(),
     anonymousId: id.optional(),
     userId: id.optional(),
     previousId: id.optional(),

@@ -293,6 +293,29 @@ describe('POST /v1/batch', () => {
     expect((await t.rows()).map((r) => r.event)).toEqual(['Purchase']);
   });
 
+  it('rejects a messageId with control characters: one after a NUL is not read back', async () => {
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({ messageId: 'order-1\u0000a' }),
+          trackEvent({ messageId: 'order-1\u0000b' }),
+          trackEvent({ messageId: 'order-2' }),
+        ],
+      },
+      t.basic(),
+    );
+    const message = 'messageId: must not contain control characters';
+    expect(await res.json()).toEqual({
+      accepted: 1,
+      rejected: [
+        { index: 0, code: 'invalid_event', message },
+        { index: 1, code: 'invalid_event', message },
+      ],
+    });
+    expect((await t.rows()).map((r) => r.message_id)).toEqual(['order-2']);
+  });
+
   it('stores the time of receipt when timestamp and sentAt are no usable pair', async () => {
     const res = await t.post(
       '/v1/batch',
