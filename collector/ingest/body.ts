@@ -31,13 +31,52 @@ export async function readJsonBody(
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) throw new ApiError(400, 'empty_body', 'Request body is empty');
   try {
-    return { json: JSON.parse(utf8.decode(bytes)), bytes: bytes.length };
+    return { json: parseJsonText(utf8.decode(bytes)), bytes: bytes.length };
   } catch {
     throw new ApiError(400, 'invalid_json', 'Body is not valid UTF-8 JSON');
   }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Only an escape (\ud800) can put a lone surrogate into JSON text: UTF-8 cannot hold one. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\ufffd');
+
+/** Sets an own property (a plain assignment to `__proto__` would set the prototype). */
+const setOwn = (node: object, key: string, value: unknown) =>
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+
+/** Replaces lone surrogates in the strings and keys of parsed JSON, in place, at any depth. */
+function withoutLoneSurrogates(json: unknown): unknown {
+  if (typeof json === 'string') return wellFormed(json);
+  const pending =
+    typeof json === 'object' && json !== null ? [json as Record<string, unknown>] : [];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (typeof value === 'string') setOwn(node, key, wellFormed(value));
+      else if (typeof value === 'object' && value !== null) pending.push(value as typeof node);
+      const fixed = wellFormed(key);
+      if (fixed !== key) {
+        setOwn(node, fixed, node[key]);
+        delete node[key];
+      }
+    }
+  }
+  return json;
+}
+
+/**
+ * JSON.parse, with lone surrogates replaced by U+FFFD. SQLite stores one (from an id bound
+ * through json_each, or read with ->> out of a stored context) as bytes that are no UTF-8,
+ * and libsql aborts the whole process when it reads them back.
+ */
+export function parseJsonText(text: string): unknown {
+  const json = JSON.parse(text);
+  return SURROGATE_ESCAPE.test(text) ? withoutLoneSurrogates(json) : json;
+}
 
 export function tooLarge(maxBytes: number) {
   return new ApiError(413, 'payload_too_large', `Body exceeds ${maxBytes} bytes`);

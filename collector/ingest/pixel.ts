@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { PIXEL_MAX_PARAM } from '../../shared/pixel.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, stackOf } from '../errors.js';
+import { parseJsonText } from './body.js';
 import { isRecord, type JsonRecord } from './ingest-events.js';
 
 /** The smallest transparent 1×1 GIF (43 bytes). */
@@ -18,7 +19,7 @@ export function decodePixelData(d: string | undefined): JsonRecord {
   let body: unknown;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(d, 'base64url'));
-    body = JSON.parse(text);
+    body = parseJsonText(text);
   } catch {
     throw new ApiError(400, 'invalid_json', 'd is not base64url of UTF-8 JSON');
   }

@@ -316,6 +316,32 @@ describe('POST /v1/batch', () => {
     expect((await t.rows()).map((r) => r.message_id)).toEqual(['order-2']);
   });
 
+  it('stores a lone surrogate escape as U+FFFD: SQLite made it bytes libsql aborts on reading', async () => {
+    // JSON.stringify writes each lone surrogate as an escape: \ud800.
+    const res = await t.post(
+      '/v1/batch',
+      {
+        batch: [
+          trackEvent({
+            anonymousId: 'visitor-\ud800',
+            properties: { 'key-\udc00': 'value-\udbff' },
+            context: { consent: { id: 'record-\udfff', categoryPreferences: { analytics: true } } },
+          }),
+        ],
+      },
+      t.basic(),
+    );
+    expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+    // hex(): reading the bytes as text is what aborts the process.
+    const [row] = await t.rows(
+      `SELECT hex(anonymous_id) AS id, hex(context->>'$.consent.id') AS record FROM events`,
+    );
+    const hex = (text: string) => Buffer.from(text).toString('hex').toUpperCase();
+    expect(row).toMatchObject({ id: hex('visitor-\ufffd'), record: hex('record-\ufffd') });
+    const [stored] = await t.rows();
+    expect(JSON.parse(String(stored?.properties))).toEqual({ 'key-\ufffd': 'value-\ufffd' });
+  });
+
   it('stores the time of receipt when timestamp and sentAt are no usable pair', async () => {
     const res = await t.post(
       '/v1/batch',

@@ -35,6 +35,13 @@ describe('GET /v1/p.gif', () => {
     expect(failed[0]?.code).toBe('invalid_event');
   });
 
+  it('stores a lone surrogate escape as U+FFFD, as POST bodies do', async () => {
+    const event = { writeKey: t.source.writeKey, type: 'page', anonymousId: 'visitor-\ud800' };
+    await expectGif(await pixel(`?d=${d(event)}`));
+    const [row] = await t.rows('SELECT hex(anonymous_id) AS id FROM events');
+    expect(row?.id).toBe(Buffer.from('visitor-\ufffd').toString('hex').toUpperCase());
+  });
+
   it('takes one event and fills page, user agent and an anonymous id (noscript)', async () => {
     const event = { writeKey: t.source.writeKey, type: 'page' };
     const headers = {
