@@ -732,6 +732,7 @@ export function createSegmentEngine(opts: EngineOptions) {
       closed = true;
       if (timer) clearInterval(timer);
       await queue;
+      await opts.webhooks?.stop();
     },
     factsOf,
     /** The user an anonymous id is linked to, if any. */

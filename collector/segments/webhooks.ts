@@ -63,6 +63,7 @@ export function createWebhookSender(opts: WebhookOptions) {
   const maxAttempts = opts.maxAttempts ?? 8;
   const allowPrivate = opts.allowPrivate ?? false;
   let running: Promise<number> | undefined;
+  let stopped = false;
 
   async function attempt(id: number, url: string, secret: string, body: string, attempts: number) {
     const timestamp = String(Math.floor(now() / 1000));
@@ -133,6 +134,7 @@ export function createWebhookSender(opts: WebhookOptions) {
       args: [now()],
     });
     for (const id of due.rows.map((r) => Number(r.id))) {
+      if (stopped) break;
       // Each read just before it is sent: the ones before it may take their timeout each, and
       // meanwhile an erasure may have deleted it (its person must no longer be sent anywhere).
       const r = await client.execute({
@@ -161,10 +163,20 @@ export function createWebhookSender(opts: WebhookOptions) {
   return {
     /** One pass over due deliveries (concurrent calls share the pass). */
     deliverDue(): Promise<number> {
+      if (stopped) return Promise.resolve(0);
       running ??= deliverDue().finally(() => {
         running = undefined;
       });
       return running;
+    },
+    /**
+     * Starts no more deliveries and waits for the one being sent to be recorded: cut off, a
+     * delivery the receiver took stays pending and goes out again after a restart. A pass that
+     * fails is its caller's to report.
+     */
+    async stop(): Promise<void> {
+      stopped = true;
+      await running?.catch(() => {});
     },
   };
 }

@@ -1,49 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Child, exitCode, startChild as startChildAt } from './child-collector.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'segmently-crash-'));
 const DATABASE_URL = `file:${join(dir, 'crash.db')}`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  writeKey: string;
-  output: () => string;
-}
-
-/** `collector/main.ts` as its own process, as production runs it. */
-async function startChild(): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SEGMENTLY_ADMIN_TOKEN: 'crash-admin-token-0123456789',
-      RATE_LIMIT_IP_REQUESTS_PER_SEC: '0',
-      RATE_LIMIT_SOURCE_EVENTS_PER_SEC: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout?.on('data', (d) => (out += d));
-  proc.stderr?.on('data', (d) => (out += d));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const url = out.match(/listening on (http:\/\/\S+)/)?.[1];
-    const writeKey = out.match(/Demo write key: (wk_\S+)/)?.[1];
-    if (url && writeKey) return { proc, url, writeKey, output: () => out };
-    if (proc.exitCode !== null || Date.now() > deadline)
-      throw new Error(`collector did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const startChild = () => startChildAt(DATABASE_URL);
 
 /**
  * Posts batches of 10 from `workers` concurrent loops until `stop()` is called or the
@@ -123,7 +89,7 @@ describe('crash safety (collector as a child process)', { timeout: 90_000 }, () 
     const child = await startChild();
     const traffic = load(child, 16);
     await until(() => traffic.acked.length >= 2_000);
-    const exited = new Promise<number | null>((r) => child.proc.once('exit', (code) => r(code)));
+    const exited = exitCode(child);
     child.proc.kill('SIGTERM');
     expect(await exited).toBe(0);
     await traffic.done;

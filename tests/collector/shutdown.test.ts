@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD_ADMIN_TOKEN, type Child, exitCode, startChild } from './child-collector.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'segmently-shutdown-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A webhook receiver that answers 200 `holdMs` after each request arrived. */
+async function slowReceiver(holdMs: number) {
+  let arrived: () => void = () => {};
+  const first = new Promise<void>((r) => (arrived = r));
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    arrived();
+    setTimeout(() => res.end('ok'), holdMs);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, first, close: () => server.close() };
+}
+
+/** A segment with a webhook to `webhookUrl`, and a visitor entering it: a delivery is due. */
+async function enterSegmentWithWebhook(child: Child, webhookUrl: string) {
+  const admin = {
+    Authorization: `Bearer ${CHILD_ADMIN_TOKEN}`,
+    'Content-Type': 'application/json',
+  };
+  const created = await fetch(`${child.url}/api/v1/segments`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
+      webhookUrl,
+    }),
+  });
+  expect(created.status).toBe(201);
+  const sent = await fetch(`${child.url}/v1/track`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      type: 'track',
+      event: 'Purchase',
+      anonymousId: 'buyer',
+      messageId: 'p1',
+    }),
+  });
+  expect(sent.status).toBe(200);
+}
+
+async function deliveries(url: string) {
+  const client = createClient({ url });
+  const { rows } = await client.execute('SELECT status, attempts FROM webhook_deliveries');
+  client.close();
+  return rows.map((r) => ({ status: r.status, attempts: Number(r.attempts) }));
+}
+
+describe('graceful shutdown (collector as a child process)', { timeout: 60_000 }, () => {
+  it('on SIGTERM lets a webhook delivery in flight finish and records it', async () => {
+    const url = `file:${join(dir, 'webhook.db')}`;
+    const child = await startChild(url, { WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const receiver = await slowReceiver(1_000);
+    try {
+      await enterSegmentWithWebhook(child, receiver.url);
+      await receiver.first;
+      const exited = exitCode(child);
+      child.proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // Not left pending: the receiver answered, and a restart would have sent it again.
+      expect(await deliveries(url)).toEqual([{ status: 'delivered', attempts: 1 }]);
+    } finally {
+      receiver.close();
+    }
+  });
+});
