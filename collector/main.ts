@@ -44,12 +44,19 @@ const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   process.stdout.write(`${lines.join('\n')}\n`);
 });
 
-const GRACE_MS = 10_000;
+/** Requests in flight get this long to be answered, at most half of the shutdown's time. */
+const GRACE_MS = Math.min(10_000, (env.SHUTDOWN_TIMEOUT_SECONDS * 1000) / 2);
 
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   jsonLogger('shutting down', { signal });
+  // A step that does not end (a commit stuck on the disk, a slow webhook receiver) must not
+  // keep the process up until something kills it without a word.
+  setTimeout(() => {
+    jsonLogger('shutdown timed out', { signal, seconds: env.SHUTDOWN_TIMEOUT_SECONDS });
+    process.exit(1);
+  }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
   // Stop accepting, let requests in flight finish (their rows commit before they answer),
   // then flush whatever is left and close the database file.
   const http = server as Server;

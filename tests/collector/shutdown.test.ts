@@ -83,4 +83,25 @@ describe('graceful shutdown (collector as a child process)', { timeout: 60_000 }
       receiver.close();
     }
   });
+
+  it('gives up after SHUTDOWN_TIMEOUT_SECONDS: logs it and exits 1', async () => {
+    const url = `file:${join(dir, 'deadline.db')}`;
+    const child = await startChild(url, {
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      SHUTDOWN_TIMEOUT_SECONDS: '1',
+    });
+    const receiver = await slowReceiver(4_000);
+    try {
+      await enterSegmentWithWebhook(child, receiver.url);
+      await receiver.first;
+      const exited = exitCode(child);
+      const started = Date.now();
+      child.proc.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(child.output()).toContain('"msg":"shutdown timed out"');
+    } finally {
+      receiver.close();
+    }
+  });
 });
