@@ -176,7 +176,7 @@ export async function buildCollector({
     /** One run of the scheduled retention job, now. */
     runRetention: () => runRetention(database.client, now(), derived),
     async close() {
-      stopRetention();
+      await stopRetention();
       await writer.close();
       await thread?.stop();
       await segmentEngine.close();

@@ -76,7 +76,11 @@ export async function runRetention(client: Client, now: number, derived: Derived
   return { events, failedEvents, consentRecords, ...pruned };
 }
 
-/** Runs the retention job soon after start and then every `intervalMs`; returns a stop function. */
+/**
+ * Runs the retention job soon after start and then every `intervalMs`, one run at a time;
+ * returns a stop function that resolves once a run in flight is done (the database and the
+ * segment engine it prunes through are closed after it).
+ */
 export function scheduleRetention(
   client: Client,
   now: () => number,
@@ -84,15 +88,22 @@ export function scheduleRetention(
   log: Logger,
   derived: DerivedPruners = {},
 ) {
-  const run = () =>
-    runRetention(client, now(), derived).then(
-      (deleted) => log('retention run', deleted),
-      (err: unknown) => log('retention failed', { error: String(err) }),
-    );
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= runRetention(client, now(), derived)
+      .then(
+        (deleted) => log('retention run', deleted),
+        (err: unknown) => log('retention failed', { error: String(err) }),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+  };
   const first = setTimeout(run, 10_000).unref();
   const every = setInterval(run, intervalMs).unref();
-  return () => {
+  return async () => {
     clearTimeout(first);
     clearInterval(every);
+    await running;
   };
 }
