@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { parseEnv } from './env.js';
-import { errorBody } from './errors.js';
+import { errorBody, stackOf } from './errors.js';
 import { jsonLogger } from './log.js';
 import { ensureDemoSource } from './sources/demo-source.js';
 import { buildCollector } from './start.js';
@@ -66,7 +66,12 @@ async function shutdown(signal: string) {
   await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, GRACE_MS).unref())]);
   clearInterval(closeIdle);
   http.closeAllConnections();
-  await collector.close();
+  try {
+    await collector.close();
+  } catch (err) {
+    jsonLogger('shutdown failed', { signal, error: stackOf(err) });
+    process.exit(1);
+  }
   jsonLogger('stopped', { signal });
   process.exit(0);
 }

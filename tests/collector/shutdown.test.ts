@@ -104,4 +104,46 @@ describe('graceful shutdown (collector as a child process)', { timeout: 60_000 }
       receiver.close();
     }
   });
+
+  it('logs a step that fails as one JSON line and exits 1', async () => {
+    const url = `file:${join(dir, 'locked.db')}`;
+    const child = await startChild(url);
+    // A dropped bot event: its count is written at shutdown, while another process holds
+    // the database's write lock past the busy timeout.
+    const sent = await fetch(`${child.url}/v1/track`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        type: 'track',
+        event: 'Crawl',
+        anonymousId: 'bot',
+        messageId: 'b1',
+        context: { userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+      }),
+    });
+    expect(sent.status).toBe(200);
+    const other = createClient({ url });
+    const locked = await other.transaction('write');
+    try {
+      await locked.execute('UPDATE sources SET name = name');
+      const exited = exitCode(child);
+      child.proc.kill('SIGTERM');
+      expect(await exited).toBe(1);
+    } finally {
+      await locked.rollback();
+      other.close();
+    }
+    const logs = child
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    expect(logs.at(-1)).toContain('"msg":"shutdown failed"');
+    expect(logs.at(-1)).toContain('SQLITE_BUSY');
+    const afterStart = child.output().slice(child.output().indexOf('{'));
+    for (const line of afterStart.trimEnd().split('\n'))
+      expect(() => JSON.parse(line)).not.toThrow();
+  });
 });
