@@ -26,12 +26,18 @@ export function createSourceStore(db: Db) {
   /** Unknown write key → until when it is known to be unknown. */
   const unknown = createRecentCache<number>(10_000);
   let origins: Promise<string[]> | undefined;
+  /**
+   * Counts changes to sources. A lookup that a change overtook (a remote database answers
+   * each request on its own stream) may have read a rotated key: it caches nothing.
+   */
+  let changes = 0;
 
   async function create(input: NewSource): Promise<Source> {
     const [row] = await db
       .insert(sources)
       .values({ id: randomUUID(), writeKey: newWriteKey(), ...input })
       .returning();
+    changes++;
     origins = undefined;
     unknown.clear();
     return row as Source;
@@ -41,7 +47,9 @@ export function createSourceStore(db: Db) {
     const cached = byKey.get(writeKey);
     if (cached) return cached;
     if ((unknown.get(writeKey) ?? 0) > Date.now()) return undefined;
+    const changesBefore = changes;
     const row = await db.query.sources.findFirst({ where: eq(sources.writeKey, writeKey) });
+    if (changes !== changesBefore) return row;
     if (row) byKey.set(writeKey, row);
     else unknown.set(writeKey, Date.now() + UNKNOWN_KEY_MS);
     return row;
@@ -49,6 +57,7 @@ export function createSourceStore(db: Db) {
 
   async function update(id: string, patch: Partial<NewSource> & { writeKey?: string }) {
     const [row] = await db.update(sources).set(patch).where(eq(sources.id, id)).returning();
+    changes++;
     for (const [key, s] of byKey) if (s.id === id) byKey.delete(key);
     origins = undefined;
     unknown.clear();
