@@ -55,7 +55,11 @@ export function createSourceStore(db: Db) {
     return row;
   }
 
+  const byId = (id: string) => db.query.sources.findFirst({ where: eq(sources.id, id) });
+
   async function update(id: string, patch: Partial<NewSource> & { writeKey?: string }) {
+    // A PATCH of {}: drizzle refuses an UPDATE without values.
+    if (Object.keys(patch).length === 0) return byId(id);
     const [row] = await db.update(sources).set(patch).where(eq(sources.id, id)).returning();
     changes++;
     for (const [key, s] of byKey) if (s.id === id) byKey.delete(key);
@@ -68,7 +72,7 @@ export function createSourceStore(db: Db) {
     create,
     byWriteKey,
     update,
-    byId: (id: string) => db.query.sources.findFirst({ where: eq(sources.id, id) }),
+    byId,
     byName: (name: string) => db.query.sources.findFirst({ where: eq(sources.name, name) }),
     /** Every origin some source allows: what a CORS preflight (which has no write key) may pass. */
     allowedOrigins: () =>

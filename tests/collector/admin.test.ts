@@ -57,6 +57,19 @@ describe('admin API', () => {
     });
   });
 
+  it('answers a PATCH that changes nothing with the source as it is, or 404', async () => {
+    const patch = (id: string, body: unknown) =>
+      t.admin(`/api/v1/sources/${id}`, { method: 'PATCH', body: JSON.stringify(body) });
+    for (const body of [{}, { unknownField: 1 }]) {
+      const res = await patch(t.source.id, body);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id: t.source.id, name: t.source.name });
+    }
+    const missing = await patch('no-such-source', {});
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe('source_not_found');
+  });
+
   it('refuses a write key longer than any issued without looking it up or remembering it', async () => {
     const lookups: string[] = [];
     const byWriteKey = t.deps.sources.byWriteKey;
