@@ -1,6 +1,4 @@
-import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { MAX_BATCH_BYTES } from '../shared/limits.js';
+import { Hono } from 'hono';
 import { adminAuth, bearerAuth, createTokenGuard } from './admin/auth.js';
 import { dropRoutes } from './admin/drops.js';
 import { eventRoutes } from './admin/events.js';
@@ -14,7 +12,6 @@ import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
-import { tooLarge } from './ingest/body.js';
 import { createRequestLimits } from './ingest/request-limits.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { engineLagMetric } from './metrics/engine-lag.js';
@@ -48,19 +45,6 @@ export function createApp(deps: AppDeps) {
     refreshThreadCpu();
     return c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
   });
-  // A body without Content-Length (chunked) is counted while it streams in, not read whole
-  // first: each route's own, smaller limit applies once it is read. Only those: touching the
-  // body stream makes @hono/node-server build a full Request (1 event/request: -50% req/s).
-  const streamedLimit = bodyLimit({
-    maxSize: MAX_BATCH_BYTES,
-    onError: () => {
-      throw tooLarge(MAX_BATCH_BYTES);
-    },
-  });
-  const streamed = (c: Context) =>
-    c.req.method === 'POST' &&
-    (c.req.header('Content-Length') === undefined || !!c.req.header('Transfer-Encoding'));
-  app.use('/v1/*', (c, next) => (streamed(c) ? streamedLimit(c, next) : next()));
   const limits = createRequestLimits(deps);
   app.route('/', ingestRoutes(deps, limits));
   app.route('/', consentRoutes(deps, limits));

@@ -3,6 +3,27 @@ import type { Context } from 'hono';
 import { ApiError } from '../errors.js';
 
 /**
+ * A body without Content-Length (chunked), counted while it streams in and refused once past
+ * `maxBytes` rather than read whole first. Only those: touching the body stream makes
+ * @hono/node-server build a full Request (1 event/request: -50% req/s).
+ */
+async function readStreamed(c: Context, maxBytes: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = c.req.raw.body?.getReader();
+  for (;;) {
+    const read = await reader?.read();
+    if (!read || read.done) return Buffer.concat(chunks, size);
+    size += read.value.byteLength;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(read.value);
+  }
+}
+
+const streamed = (c: Context) =>
+  c.req.header('Content-Length') === undefined || !!c.req.header('Transfer-Encoding');
+
+/**
  * Reads a request body as JSON whatever its content type (sendBeacon and analytics.js send
  * text/plain), inflating gzip, and refusing anything larger than `maxBytes` once inflated.
  */
@@ -12,7 +33,9 @@ export async function readJsonBody(
 ): Promise<{ json: unknown; bytes: number }> {
   const declared = Number(c.req.header('Content-Length'));
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  let bytes: Buffer = Buffer.from(await c.req.arrayBuffer());
+  let bytes: Buffer = streamed(c)
+    ? await readStreamed(c, maxBytes)
+    : Buffer.from(await c.req.arrayBuffer());
   const encoding = c.req.header('Content-Encoding')?.toLowerCase();
   if (encoding === 'gzip') {
     try {

@@ -211,7 +211,7 @@ describe('POST /v1/batch', () => {
     expect((await res.json()).error.code).toBe('payload_too_large');
   });
 
-  it('refuses a chunked body (no Content-Length) once 500 KB streamed in', async () => {
+  it('refuses a chunked body (no Content-Length) once 500 KB streamed in, counted by code', async () => {
     let pulled = 0;
     const chunk = new TextEncoder().encode(`{"batch":[${'"x",'.repeat(16 * 1024)}`);
     const body = new ReadableStream<Uint8Array>({
@@ -232,6 +232,10 @@ describe('POST /v1/batch', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('payload_too_large');
     expect(pulled).toBeLessThan(1024 * 1024);
+    // As a body refused for its Content-Length is.
+    expect(await (await t.app.request('/metrics')).text()).toContain(
+      'segmently_requests_refused_total{code="payload_too_large"} 1',
+    );
   });
 
   it("counts a batch's context in the size of each event it is merged into", async () => {
