@@ -1,5 +1,6 @@
 import type { Client, InStatement } from '@libsql/client';
 import type { Rule } from '../../shared/segment-rules.js';
+import { stackOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { appendEvents, type BatchEvent, readBatch } from './catch-up-batch.js';
 import { orderByDependencies } from './dependencies.js';
@@ -723,7 +724,11 @@ export function createSegmentEngine(opts: EngineOptions) {
       if (opts.sweepEveryMs) {
         timer = setInterval(() => {
           void enqueue(sweepNow);
-          void opts.webhooks?.deliverDue();
+          // Unhandled, a failed pass (the database busy or out of reach) would end the engine's
+          // thread, or the process when the engine runs in it.
+          opts.webhooks?.deliverDue().catch((err: unknown) => {
+            log('webhook delivery pass failed', { error: stackOf(err) });
+          });
         }, opts.sweepEveryMs);
         timer.unref();
       }
