@@ -124,7 +124,11 @@ export async function buildCollector({
     return source;
   };
   for (const source of await sources.list()) {
-    if (await segments.ensureBuiltIns(source.id)) void segmentEngine.recompute(source.id);
+    if (await segments.ensureBuiltIns(source.id)) {
+      segmentEngine.recompute(source.id).catch((err: unknown) => {
+        log('segment recompute failed', { sourceId: source.id, error: stackOf(err) });
+      });
+    }
   }
   segmentEngine.start();
   // Events stored before a restart are caught up in paced runs, like those of new commits: an

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '../../collector/env.js';
 import type { ConsentRow, EventRow } from '../../collector/ingest/writer.js';
-import { silentLogger } from '../../collector/log.js';
+import { type Logger, silentLogger } from '../../collector/log.js';
 import { buildCollector } from '../../collector/start.js';
 
 /** A stored-event row as the writer takes it: a track of anonymous visitor `a`. */
@@ -45,6 +45,7 @@ export async function testCollector(
     writeThread?: boolean;
     /** Opens the database left in this folder (a restart); the caller removes the folder. */
     dir?: string;
+    log?: Logger;
   } = {},
 ) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'segmently-test-'));
@@ -56,7 +57,7 @@ export async function testCollector(
   });
   const collector = await buildCollector({
     env,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     now: options.now,
     segmentSweepMs: options.segmentSweepMs,
     engineThread: options.engineThread,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Rule } from '../../../shared/segment-rules.js';
 import { parseJson, parseWith } from '../../admin/parse-json.js';
 import type { AppDeps } from '../../deps.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, stackOf } from '../../errors.js';
 import { orderByDependencies, SegmentCycleError } from '../dependencies.js';
 import { createSegmentQueries } from '../queries.js';
 import { referencedSegments } from '../rule-leaves.js';
@@ -63,9 +63,12 @@ export function segmentRoutes(deps: AppDeps) {
     }
   }
 
+  /** Runs after the answer; unhandled, a failure (the engine's thread gone) ends the process. */
   const recompute = (sourceId: string, segmentId: string) => {
     segmentEngine.rulesChanged(sourceId);
-    void segmentEngine.recompute(sourceId, [segmentId]);
+    segmentEngine.recompute(sourceId, [segmentId]).catch((err: unknown) => {
+      deps.log('segment recompute failed', { segmentId, error: stackOf(err) });
+    });
   };
 
   app.get('/', async (c) => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type TestCollector, testCollector } from '../helpers.js';
 
 /** The server's setup: the segment engine on its own thread and connection, real clock. */
@@ -76,5 +76,38 @@ describe('segment engine on its own thread', () => {
     expect(erased.status).toBe(200);
     await t.deps.segmentEngine.idle();
     expect(await members('language-fr')).toEqual([]);
+  });
+});
+
+describe('segment engine thread gone', () => {
+  test('a segment saved then is stored and its failed recompute logged, the collector stays up', async () => {
+    const lines: { msg: string; fields?: object }[] = [];
+    const t = await testCollector({
+      engineThread: true,
+      log: (msg, fields) => lines.push({ msg, fields }),
+    });
+    try {
+      // As after the thread failed: every call to it is refused.
+      await t.deps.segmentEngine.close();
+      const res = await t.admin('/api/v1/segments', {
+        method: 'POST',
+        body: JSON.stringify({
+          key: 'buyers',
+          name: 'Buyers',
+          rule: { type: 'performed', event: 'Purchase', within: '30d' },
+        }),
+      });
+      expect(res.status).toBe(201);
+      await vi.waitFor(() =>
+        expect(lines).toContainEqual({
+          msg: 'segment recompute failed',
+          fields: expect.objectContaining({
+            error: expect.stringContaining('segment engine thread exited'),
+          }),
+        }),
+      );
+    } finally {
+      await t.close();
+    }
   });
 });
