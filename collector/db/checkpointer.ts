@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Client } from '@libsql/client';
 import { watchThread } from '../metrics/thread-cpu-metric.js';
@@ -40,10 +39,11 @@ export async function startCheckpointer(
   watchThread(worker, 'checkpointer');
   // Should the worker fail, the automatic checkpoint still keeps the WAL bounded.
   worker.on('error', onError);
+  // Listened for from the start: a worker that failed has exited before stop() is called.
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.unref();
   return {
     async stop() {
-      const exited = once(worker, 'exit');
       worker.ref(); // or the process could end while waiting for it
       worker.postMessage('stop');
       await exited;

@@ -54,3 +54,22 @@ describe('checkpointer', () => {
     expect(Number(count.rows[0]?.[0])).toBe(n);
   });
 });
+
+describe('checkpointer that failed', () => {
+  it('stops at once instead of waiting for an exit that already happened', async () => {
+    t = await testCollector();
+    // A folder is no database: the worker fails as it starts.
+    let failed: () => void = () => {};
+    const failure = new Promise<void>((r) => (failed = r));
+    const checkpointer = await startCheckpointer(t.deps.database.client, t.dir, createWriteLock(), {
+      onError: () => failed(),
+    });
+    await failure;
+    await new Promise((r) => setTimeout(r, 50)); // its exit follows the error
+    const stopped = await Promise.race([
+      checkpointer.stop().then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 2000)),
+    ]);
+    expect(stopped).toBe(true);
+  });
+});
