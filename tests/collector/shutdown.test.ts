@@ -26,6 +26,16 @@ async function slowReceiver(holdMs: number) {
   return { url, first, close: () => server.close() };
 }
 
+const track = (child: Child, event: Record<string, unknown>) =>
+  fetch(`${child.url}/v1/track`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ type: 'track', ...event }),
+  });
+
 /** A segment with a webhook to `webhookUrl`, and a visitor entering it: a delivery is due. */
 async function enterSegmentWithWebhook(child: Child, webhookUrl: string) {
   const admin = {
@@ -43,19 +53,7 @@ async function enterSegmentWithWebhook(child: Child, webhookUrl: string) {
     }),
   });
   expect(created.status).toBe(201);
-  const sent = await fetch(`${child.url}/v1/track`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      type: 'track',
-      event: 'Purchase',
-      anonymousId: 'buyer',
-      messageId: 'p1',
-    }),
-  });
+  const sent = await track(child, { event: 'Purchase', anonymousId: 'buyer', messageId: 'p1' });
   expect(sent.status).toBe(200);
 }
 
@@ -108,27 +106,19 @@ describe('graceful shutdown (collector as a child process)', { timeout: 60_000 }
   it('logs a step that fails as one JSON line and exits 1', async () => {
     const url = `file:${join(dir, 'locked.db')}`;
     const child = await startChild(url);
-    // A dropped bot event: its count is written at shutdown, while another process holds
-    // the database's write lock past the busy timeout.
-    const sent = await fetch(`${child.url}/v1/track`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${child.writeKey}:`).toString('base64')}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({
-        type: 'track',
-        event: 'Crawl',
-        anonymousId: 'bot',
-        messageId: 'b1',
-        context: { userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
-      }),
-    });
-    expect(sent.status).toBe(200);
+    // Another process holds the database's write lock past the busy timeout, while a
+    // dropped bot event's count waits to be written at shutdown.
     const other = createClient({ url });
     const locked = await other.transaction('write');
     try {
       await locked.execute('UPDATE sources SET name = name');
+      const sent = await track(child, {
+        event: 'Crawl',
+        anonymousId: 'bot',
+        messageId: 'b1',
+        context: { userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+      });
+      expect(sent.status).toBe(200);
       const exited = exitCode(child);
       child.proc.kill('SIGTERM');
       expect(await exited).toBe(1);
