@@ -17,10 +17,16 @@ export function createDropCounter(client: Client, now: () => number, everyMs = 1
     const rows = [...pending];
     pending.clear();
     if (!rows.length) return;
-    await client.batch(
-      rows.map(([key, n]) => ({ sql: UPSERT, args: [...JSON.parse(key), n] })),
-      'write',
-    );
+    try {
+      await client.batch(
+        rows.map(([key, n]) => ({ sql: UPSERT, args: [...JSON.parse(key), n] })),
+        'write',
+      );
+    } catch (err) {
+      // Written with the next ones instead of lost (a timed write's failure is not reported).
+      for (const [key, n] of rows) pending.set(key, (pending.get(key) ?? 0) + n);
+      throw err;
+    }
   }
 
   let timer: NodeJS.Timeout | undefined;
