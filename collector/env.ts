@@ -57,8 +57,8 @@ const EnvSchema = z.object({
    */
   RETENTION_INTERVAL_MINUTES: decimal(z.number().min(1).max(35_791), 60),
   /**
-   * How long a shutdown may take before the process gives up and exits 1. Below the 30 s an
-   * orchestrator (Kubernetes, Docker) waits before SIGKILL, so the log says what happened.
+   * How long a shutdown may take before the process gives up and exits 1. Below the 30 s
+   * Kubernetes waits before SIGKILL, so the log says what happened.
    */
   SHUTDOWN_TIMEOUT_SECONDS: decimal(z.number().min(1).max(3600), 25),
 });
