@@ -186,6 +186,10 @@ export async function buildCollector({
       await segmentEngine.close();
       await deps.drops.flush();
       await checkpointer?.stop();
+      // The file alone then holds everything (a backup of the stopped collector's file):
+      // libsql keeps a connection with prepared statements open past close(), so SQLite's own
+      // checkpoint on the last close did not run and the last writes stayed in the WAL.
+      if (localFile) await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
       database.close();
     },
   };

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -135,5 +135,28 @@ describe('graceful shutdown (collector as a child process)', { timeout: 60_000 }
     const afterStart = child.output().slice(child.output().indexOf('{'));
     for (const line of afterStart.trimEnd().split('\n'))
       expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('on SIGTERM moves the WAL into the database file: a copy of the file alone has the last writes', async () => {
+    const path = join(dir, 'wal.db');
+    const child = await startChild(`file:${path}`);
+    // A bot's event: its drop count is written during the shutdown, after the last commit.
+    const sent = await track(child, {
+      event: 'Crawl',
+      anonymousId: 'bot',
+      context: { userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+    });
+    expect(sent.status).toBe(200);
+    const exited = exitCode(child);
+    child.proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
+    // What a backup of the stopped collector's database file holds.
+    const copy = join(dir, 'wal-copy.db');
+    copyFileSync(path, copy);
+    const client = createClient({ url: `file:${copy}` });
+    const { rows } = await client.execute('SELECT reason, count FROM event_drops');
+    client.close();
+    expect(rows.map((r) => [r.reason, r.count])).toEqual([['bot', 1]]);
   });
 });
