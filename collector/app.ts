@@ -11,6 +11,7 @@ import { dashboardRoutes } from './dashboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
+import { limitBody, MAX_ADMIN_BODY_BYTES, MAX_FORM_BYTES } from './http/body-limit.js';
 import { sdkScriptRoutes } from './http/sdk-script.js';
 import { createRequestLimits } from './ingest/request-limits.js';
 import { ingestRoutes } from './ingest/routes.js';
@@ -59,10 +60,11 @@ export function createApp(deps: AppDeps) {
     headers.set('Authorization', `Bearer ${deps.adminToken}`);
     return app.request(path, { ...init, headers });
   };
+  app.use('/app/*', limitBody(MAX_FORM_BYTES));
   app.route('/app', dashboardRoutes(deps, fetchApi, guard));
 
   const admin = new Hono();
-  admin.use('*', adminAuth(deps.adminToken, guard));
+  admin.use('*', adminAuth(deps.adminToken, guard), limitBody(MAX_ADMIN_BODY_BYTES));
   admin.route('/sources', sourceRoutes(deps));
   admin.route('/events', eventRoutes(deps));
   admin.route('/failed-events', failedEventRoutes(deps));

@@ -139,3 +139,38 @@ describe('dashboard sign-in behind a proxy that rewrites Host', () => {
     expect(await loginVia({})).toBe(403);
   });
 });
+
+describe('request bodies outside ingest', () => {
+  const huge = 'x'.repeat(2 * 1024 * 1024);
+  const streamOf = (text: string) =>
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+
+  it('refuses a sign-in form over the limit before reading it whole, with or without Content-Length', async () => {
+    const sized = await t.app.request('/app/login', formPost({ token: huge }));
+    expect(sized.status).toBe(413);
+    expect(await sized.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const chunked = await t.app.request('/app/login', {
+      method: 'POST',
+      body: streamOf(`token=${huge}`),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('refuses an admin API body over the limit', async () => {
+    const res = await t.app.request('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ name: huge }),
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+});
