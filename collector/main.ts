@@ -6,6 +6,13 @@ import { jsonLogger } from './log.js';
 import { ensureDemoSource } from './sources/demo-source.js';
 import { buildCollector } from './start.js';
 
+// Whatever ends the process unplanned (a wrong setting at start, an error nothing caught) is
+// logged like everything else, as one JSON line, not as a bare stack trace.
+process.on('uncaughtException', (err) => {
+  jsonLogger('crashed', { error: stackOf(err) });
+  process.exit(1);
+});
+
 const env = parseEnv();
 if (env.NODE_ENV === 'production' && !env.SEGMENTLY_ADMIN_TOKEN) {
   throw new Error('SEGMENTLY_ADMIN_TOKEN must be set in production');
