@@ -6,7 +6,7 @@ import { truncateIp } from './client-ip.js';
 import { enrich } from './enrich.js';
 import { anySuppressed, EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
-import { checkEvent, parseIsoTime, type ValidEvent } from './validate.js';
+import { checkEvent, MAX_DEPTH, parseIsoTime, type ValidEvent } from './validate.js';
 import type { EventRow, FailedRow } from './writer.js';
 
 export type JsonRecord = Record<string, unknown>;
@@ -42,6 +42,18 @@ function payloadOf(raw: unknown): string {
   } catch {
     return JSON.stringify({ unserializable: 'nested too deep to store' });
   }
+}
+
+/**
+ * `value` with what nests deeper than `levels` emptied. A payload rejected as too deep may nest
+ * past what SQLite's JSON functions read (1,000 levels): kept whole, export and erasure could
+ * not find the ids it names. Kept to one level past the limit, it is still refused on replay.
+ */
+function prunedBelow(value: unknown, levels: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (levels === 0) return Array.isArray(value) ? [] : {};
+  if (Array.isArray(value)) return value.map((v) => prunedBelow(v, levels - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prunedBelow(v, levels - 1)]));
 }
 
 /**
@@ -137,7 +149,11 @@ export function createIngest({
             receivedAt,
             code,
             message,
-            failedPayload(withContext, sentAt, request),
+            failedPayload(
+              code === 'too_deep' ? prunedBelow(withContext, MAX_DEPTH + 1) : withContext,
+              sentAt,
+              request,
+            ),
           ]);
         }
       }

@@ -342,6 +342,23 @@ describe('the person an erasure or export covers', () => {
     await t.admin('/api/v1/profiles/42', { method: 'DELETE' });
     expect(await t.rows('SELECT * FROM failed_events')).toEqual([]);
   });
+
+  it('finds the ids of a rejected payload nested deeper than SQLite reads JSON, which stays unreplayable', async () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(2_000)}1${'}'.repeat(2_000)}`);
+    const res = await t.post(
+      '/v1/batch',
+      { batch: [{ ...trackEvent({ anonymousId: 'deep-visitor' }), properties: deep }] },
+      t.basic(),
+    );
+    expect((await res.json()).rejected).toEqual([expect.objectContaining({ code: 'too_deep' })]);
+    const [failed] = await t.rows('SELECT id FROM failed_events');
+    const replay = await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
+    expect(replay.status).toBe(422);
+    const exported = await (await t.admin('/api/v1/profiles/deep-visitor/export')).json();
+    expect(exported.failedEvents).toHaveLength(1);
+    await t.admin('/api/v1/profiles/deep-visitor', { method: 'DELETE' });
+    expect(await t.rows('SELECT * FROM failed_events')).toEqual([]);
+  });
 });
 
 describe('retention job', () => {
