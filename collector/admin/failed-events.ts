@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { failedEvents } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { parseJsonText } from '../ingest/body.js';
 import { createIngest, isRecord } from '../ingest/ingest-events.js';
 import { NO_SENDER } from '../ingest/sender.js';
 import { parseWith } from './parse-json.js';
@@ -52,7 +53,8 @@ export function failedEventRoutes(deps: AppDeps) {
     const source = row.sourceId ? await sources.byId(row.sourceId) : undefined;
     if (!source)
       throw new ApiError(409, 'source_gone', 'The source of this event no longer exists');
-    const payload: unknown = JSON.parse(row.payload);
+    // Rows stored before ingest replaced lone surrogates may still hold them (as \ud800).
+    const payload = parseJsonText(row.payload);
     // A payload without messageId gets one of its own row: replayed twice (a double click, a
     // retry after a timeout), it is stored once.
     const raw =

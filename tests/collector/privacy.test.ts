@@ -634,6 +634,31 @@ describe('failed events', () => {
     });
   });
 
+  it('replays a payload stored with a lone surrogate escape as U+FFFD, as ingest stores it now', async () => {
+    // A row kept before ingest replaced them: JSON.stringify wrote the surrogate as \ud800.
+    const failed = await storeFailedEvent();
+    await t.deps.database.client.execute({
+      sql: `UPDATE failed_events SET payload = ? WHERE id = ?`,
+      args: [
+        JSON.stringify({
+          type: 'track',
+          event: 'E',
+          anonymousId: 'a-\ud800',
+          context: { consent: { id: 'r-\udc00', categoryPreferences: { analytics: true } } },
+        }),
+        Number(failed?.id),
+      ],
+    });
+    const res = await t.admin(`/api/v1/failed-events/${failed?.id}/replay`, { method: 'POST' });
+    expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+    // hex(): reading the bytes SQLite made of a lone surrogate as text aborts the process.
+    const [row] = await t.rows(
+      `SELECT hex(anonymous_id) AS id, hex(context->>'$.consent.id') AS record FROM events`,
+    );
+    const hex = (text: string) => Buffer.from(text).toString('hex').toUpperCase();
+    expect(row).toMatchObject({ id: hex('a-\ufffd'), record: hex('r-\ufffd') });
+  });
+
   it('stores a failed event replayed twice at once (no messageId of its own) only once', async () => {
     const failed = await storeFailedEvent();
     await fixPayload(failed);
