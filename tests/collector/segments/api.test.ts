@@ -108,6 +108,21 @@ describe('segments API', () => {
     expect((await s.t.admin('/api/v1/segments/big-spenders')).status).toBe(404);
   });
 
+  it('matches a rule naming a lone surrogate with events stored with it, both as U+FFFD', async () => {
+    s = await segmentCollector();
+    // A sender cut an emoji between its halves; the marketer names the event as it was sent.
+    const name = 'Won \ud83c';
+    await s.send(s.event({ event: name, at: s.now() - HOUR, anonymousId: 'winner' }));
+    await s.createSegment({
+      key: 'winners',
+      name: 'Winners',
+      rule: { type: 'performed', event: name },
+    });
+    expect(await s.members('winners')).toEqual(['a:winner']);
+    const saved = await (await s.t.admin('/api/v1/segments/winners')).json();
+    expect(saved.rule.event).toBe('Won \ufffd');
+  });
+
   it('refuses invalid rules, duplicates, unknown references and cycles with stable codes', async () => {
     s = await segmentCollector();
     const bad = await post('/api/v1/segments', {
