@@ -12,11 +12,11 @@ const CONTROL_FREE = /^[^\x00-\x1f]*$/;
 /**
  * Ids and event names without control characters: the segment engine reads events packed as
  * text with \x1f between fields (catch-up-batch.ts), and one inside a field would shift every
- * later field of the batch.
+ * later field of the batch; libsql reads text back only up to a NUL.
  */
-const text = (min: number, max: number) =>
+export const plainText = (min: number, max: number) =>
   z.string().min(min).max(max).regex(CONTROL_FREE, 'must not contain control characters');
-const id = z.union([z.string(), z.number()]).transform(String).pipe(text(1, 200));
+const id = z.union([z.string(), z.number()]).transform(String).pipe(plainText(1, 200));
 /** A date, or a date and time (T or space, any fraction, Z or ±hh:mm / ±hhmm or no zone). */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -45,13 +45,13 @@ export const EventSchema = z
   .object({
     type: z.enum(EVENT_TYPES),
     // libsql reads text back only up to a NUL: "a\0b" and "a\0c" would both read as "a".
-    messageId: text(1, 100).optional(),
+    messageId: plainText(1, 100).optional(),
     anonymousId: id.optional(),
     userId: id.optional(),
     previousId: id.optional(),
     groupId: id.optional(),
-    event: text(1, 200).optional(),
-    name: text(0, 200).optional(),
+    event: plainText(1, 200).optional(),
+    name: plainText(0, 200).optional(),
     properties: object.optional(),
     traits: object.optional(),
     context: object.optional(),

@@ -109,6 +109,23 @@ describe('POST /v1/consent', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('refuses text with control characters: libsql reads it back only up to a NUL', async () => {
+    // Both were stored, and read back as two decisions of record "consent-1" at one time.
+    for (const id of ['consent-1\0a', 'consent-1\0b']) {
+      const res = await t.post('/v1/consent', decision({ id }), t.basic());
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringContaining('must not contain control characters'),
+      });
+    }
+    for (const field of ['anonymousId', 'userId', 'language', 'policyVersion']) {
+      const res = await t.post('/v1/consent', decision({ [field]: 'x\0y' }), t.basic());
+      expect(res.status).toBe(400);
+    }
+    expect(await t.rows('SELECT * FROM consent_records')).toEqual([]);
+  });
+
   it('stores a re-sent decision once and the record id’s next decision again', async () => {
     for (let i = 0; i < 2; i++) {
       expect((await t.post('/v1/consent', decision(), t.basic())).status).toBe(201);
