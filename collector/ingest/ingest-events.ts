@@ -6,7 +6,7 @@ import { truncateIp } from './client-ip.js';
 import { enrich } from './enrich.js';
 import { anySuppressed, EVENT_FILTERS, type IngestRequest } from './filters.js';
 import { toEventRow } from './to-row.js';
-import { checkEvent, MAX_DEPTH, parseIsoTime, type ValidEvent } from './validate.js';
+import { checkEvent, epochMs, MAX_DEPTH, type ValidEvent } from './validate.js';
 import type { EventRow, FailedRow } from './writer.js';
 
 export type JsonRecord = Record<string, unknown>;
@@ -18,7 +18,7 @@ export interface IngestBatch {
   raws: unknown[];
   /** Batch-level `context` and `sentAt` (Segment's /v1/batch) apply to every event. */
   context?: JsonRecord;
-  sentAt?: string;
+  sentAt?: string | number;
   /** Set when some event may exceed the per-event limit, so each is measured. */
   measure: boolean;
   /** Keep rejected events in failed_events (not when replaying one from there). */
@@ -61,7 +61,7 @@ function prunedBelow(value: unknown, levels: number): unknown {
  * with, so a replay enriches and dates it as the original request would have, and with the
  * visitor's address truncated like a stored event's (the request's when the event names none).
  */
-function failedPayload(event: unknown, sentAt: string | undefined, request: IngestRequest) {
+function failedPayload(event: unknown, sentAt: IngestBatch['sentAt'], request: IngestRequest) {
   if (!isRecord(event)) return payloadOf(event);
   const context = event.context == null ? {} : event.context;
   if (!isRecord(context)) return payloadOf(event);
@@ -110,8 +110,8 @@ export function createIngest({
     }: IngestBatch,
     request: IngestRequest,
   ): Promise<BatchResponse> {
-    const parsedSentAt = sentAt === undefined ? Number.NaN : parseIsoTime(sentAt);
-    const batchSentAt = Number.isFinite(parsedSentAt) ? parsedSentAt : undefined;
+    const parsedSentAt = sentAt === undefined ? Number.NaN : epochMs(sentAt);
+    const batchSentAt = Number.isNaN(parsedSentAt) ? undefined : parsedSentAt;
     const sourceId = request.source.id;
     const rows: EventRow[] = [];
     const failed: FailedRow[] = [];

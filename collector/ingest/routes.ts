@@ -62,7 +62,8 @@ function batchOf(body: unknown, single: string | undefined, bytes: number): Inge
   return {
     raws: body.batch,
     context: isRecord(body.context) ? checkBatchContext(body.context, bytes) : undefined,
-    sentAt: typeof body.sentAt === 'string' ? body.sentAt : undefined,
+    sentAt:
+      typeof body.sentAt === 'string' || typeof body.sentAt === 'number' ? body.sentAt : undefined,
     measure: bytes > MAX_EVENT_BYTES,
   };
 }

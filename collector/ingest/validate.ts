@@ -31,9 +31,15 @@ export function parseIsoTime(text: string): number {
   return Date.parse(time && !zone ? `${text}Z` : text);
 }
 
+/** Epoch ms of a time as senders write it (ISO-8601 or epoch ms), NaN if no Date holds it. */
+export function epochMs(time: string | number): number {
+  const ms = typeof time === 'number' ? time : parseIsoTime(time);
+  return Math.abs(ms) <= MAX_TIME ? ms : Number.NaN;
+}
+
 const time = z.union([z.string().max(64), z.number()]).transform((v, ctx) => {
-  const ms = typeof v === 'number' ? v : parseIsoTime(v);
-  if (!(Math.abs(ms) <= MAX_TIME)) {
+  const ms = epochMs(v);
+  if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: 'not a valid ISO-8601 date' });
     return z.NEVER;
   }

@@ -142,6 +142,18 @@ describe('POST /v1/batch', () => {
     expect(row?.received_at).toBe(Date.parse('2026-01-01T12:00:00.000Z'));
   });
 
+  it("takes a batch's sentAt in epoch milliseconds, as an event's own", async () => {
+    const timestamp = '2026-01-01T13:00:00.000Z';
+    const sentAt = Date.parse('2026-01-01T13:00:02.000Z');
+    const batch = [trackEvent({ timestamp }), trackEvent({ timestamp, sentAt })];
+    await t.post('/v1/batch', { batch: batch.slice(0, 1), sentAt }, t.basic());
+    await t.post('/v1/batch', { batch: batch.slice(1) }, t.basic());
+    expect((await t.rows()).map((r) => r.timestamp)).toEqual([
+      Date.parse('2026-01-01T11:59:58.000Z'),
+      Date.parse('2026-01-01T11:59:58.000Z'),
+    ]);
+  });
+
   it('stores a timestamp later than the time of receipt as the time of receipt', async () => {
     // A fast clock and no sentAt: retention, which goes by timestamp, would keep it for years.
     await t.post(
