@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { withoutNul } from '../db/text.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { newWriteKey } from '../sources/store.js';
@@ -7,7 +8,7 @@ import { parseJson } from './parse-json.js';
 
 const origin = z.union([z.literal('*'), z.url().transform((u) => new URL(u).origin)]);
 const SourceFields = z.object({
-  name: z.string().min(1).max(200),
+  name: withoutNul(z.string().min(1).max(200)),
   allowedOrigins: z.array(origin).max(100),
   retentionDays: z.number().int().min(1).max(3650),
   requireConsent: z.boolean(),

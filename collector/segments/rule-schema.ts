@@ -9,6 +9,7 @@ import {
   type Rule,
   type SegmentDefinition,
 } from '../../shared/segment-rules.js';
+import { withoutNul } from '../db/text.js';
 import { parseDuration } from './duration.js';
 
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
@@ -255,8 +256,8 @@ export const SegmentDefinitionSchema = z.strictObject({
       SEGMENT_KEY,
       'lowercase letters, digits, "-" and "_", at most 64, starting alphanumeric',
     ),
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
+  name: withoutNul(z.string().min(1).max(200)),
+  description: withoutNul(z.string().max(2000)).optional(),
   rule: RuleSchema,
   reentryAfter: duration.optional(),
   utm: UtmSchema.optional(),

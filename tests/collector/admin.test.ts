@@ -43,6 +43,20 @@ describe('admin API', () => {
     expect((await res.json()).error.code).toBe('invalid_request');
   });
 
+  it('refuses a source name with a NUL: libsql reads text back only up to it', async () => {
+    const create = await t.admin('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Shop\0 staging' }),
+    });
+    expect(create.status).toBe(400);
+    const rename = await t.admin(`/api/v1/sources/${t.source.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Test\0 staging' }),
+    });
+    expect(rename.status).toBe(400);
+    expect((await t.rows('SELECT name FROM sources')).map((r) => r.name)).toEqual(['Test']);
+  });
+
   it('changes only the fields a PATCH sends', async () => {
     const patch = (body: unknown) =>
       t.admin(`/api/v1/sources/${t.source.id}`, { method: 'PATCH', body: JSON.stringify(body) });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AUDIENCE_PLATFORMS, DEFAULT_AUDIENCE_PLATFORM } from '../../../shared/pii.js';
+import { withoutNul } from '../../db/text.js';
 import { RuleSchema, SegmentDefinitionSchema } from '../rule-schema.js';
 
 export const SegmentCreateSchema = SegmentDefinitionSchema.extend({
   sourceId: z.string().optional(),
-  webhookUrl: z
-    .url({ protocol: /^https?$/ })
+  webhookUrl: withoutNul(z.url({ protocol: /^https?$/ }))
     .describe(
       'https URL for enter/exit webhooks. http and loopback, private, link-local or unique-local addresses (literal or resolved) are refused with 400 webhook_url_not_allowed unless the collector runs with WEBHOOK_ALLOW_PRIVATE=true',
     )

@@ -527,6 +527,24 @@ describe('webhooks', () => {
     expect((await patch(null)).status).toBe(200);
   });
 
+  it('refuses a NUL in names, descriptions and webhook URLs: libsql reads text back up to it', async () => {
+    s = await segmentCollector();
+    // The URL's host is hooks.example; stored, it read back as https://127.0.0.1.
+    const url = 'https://127.0.0.1\0@hooks.example/x';
+    for (const field of [{ webhookUrl: url }, { name: 'Big\0 spenders' }, { description: 'x\0' }]) {
+      const res = await post('/api/v1/segments', { ...bigSpender, ...field });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain('must not contain NUL');
+    }
+    expect((await s.t.admin('/api/v1/segments/big-spenders')).status).toBe(404); // none stored
+    expect((await post('/api/v1/segments', bigSpender)).status).toBe(201);
+    const patch = await s.t.admin('/api/v1/segments/big-spenders', {
+      method: 'PATCH',
+      ...body({ webhookUrl: url }),
+    });
+    expect(patch.status).toBe(400);
+  });
+
   it('checks the resolved address again at delivery: refused and logged, never contacted', async () => {
     s = await segmentCollector();
     let connections = 0;
