@@ -10,6 +10,7 @@ import {
   type SegmentDefinition,
 } from '../../shared/segment-rules.js';
 import { withoutNul } from '../db/text.js';
+import { plainText } from '../ingest/validate.js';
 import { parseDuration } from './duration.js';
 
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
@@ -17,6 +18,8 @@ const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
 });
 const scalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const name = z.string().min(1).max(200);
+/** As ingest takes them; the engine's SQL names them (a NUL there failed every recompute). */
+const eventName = plainText(1, 200);
 const count = z.number().int().min(0).max(100_000);
 
 type Issue = { code: 'custom'; path: PropertyKey[]; message: string };
@@ -72,7 +75,7 @@ const PropertyFilterSchema = z
 
 const where = z.array(PropertyFilterSchema).max(20).optional();
 const eventMatch = {
-  event: z.union([name, z.array(name).min(1).max(20)]),
+  event: z.union([eventName, z.array(eventName).min(1).max(20)]),
   where,
 };
 const countBound = {

@@ -123,6 +123,21 @@ describe('segments API', () => {
     expect(saved.rule.event).toBe('Won \ufffd');
   });
 
+  it('refuses a rule naming an event with control characters, which ingest never stores', async () => {
+    s = await segmentCollector();
+    expect((await post('/api/v1/segments', bigSpender)).status).toBe(201);
+    // The engine puts the names into its SQL: a NUL failed every recompute of the source.
+    const odd = await post('/api/v1/segments', {
+      ...bigSpender,
+      key: 'odd',
+      rule: { ...bigSpender.rule, event: ['Purchase', 'Odd\0name'] },
+    });
+    expect(odd.status).toBe(400);
+    expect((await odd.json()).error.message).toContain('must not contain control characters');
+    await s.send(purchase('rich', 150));
+    expect(await s.members('big-spenders')).toEqual(['a:rich']);
+  });
+
   it('refuses invalid rules, duplicates, unknown references and cycles with stable codes', async () => {
     s = await segmentCollector();
     const bad = await post('/api/v1/segments', {
