@@ -57,6 +57,9 @@ export interface WebhookOptions {
  * A due delivery that can no longer be sent is settled, never left pending: `cancelled` when
  * its segment has no URL any more, deleted when its segment is gone (with its log).
  */
+/** A receiver as logs name it: its path, query or user info may hold the receiver's secret. */
+const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : 'invalid URL');
+
 export function createWebhookSender(opts: WebhookOptions) {
   const { client, now, log } = opts;
   const baseDelayMs = opts.baseDelayMs ?? 5000;
@@ -94,7 +97,8 @@ export function createWebhookSender(opts: WebhookOptions) {
     if (refused) outcome = 'refused';
     else if (error)
       outcome = tries >= maxAttempts || isPermanentRefusal(status) ? 'failed' : 'pending';
-    if (error) log(`webhook delivery ${outcome}`, { id, url, error, attempts: tries });
+    if (error)
+      log(`webhook delivery ${outcome}`, { id, url: originOf(url), error, attempts: tries });
     await client.execute({
       sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?,
         delivered_at = ?, next_attempt_at = ? WHERE id = ?`,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CANCELLED_BECAUSE } from '../../../collector/segments/webhooks.js';
+import { CANCELLED_BECAUSE, createWebhookSender } from '../../../collector/segments/webhooks.js';
 import { DAY, HOUR, segmentCollector } from './scenario-helpers.js';
 
 type S = Awaited<ReturnType<typeof segmentCollector>>;
@@ -142,6 +142,35 @@ describe('webhook deliveries that can no longer be sent are settled', () => {
       answerFirst();
       await pass;
       expect(sent).toEqual([first]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('webhook failure logs', () => {
+  it('name the receiver by its origin, not by a URL that may carry its secret', async () => {
+    s = await segmentCollector(undefined, { WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const server = createServer((_req, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const url = `${origin}/hooks/s3cret-path?token=s3cret-token`;
+      await send('POST', '/api/v1/segments', bigSpenders('big-spenders', url));
+      await purchase('rich');
+      const lines: { msg: string; fields?: object }[] = [];
+      const sender = createWebhookSender({
+        client: s.t.deps.database.client,
+        now: s.now,
+        log: (msg, fields) => lines.push({ msg, fields }),
+        allowPrivate: true,
+      });
+      expect(await sender.deliverDue()).toBe(1);
+      expect(lines).toMatchObject([{ msg: 'webhook delivery pending', fields: { url: origin } }]);
+      expect(JSON.stringify(lines)).not.toContain('s3cret');
     } finally {
       server.close();
     }
