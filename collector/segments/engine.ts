@@ -205,6 +205,26 @@ export function createSegmentEngine(opts: EngineOptions) {
     return map;
   }
 
+  /**
+   * Membership states of `ids`, where a user also counts the exits of the anonymous profiles
+   * merged into it: a re-entry cool-down a visitor started before identify still holds after.
+   */
+  async function statesOf(sourceId: string, ids: string[], segments: CompiledRow[]) {
+    const map = await identitiesOf(sourceId);
+    const mergedInto = (id: string) => {
+      const { userId } = splitProfileId(id);
+      return userId ? map.anonymousIdsOf(userId).map((a) => `a:${a}`) : [];
+    };
+    const states = await loadStates(
+      client,
+      sourceId,
+      [...ids, ...ids.flatMap(mergedInto)],
+      segments,
+    );
+    for (const id of ids) for (const anon of mergedInto(id)) states.addExitsOf(anon, id);
+    return states;
+  }
+
   async function rulesOf(sourceId: string): Promise<SourceRules> {
     let r = rules.get(sourceId);
     if (!r) {
@@ -342,7 +362,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     for (let i = 0; i < profileIds.length; i += EVALUATE_SLICE) {
       if (i > 0) await yieldLoop();
       const slice = profileIds.slice(i, i + EVALUATE_SLICE);
-      await decideProfiles(sourceId, slice, await loadStates(client, sourceId, slice, segments));
+      await decideProfiles(sourceId, slice, await statesOf(sourceId, slice, segments));
     }
   }
 
@@ -417,7 +437,8 @@ export function createSegmentEngine(opts: EngineOptions) {
     // At most CATCH_UP_TX events, so one load and evaluation covers them all.
     const ids = [...byProfile.keys()].sort();
     const { summaries, anons } = await loadSummaries(sourceId, ids, coverage, merged);
-    const states = await loadStates(client, sourceId, [...ids, ...anons], segments);
+    // The merged anonymous profiles are linked by now: their states load with their users'.
+    const states = await statesOf(sourceId, ids, segments);
     const at = now();
     const flips: Flip[] = anons.flatMap((profileId) =>
       states.stateOf(profileId).current.flatMap((key) => {
@@ -499,6 +520,9 @@ export function createSegmentEngine(opts: EngineOptions) {
     await summariesOf(sourceId);
     const { segments } = await rulesOf(sourceId);
     const states = await loadSourceStates(client, sourceId, segments, now());
+    for (const [anonymousId, userId] of (await identitiesOf(sourceId)).userOf) {
+      states.addExitsOf(`a:${anonymousId}`, `u:${userId}`);
+    }
     const known = states.profileIds();
     let total = await summaryCount(client, sourceId);
     const progress = (done: number) =>

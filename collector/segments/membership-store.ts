@@ -35,6 +35,11 @@ export class MembershipStates {
     last.set(key, Math.max(at, last.get(key) ?? 0));
   }
 
+  /** `into` also counts the exits of `from` (an anonymous profile merged into its user). */
+  addExitsOf(from: string, into: string) {
+    for (const [key, at] of this.exits.get(from) ?? NO_EXITS) this.addExit(into, key, at);
+  }
+
   setCheck(profileId: string, at: number | null) {
     this.checks.set(profileId, at);
   }

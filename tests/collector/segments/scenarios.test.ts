@@ -234,6 +234,26 @@ describe('identity', () => {
     expect(await s.members('repeat-visitors')).toEqual(['u:ada']);
     expect(await s.members('occasional')).toEqual(['u:bob']);
   });
+
+  it('a re-entry cool-down the visitor started before identify holds for the user', async () => {
+    s = await segmentCollector();
+    await s.send(add(s, s.now() - 2 * HOUR, 'c1'));
+    await s.send(buy(s, s.now(), 'c1'));
+    const exitedAt = s.now();
+    s.advance(DAY);
+    await s.send(add(s, s.now() - 2 * HOUR, 'c2'));
+    expect(await s.members('cart-abandoners')).toEqual([]);
+
+    await s.send(s.event({ type: 'identify', at: s.now(), userId: 'ada' }));
+    expect(await s.members('cart-abandoners')).toEqual([]);
+    await s.send(visit(s, s.now(), 'anon-1', { userId: 'ada' }));
+    await s.t.deps.segmentEngine.recompute(s.t.source.id);
+    expect(await s.members('cart-abandoners')).toEqual([]);
+
+    s.advance(exitedAt + 7 * DAY - s.now());
+    await s.sweep();
+    expect(await s.members('cart-abandoners')).toEqual(['u:ada']);
+  });
 });
 
 describe('context segments', () => {
