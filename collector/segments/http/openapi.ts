@@ -101,7 +101,7 @@ export function openApiDocument() {
       },
       '/api/v1/segments/overlap': {
         get: {
-          summary: 'Sizes of A, B and A∩B',
+          summary: "Sizes of A, B and A∩B (B of A's source)",
           parameters: [
             { name: 'a', in: 'query', required: true, schema: { type: 'string' } },
             { name: 'b', in: 'query', required: true, schema: { type: 'string' } },

@@ -105,10 +105,9 @@ export function segmentRoutes(deps: AppDeps) {
       SourceQuery.extend({ a: z.string().min(1), b: z.string().min(1) }),
       c.req.query(),
     );
-    const [a, b] = [
-      await resolveSegment(deps, q.a, q.sourceId),
-      await resolveSegment(deps, q.b, q.sourceId),
-    ];
+    const a = await resolveSegment(deps, q.a, q.sourceId);
+    // B of A's source: the same profile id in two sources names two different people.
+    const b = await resolveSegment(deps, q.b, a.sourceId);
     const sizes = await queries.overlap(a.id, b.id);
     return c.json({
       a: { key: q.a, size: sizes.a },

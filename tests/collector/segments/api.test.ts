@@ -138,6 +138,29 @@ describe('segments API', () => {
     expect(await s.members('big-spenders')).toEqual(['a:rich']);
   });
 
+  it('overlaps only segments of one source, where a profile id names one person', async () => {
+    s = await segmentCollector();
+    const other = await s.t.deps.sources.create({ name: 'Other shop', allowedOrigins: [] });
+    const visitor = (sourceId: string, key: string) =>
+      post('/api/v1/segments', {
+        sourceId,
+        key,
+        name: key,
+        rule: { type: 'lastSeen', within: '30d' },
+      });
+    expect((await visitor(s.t.source.id, 'shop-visitors')).status).toBe(201);
+    expect((await visitor(other.id, 'other-visitors')).status).toBe(201);
+    const visit = s.event({ type: 'page', at: s.now() - HOUR, anonymousId: 'same-id' });
+    await s.send(visit);
+    await s.t.post('/v1/batch', { batch: [visit] }, s.t.basic(other.writeKey));
+    await s.t.deps.segmentEngine.idle();
+    expect(await s.members('other-visitors', other.id)).toEqual(['a:same-id']);
+
+    const res = await s.t.admin('/api/v1/segments/overlap?a=shop-visitors&b=other-visitors');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('segment_not_found');
+  });
+
   it('refuses invalid rules, duplicates, unknown references and cycles with stable codes', async () => {
     s = await segmentCollector();
     const bad = await post('/api/v1/segments', {
