@@ -376,8 +376,15 @@ export function createSegmentEngine(opts: EngineOptions) {
       traits: true,
     });
     await collectProfileFacts(client, sourceId, profileIds, collector, { everyEvent: true });
-    const summaries = collector.profiles;
-    return new Map([...summaries].map(([id, s]) => [id, toFacts(s)]));
+    const out = new Map<string, ProfileFacts>();
+    for (const [id, s] of collector.profiles) {
+      const facts = toFacts(s);
+      // Plain events: from the engine thread they are structured-cloned, which copies no getter
+      // (SummaryEvent's props).
+      const events = facts.events.map(({ name, ts, props }) => ({ name, ts, props }));
+      out.set(id, { ...facts, events });
+    }
+    return out;
   }
 
   /** Links anonymous ids to users (first user seen with one wins); new links only. */

@@ -40,6 +40,19 @@ describe('segment engine on its own thread', () => {
     for (const seconds of cpu.values()) expect(seconds).toBeGreaterThanOrEqual(0);
   });
 
+  test('the profile API shows the properties of recent events read on the thread', async () => {
+    await send({
+      type: 'track',
+      event: 'AddToCart',
+      anonymousId: 'shopper',
+      properties: { cart_id: 'c1', value: 16 },
+    });
+    const profile = await t.admin(`/api/v1/profiles/shopper?${q()}`);
+    expect(profile.status).toBe(200);
+    const body = (await profile.json()) as { recentEvents: { properties: unknown }[] };
+    expect(body.recentEvents.map((e) => e.properties)).toEqual([{ cart_id: 'c1', value: 16 }]);
+  });
+
   test('commits reach memberships; profiles, links, preview and erasure go through it', async () => {
     await send(
       { type: 'page', anonymousId: 'v1', context: { locale: 'de-DE' } },
