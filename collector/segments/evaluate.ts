@@ -152,16 +152,31 @@ export class Evaluation {
     const within = durationMs(rule.within);
     const startedWithin = rule.startedWithin ? durationMs(rule.startedWithin) : undefined;
     const events = this.past();
-    const [first, ...rest] = rule.steps as [EventMatch, ...EventMatch[]];
-    const complete = (from: number, prev: FactEvent, steps: EventMatch[], deadline: number) => {
-      const [step, ...later] = steps as [EventMatch, ...EventMatch[]];
-      for (let j = from; j < events.length; j++) {
+    const { steps } = rule;
+    const first = steps[0] as EventMatch;
+    /**
+     * When steps `k`… can complete at the earliest after event `prev` (which step k's `sameAs`
+     * refers to); Infinity when never, or only after `prev` + within, too late for any start.
+     * Memoised per (prev, k): trying every combination of matches took exponential time on a
+     * profile that repeats the middle steps (seconds for a few hundred events), with the whole
+     * engine waiting on it.
+     */
+    const memo = new Map<number, number>();
+    const earliest = (prev: number, k: number): number => {
+      const key = prev * steps.length + k;
+      let at = memo.get(key);
+      if (at !== undefined) return at;
+      at = Number.POSITIVE_INFINITY;
+      const late = (events[prev] as FactEvent).ts + within;
+      for (let j = prev + 1; j < events.length; j++) {
         const e = events[j] as FactEvent;
-        if (e.ts > deadline) return false;
-        if (!matches(step, e, prev)) continue;
-        if (later.length === 0 || complete(j + 1, e, later, deadline)) return true;
+        // Oldest first: no later match completes sooner.
+        if (e.ts >= at || e.ts > late) break;
+        if (!matches(steps[k] as EventMatch, e, events[prev])) continue;
+        at = Math.min(at, k === steps.length - 1 ? e.ts : earliest(j, k + 1));
       }
-      return false;
+      memo.set(key, at);
+      return at;
     };
     let found = false;
     for (let i = 0; i < events.length && !found; i++) {
@@ -171,7 +186,7 @@ export class Evaluation {
         if (this.now - start.ts >= startedWithin) continue;
         this.wake(start.ts + startedWithin);
       }
-      found = complete(i + 1, start, rest, start.ts + within);
+      found = earliest(i, 1) <= start.ts + within;
     }
     if (found && startedWithin !== undefined) {
       // A later start could keep the funnel true after this one ages out: check again then.
