@@ -688,6 +688,23 @@ export function createSegmentEngine(opts: EngineOptions) {
     });
   }
 
+  /**
+   * Queues `task` behind the catch-up that commits have already announced, which is paced and
+   * may not be queued yet. Sweeps and recomputes decide memberships at `now`: before those
+   * events are in, a buyer whose cart wait just ended entered cart-abandoners (with a webhook)
+   * and left again on the catch-up a moment later.
+   */
+  function enqueueAfterCatchUp<T>(task: () => Promise<T>): Promise<T> {
+    const run = scheduledCatchUp.then(() => {
+      // close() waited for the queue, not for this: the database may be closed by now.
+      if (closed) throw new Error('segment engine closed');
+      return enqueue(task);
+    });
+    // enqueue logs a failure; callers that do not wait must not leave a rejection unhandled.
+    run.catch(() => undefined);
+    return run;
+  }
+
   return {
     /** Count and sample of profiles an unsaved rule would select now, all stored events in. */
     preview: (sourceId: string, rule: Rule, sampleSize: number) =>
@@ -726,10 +743,10 @@ export function createSegmentEngine(opts: EngineOptions) {
     },
     catchUp: () => enqueue(catchUpNow),
     deliverWebhooks: () => opts.webhooks?.deliverDue() ?? Promise.resolve(0),
-    sweep: () => enqueue(sweepNow),
+    sweep: () => enqueueAfterCatchUp(sweepNow),
     /** Full recompute of a source; a failure is kept as the segments' lastError. */
     recompute: (sourceId: string, segmentIds: string[] = []) =>
-      enqueue(async () => {
+      enqueueAfterCatchUp(async () => {
         try {
           return await recomputeNow(sourceId, segmentIds);
         } catch (err) {
@@ -754,7 +771,7 @@ export function createSegmentEngine(opts: EngineOptions) {
     start() {
       if (opts.sweepEveryMs) {
         timer = setInterval(() => {
-          void enqueue(sweepNow);
+          void enqueueAfterCatchUp(sweepNow);
           // Unhandled, a failed pass (the database busy or out of reach) would end the engine's
           // thread, or the process when the engine runs in it.
           opts.webhooks?.deliverDue().catch((err: unknown) => {
