@@ -19,6 +19,15 @@ function same(a: unknown, b: unknown): boolean {
   return mixed && String(a) === String(b);
 }
 
+/**
+ * A key equal for two values exactly when `eq` matches them (see `same`); undefined for values
+ * `eq` matches with nothing else (missing, null, objects).
+ */
+export function eqKey(v: unknown): string | undefined {
+  if (typeof v === 'string' || typeof v === 'number') return `s${v}`;
+  return typeof v === 'boolean' ? `b${v}` : undefined;
+}
+
 function order(a: unknown, b: unknown): number | undefined {
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   const x = typeof a === 'number' ? a : typeof a === 'string' && a !== '' ? Number(a) : Number.NaN;

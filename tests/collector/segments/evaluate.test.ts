@@ -6,6 +6,7 @@ import {
 import { Evaluation } from '../../../collector/segments/evaluate.js';
 import type { FactEvent, ProfileFacts } from '../../../collector/segments/facts.js';
 import { decideProfile } from '../../../collector/segments/membership.js';
+import { cartAbandonersRule } from '../../../collector/segments/templates.js';
 import type { Rule } from '../../../shared/segment-rules.js';
 
 const H = 3_600_000;
@@ -112,6 +113,43 @@ describe('evaluator', () => {
         facts([ev('AddToCart', 2 * H, { cart_id: 'c' }), ev('Purchase', H, { cart_id: 'd' })]),
       ).match,
     ).toBe(true);
+  });
+
+  it('absence after an anchor: sameAs equality as eq compares, a follower only after it', () => {
+    const rule: Rule = {
+      type: 'notPerformed',
+      event: 'Purchase',
+      where: [
+        { property: 'cart_id', op: 'eq', sameAs: 'cart_id' },
+        { property: 'shop', op: 'eq', sameAs: 'shop' },
+        { property: 'value', op: 'gt', value: 0 },
+      ],
+      within: '1d',
+      after: { event: 'AddToCart' },
+    };
+    const add = (props: Record<string, unknown>) => ev('AddToCart', 3 * D, props);
+    const buy = (ago: number, props: Record<string, unknown>) =>
+      ev('Purchase', ago, { value: 5, ...props });
+    const abandoned = (...events: FactEvent[]) => test(rule, facts(events)).match;
+    const cart = { cart_id: 10, shop: 'eu' };
+    expect(abandoned(add(cart), buy(3 * D - H, { cart_id: '10', shop: 'eu' }))).toBe(false);
+    expect(abandoned(add(cart), buy(3 * D - H, { cart_id: 10, shop: 'us' }))).toBe(true);
+    expect(abandoned(add(cart), buy(3 * D - H, { ...cart, value: 0 }))).toBe(true);
+    expect(abandoned(add(cart), buy(3 * D + H, cart))).toBe(true);
+    expect(abandoned(add(cart), buy(D, cart))).toBe(true);
+    expect(abandoned(add({ cart_id: true, shop: 'eu' }), buy(H, { cart_id: 'true' }))).toBe(true);
+    expect(abandoned(add({ shop: 'eu' }), buy(3 * D - H, { shop: 'eu' }))).toBe(true);
+  });
+
+  it('decides cart abandonment over tens of thousands of carts without rescanning per cart', () => {
+    // 60,000 carts, none bought: each anchor scanned every later event (about 15 s here).
+    const carts = Array.from({ length: 60_000 }, (_, i) =>
+      ev('AddToCart', 10 * D - i * 1000, { cart_id: `c${i}` }),
+    );
+    const abandoners = cartAbandonersRule();
+    expect(test(abandoners, facts([...carts])).match).toBe(true);
+    const bought = carts.map((c) => ev('Purchase', NOW - c.ts - 500, c.props));
+    expect(test(abandoners, facts([...carts, ...bought])).match).toBe(false);
   });
 
   it('ordered funnels within a time limit', () => {
