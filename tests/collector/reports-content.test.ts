@@ -100,4 +100,24 @@ describe('contentReport', () => {
       }),
     ]);
   });
+
+  it("counts a member's events in the segment's own source only, not another site's same id", async () => {
+    const db = t.deps.database.client;
+    const other = await t.deps.sources.create({ name: 'Other shop', allowedOrigins: [] });
+    const view = trackEvent({
+      event: E.videoStart,
+      userId: 'user-b',
+      timestamp: at(D1),
+      properties: { content_id: 'vid-9' },
+    });
+    const res = await t.post('/v1/batch', { batch: [view] }, t.basic(other.writeKey));
+    expect(await res.json()).toMatchObject({ accepted: 1 });
+    await db.execute({
+      sql: `INSERT INTO segment_memberships (segment_id, source_id, profile_id, entered_at)
+            VALUES ('seg-3', ?, 'u:user-b', 0)`,
+      args: [t.source.id],
+    });
+    const r = await contentReport(db, scope, { segmentId: 'seg-3' });
+    expect(r.items.map((i) => i.contentId)).toEqual(['vid-1']);
+  });
 });
