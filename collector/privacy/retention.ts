@@ -45,7 +45,8 @@ export type DerivedPruners = Record<string, (sourceId: string, cutoff: number) =
 
 /**
  * Deletes events, rejected payloads, superseded consent records and data derived from events
- * older than each source's `retentionDays`.
+ * older than each source's `retentionDays`. A source that fails is left for the next run once
+ * the others are done, and the run then rejects with its error.
  */
 export async function runRetention(client: Client, now: number, derived: DerivedPruners = {}) {
   const { rows } = await client.execute('SELECT id, retention_days FROM sources');
@@ -55,24 +56,31 @@ export async function runRetention(client: Client, now: number, derived: Derived
   const pruned: Record<string, number> = Object.fromEntries(
     Object.keys(derived).map((k) => [k, 0]),
   );
+  // One source failing (a pruner's thread gone) must not keep the others' data past its time.
+  let failure: unknown;
   for (const source of rows) {
     const cutoff = now - Number(source.retention_days) * DAY_MS;
     const id = String(source.id);
-    events += await deleteInSlices(
-      client,
-      `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE source_id = ? AND timestamp < ? LIMIT ?)`,
-      [id, cutoff],
-    );
-    failedEvents += await deleteInSlices(
-      client,
-      `DELETE FROM failed_events WHERE id IN (SELECT id FROM failed_events WHERE source_id = ? AND received_at < ? LIMIT ?)`,
-      [id, cutoff],
-    );
-    consentRecords += await deleteInSlices(client, OLD_CONSENT, [id, cutoff, now]);
-    for (const [name, prune] of Object.entries(derived)) {
-      pruned[name] = (pruned[name] ?? 0) + (await prune(id, cutoff));
+    try {
+      events += await deleteInSlices(
+        client,
+        `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE source_id = ? AND timestamp < ? LIMIT ?)`,
+        [id, cutoff],
+      );
+      failedEvents += await deleteInSlices(
+        client,
+        `DELETE FROM failed_events WHERE id IN (SELECT id FROM failed_events WHERE source_id = ? AND received_at < ? LIMIT ?)`,
+        [id, cutoff],
+      );
+      consentRecords += await deleteInSlices(client, OLD_CONSENT, [id, cutoff, now]);
+      for (const [name, prune] of Object.entries(derived)) {
+        pruned[name] = (pruned[name] ?? 0) + (await prune(id, cutoff));
+      }
+    } catch (err) {
+      failure ??= err;
     }
   }
+  if (failure) throw failure;
   return { events, failedEvents, consentRecords, ...pruned };
 }
 

@@ -362,6 +362,21 @@ describe('the person an erasure or export covers', () => {
 });
 
 describe('retention job', () => {
+  it('goes on with the other sources when one fails, and then says it failed', async () => {
+    const other = await t.deps.sources.create({ name: 'Other' });
+    const old = () => trackEvent({ timestamp: new Date(now - 400 * DAY).toISOString() });
+    await t.post('/v1/batch', { batch: [old()] }, t.basic());
+    await t.post('/v1/batch', { batch: [old()] }, t.basic(other.writeKey));
+    const failing = async (sourceId: string) => {
+      if (sourceId === t.source.id) throw new Error('engine thread gone');
+      return 0;
+    };
+    await expect(
+      runRetention(t.deps.database.client, now, { segmentMemberships: failing }),
+    ).rejects.toThrow('engine thread gone');
+    expect(await t.rows('SELECT * FROM events')).toEqual([]);
+  });
+
   it("deletes events older than each source's retentionDays, by the injected clock", async () => {
     const short = await t.deps.sources.create({ name: 'Short', retentionDays: 30 });
     const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
