@@ -7,8 +7,12 @@
 const PREFIX = 'sgm.';
 /** Undefined: removed while a decision is awaited (the grant removes the stored key too). */
 const memory = new Map<string, string | undefined>();
-/** Undefined while a decision is awaited: stored keys are neither read, written nor removed. */
-let persist: boolean | undefined = true;
+/**
+ * Undefined while a decision is awaited: stored keys are neither read, written nor removed.
+ * Also until the first call: a page that starts without analytics consent deletes what an
+ * earlier grant stored, it does not carry it on in memory as a withdrawal does.
+ */
+let persist: boolean | undefined;
 
 export function localGet<T>(key: string): T | undefined {
   try {

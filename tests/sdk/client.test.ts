@@ -517,6 +517,50 @@ describe('the anonymous id across the first analytics grant', () => {
   });
 });
 
+describe('a page that starts without analytics consent (an expired decision, a new revision)', () => {
+  it('deletes what an earlier grant stored instead of carrying it on in memory', async () => {
+    const now = Date.now();
+    localStorage.setItem(
+      'sgm_consent',
+      JSON.stringify({
+        id: 'c1',
+        revision: 1,
+        categories: { analytics: true },
+        givenAt: now - 9,
+        expiresAt: now - 1,
+      }),
+    );
+    localStorage.setItem('sgm_aid', 'old');
+    localStorage.setItem('sgm.uid', '"u1"');
+    localStorage.setItem('sgm.ses', JSON.stringify({ id: 's0', start: now, last: now }));
+    localStorage.setItem('sgm.cf', '{"source":"tiktok"}');
+    localStorage.setItem('sgm.cl', '{"source":"tiktok"}');
+    vi.resetModules(); // a page load: the SDK's module state starts afresh
+    const { createSegmently: load } = await import('../../sdk/client.js');
+    const sg = load({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      consent: { banner: false },
+    });
+    sg.track('Login failed', {}, { category: 'necessary' });
+    sg.consent.rejectAll();
+    sg.track('Password reset', {}, { category: 'necessary' });
+    await sg.flush();
+    expect(sent()).toHaveLength(2);
+    for (const e of sent()) {
+      expect(e.anonymousId).not.toBe('old');
+      expect(e.userId).toBeUndefined();
+      expect(e.context?.session?.id).not.toBe('s0');
+      expect(e.context?.campaign).toBeUndefined();
+      expect(e.context?.firstCampaign).toBeUndefined();
+    }
+    expect(sg.userId).toBeUndefined();
+    expect(Object.keys(localStorage)).toEqual(['sgm_consent']);
+  });
+});
+
 describe('while a decision is pending (hold), what an earlier grant stored', () => {
   const held = () =>
     createSegmently({

@@ -1,8 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { flushLock } from '../../sdk/flush-lock.js';
+import { persistLocally } from '../../sdk/local.js';
 
 describe('flushLock fallback (no Web Locks): a lease in localStorage', () => {
-  beforeEach(() => localStorage.clear());
+  beforeEach(() => {
+    persistLocally(true); // analytics granted: the lease lives in localStorage
+    localStorage.clear();
+  });
 
   it('lets one tab flush while another skips, and frees the lease afterwards', async () => {
     expect(navigator.locks?.request).toBeUndefined(); // happy-dom: the fallback path

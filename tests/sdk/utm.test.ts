@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mayPersonalize } from '../../sdk/gate.js';
+import { persistLocally } from '../../sdk/local.js';
 import { createUtm, tagUrl } from '../../sdk/utm.js';
 import type { MeSegmentsResponse } from '../../shared/me-segments.js';
 
@@ -66,6 +67,7 @@ describe('createUtm against a /v1/me/segments fixture', () => {
   const fetchMock = vi.fn(async (_url: string) => Response.json(FIXTURE));
   beforeEach(() => {
     vi.stubGlobal('fetch', fetchMock);
+    persistLocally(true); // analytics granted: the cache lives in localStorage
     localStorage.clear();
     personalize = true;
     document.body.innerHTML = `
