@@ -188,6 +188,20 @@ describe('consent banner in Chromium', () => {
     await context.close();
   });
 
+  it('closes in the other tabs once a decision is made in one', async () => {
+    const context = await newContext(shared.browser);
+    const [a, b] = [
+      await openFixture(context, shared.server),
+      await openFixture(context, shared.server),
+    ];
+    await a.page.waitForSelector('[role="dialog"]');
+    await b.page.waitForSelector('[role="dialog"]');
+    await a.page.click('role=button[name="Accept all"]');
+    await b.page.waitForSelector('#sgm-consent', { state: 'detached', timeout: 5000 });
+    expect(await b.page.evaluate('window.segmently.consent.get().analytics')).toBe(true);
+    await context.close();
+  });
+
   it('speaks the page language, takes owner texts and CSS variables', async () => {
     const context = await newContext(shared.browser);
     const { page } = await openFixture(context, shared.server, {

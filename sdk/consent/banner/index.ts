@@ -1,5 +1,6 @@
 import type { CategoryPreferences } from '../../../shared/consent.js';
 import type { BannerSetup } from '../banner-loader.js';
+import { KEY } from '../record.js';
 import { trapFocus } from './focus-trap.js';
 import { CSS } from './styles.js';
 import { textsFor } from './texts.js';
@@ -96,6 +97,12 @@ function openBanner(setup: BannerSetup): void {
     dialog,
   );
   trapFocus(dialog);
+  // A decision stored in another tab of the site applies here at once (core.ts): stop asking.
+  const elsewhere = (e: StorageEvent) => {
+    if (!overlay.isConnected) removeEventListener('storage', elsewhere);
+    else if (e.key === KEY) dismiss();
+  };
+  addEventListener('storage', elsewhere);
   // Escape steps back: from the preferences to the first layer, and from there it closes only
   // when a decision is already in force. A first ask needs a choice: Escape is never consent.
   dialog.addEventListener('keydown', (e) => {
