@@ -46,13 +46,7 @@ function start(): void {
 
   const api = createSegmently(options);
   const global = ((...args: Call) => dispatch(api, args)) as Global;
-  for (const key of Object.keys(api) as (keyof Segmently)[]) {
-    Object.defineProperty(
-      global,
-      key,
-      Object.getOwnPropertyDescriptor(api, key) as PropertyDescriptor,
-    );
-  }
+  Object.defineProperties(global, Object.getOwnPropertyDescriptors(api));
   window.segmently = global;
   for (const call of calls) if (call[0] !== 'init') dispatch(api, call);
 }

@@ -45,6 +45,8 @@ function idbStorage(store: UseStore): Storage {
   };
 }
 
+type Op = (...args: unknown[]) => Promise<unknown>;
+
 /**
  * IndexedDB when it works, memory otherwise. Every call is tried on IndexedDB first and
  * switches the whole storage to memory on the first failure (Safari private mode, blocked
@@ -59,18 +61,14 @@ export function openStorage(): Storage {
     active = memory;
   }
   const guard =
-    <A extends unknown[], R>(op: (s: Storage, ...a: A) => Promise<R>) =>
-    async (...a: A): Promise<R> => {
+    (op: keyof Storage) =>
+    async (...a: unknown[]) => {
       try {
-        return await op(active, ...a);
+        return await (active[op] as Op)(...a);
       } catch {
         active = memory;
-        return op(memory, ...a);
+        return (memory[op] as Op)(...a);
       }
     };
-  return {
-    set: guard((s, key: string, value: unknown) => s.set(key, value)),
-    delMany: guard((s, keys: string[]) => s.delMany(keys)),
-    entries: guard((s, prefix: string) => s.entries(prefix)),
-  } as Storage;
+  return { set: guard('set'), delMany: guard('delMany'), entries: guard('entries') } as Storage;
 }
