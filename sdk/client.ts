@@ -33,11 +33,11 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
   const queue = createQueue({
     storage: options.storage ?? openStorage(),
     // Re-checked at send time so a withdrawal stops events already read from the queue.
-    send: (batch) => {
+    send: async (batch) => {
       const allowed = batch.filter(admission.allowed);
-      return allowed.length
-        ? sendBatch(apiHost, writeKey, allowed)
-        : Promise.resolve({ acked: true });
+      const result = allowed.length ? await sendBatch(apiHost, writeKey, allowed) : { acked: true };
+      // While a decision is awaited, what an earlier grant queued stays queued for it.
+      return consent.waiting() && allowed.length < batch.length ? { acked: false } : result;
     },
     flushAt,
     flushInterval,

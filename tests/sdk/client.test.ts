@@ -381,6 +381,34 @@ describe('the queue before a consent decision', () => {
     await sg.flush();
     expect(entries).not.toHaveBeenCalled();
   });
+
+  it('keeps what an earlier grant queued while the decision is awaited, sending necessary events', async () => {
+    const storage = memoryStorage();
+    const page = () =>
+      createSegmently({
+        writeKey: 'wk',
+        apiHost: 'https://c.example',
+        autoPage: false,
+        storage,
+        flushInterval: 60_000,
+        consent: { banner: false, hold: true },
+      });
+    const earlier = page();
+    earlier.consent.acceptAll();
+    fetchMock.mockRejectedValueOnce(new TypeError('offline'));
+    earlier.track('Offline');
+    await earlier.flush();
+    fetchMock.mockClear(); // nothing arrived
+
+    localStorage.removeItem('sgm_consent'); // expired: the next page waits for a new decision
+    const sg = page();
+    sg.track('Login failed', {}, { category: 'necessary' });
+    await sg.flush();
+    expect(sent().map((e) => e.event)).toEqual(['Login failed']);
+    sg.consent.acceptAll();
+    await sg.flush();
+    expect(sent().map((e) => e.event)).toContain('Offline');
+  });
 });
 
 describe('per-event consent category', () => {
