@@ -221,4 +221,13 @@ describe('consent banner in Chromium', () => {
     ).toBe('rgb(200, 0, 0)');
     await context.close();
   });
+
+  it('marks English texts as English on a page in another language', async () => {
+    const context = await newContext(shared.browser);
+    const { page } = await openFixture(context, shared.server, { lang: 'nl' });
+    await page.waitForSelector('[role="dialog"]');
+    expect(await page.getAttribute('[role="dialog"]', 'lang')).toBe('en');
+    expect(await page.textContent('#sgm-title')).toBe('Your privacy choices');
+    await context.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textsFor } from '../../sdk/consent/banner/texts.js';
+import { TEXTS, textsFor } from '../../sdk/consent/banner/texts.js';
 import { consentModeState } from '../../sdk/consent/google-consent-mode.js';
 import { consentFromDataset, isOptOut } from '../../sdk/consent/options.js';
 import { gppPreferences, tcfPreferences } from '../../sdk/consent/signals.js';
@@ -165,5 +165,13 @@ describe('site-owner configuration', () => {
       title: 'Cookies?',
       reject: 'Alle ablehnen',
     });
+  });
+
+  it("takes an owner's language for the page's regional tag, and names the language shown", () => {
+    const nl = { ...TEXTS.en, title: 'Uw privacykeuzes', accept: 'Alles accepteren' };
+    expect(textsFor('nl-BE', { nl })).toMatchObject({ accept: 'Alles accepteren', lang: 'nl-BE' });
+    expect(textsFor('it-CH').lang).toBe('it-CH');
+    // English shown on a page in another language: screen readers must read it as English.
+    expect(textsFor('nl-BE')).toMatchObject({ accept: 'Accept all', lang: 'en' });
   });
 });

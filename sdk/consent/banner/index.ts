@@ -66,7 +66,7 @@ function openBanner(setup: BannerSetup): void {
   const source = setup.settings ? 'settings' : 'banner';
   const dialog = el(
     'div',
-    { className: 'sgm-d', tabIndex: -1 },
+    { className: 'sgm-d', tabIndex: -1, lang: t.lang },
     el('h2', { id: 'sgm-title' }, t.title),
     el(
       'p',

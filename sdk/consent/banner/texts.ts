@@ -74,12 +74,22 @@ export const TEXTS: Record<string, BannerTexts> = {
   },
 };
 
-/** Texts for the page's language (`it-CH` → `it`), English otherwise, then owner overrides. */
+/**
+ * Texts for the page's language: those of its primary tag (`it-CH` → `it`, `nl-BE` → an
+ * owner's `nl`), English otherwise, with the owner's overrides (`it`, then `it-CH`). `lang`:
+ * the language they are in, for screen readers when it is not the page's.
+ */
 export function textsFor(
   lang: string,
   overrides: Record<string, Partial<BannerTexts>> = {},
-): BannerTexts {
-  const code = lang.slice(0, 2).toLowerCase();
+): BannerTexts & { lang: string } {
+  const code = (lang.split('-')[0] as string).toLowerCase();
   const base = TEXTS[code] ? code : 'en';
-  return { ...(TEXTS[base] as BannerTexts), ...overrides[base], ...overrides[lang] };
+  return {
+    ...(TEXTS[base] as BannerTexts),
+    ...overrides[base],
+    ...overrides[code],
+    ...overrides[lang],
+    lang: TEXTS[code] || overrides[code] || overrides[lang] ? lang : 'en',
+  };
 }
