@@ -1,18 +1,9 @@
 import type { Campaign } from '../shared/wire.js';
 import { localGet, localSet } from './local.js';
 
-/** Query parameter → `context.campaign` key (Segment's shape: utm_campaign → name). */
-const PARAMS: Record<string, string> = {
-  utm_source: 'source',
-  utm_medium: 'medium',
-  utm_campaign: 'name',
-  utm_term: 'term',
-  utm_content: 'content',
-  ttclid: 'ttclid',
-  fbclid: 'fbclid',
-  gclid: 'gclid',
-  msclkid: 'msclkid',
-};
+/** Query parameters read into `context.campaign`: `utm_*` and the ad click ids. */
+const PARAMS =
+  'utm_source utm_medium utm_campaign utm_term utm_content ttclid fbclid gclid msclkid';
 const FIRST = 'cf';
 const LAST = 'cl';
 
@@ -20,9 +11,9 @@ const LAST = 'cl';
 export function parseCampaign(search: string): Campaign | undefined {
   const query = new URLSearchParams(search);
   const campaign: Campaign = {};
-  for (const param in PARAMS) {
+  for (const param of PARAMS.split(' ')) {
     const value = query.get(param);
-    if (value) campaign[PARAMS[param] as string] = value;
+    if (value) campaign[param === 'utm_campaign' ? 'name' : param.replace('utm_', '')] = value;
   }
   return Object.keys(campaign).length ? campaign : undefined;
 }

@@ -119,7 +119,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     touches = landingTouches(location.search);
     emit(
       'page',
-      { ...(name ? { name } : {}), properties: { ...pageContext(), ...properties } },
+      { ...(name && { name }), properties: { ...pageContext(), ...properties } },
       options,
     );
   });
