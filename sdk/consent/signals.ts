@@ -54,7 +54,8 @@ export const hasCmp = () => typeof w().__tcfapi === 'function' || typeof w().__g
 
 /**
  * Follows a CMP already on the page: each completed TCF or GPP decision becomes ours;
- * `notApplicable` when TCF says GDPR does not apply to this visitor.
+ * `notApplicable` when TCF says GDPR does not apply to this visitor, or GPP that no section
+ * does (`applicableSections: [-1]`).
  */
 export function listenToCmp(
   apply: (p: CategoryPreferences, tcString?: string) => void,
@@ -65,7 +66,9 @@ export function listenToCmp(
       (tc.gdprApplies === false ? notApplicable : apply)(tcfPreferences(tc), tc.tcString);
   });
   w().__gpp?.('addEventListener', (e: { pingData?: GppPing }, ok: boolean) => {
-    const prefs = ok && e?.pingData?.signalStatus === 'ready' && gppPreferences(e.pingData);
+    const ping = ok && e?.pingData?.signalStatus === 'ready' ? e.pingData : undefined;
+    const prefs = ping && gppPreferences(ping);
     if (prefs) apply(prefs);
+    else if (ping?.applicableSections?.includes(-1)) notApplicable();
   });
 }

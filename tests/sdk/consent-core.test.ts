@@ -144,4 +144,24 @@ describe('consent core', () => {
     expect(core.api.get()).toMatchObject({ analytics: true, marketing: false });
     expect(localStorage.length).toBe(0);
   });
+
+  it('asks with its own banner when a GPP CMP says no section applies, as TCF without GDPR', () => {
+    const gpp = window as unknown as { __gpp?: unknown };
+    const cmp = (applicableSections: number[]) => {
+      gpp.__gpp = (command: string, callback: (e: unknown, ok: boolean) => void) => {
+        if (command === 'addEventListener')
+          callback({ pingData: { signalStatus: 'ready', applicableSections } }, true);
+      };
+    };
+    try {
+      cmp([-1]);
+      const none = start();
+      expect(none.banner).toHaveBeenCalledWith(expect.objectContaining({ settings: false }));
+      expect(none.core.decided()).toBe(false);
+      cmp([2]); // TCF EU: decided through __tcfapi, not here
+      expect(start().banner).not.toHaveBeenCalled();
+    } finally {
+      delete gpp.__gpp;
+    }
+  });
 });
