@@ -26,10 +26,7 @@ export function unknownCategory(category: unknown): boolean {
 
 /** An already queued event checked against the consent in force now (after a withdrawal). */
 export function mayStillSend(event: WireEvent, now: ConsentContext): boolean {
-  return mayCollect({
-    ...event,
-    context: { ...event.context, consent: { ...event.context?.consent, ...now } },
-  });
+  return !consentDenial({ ...event.context?.consent, ...now });
 }
 
 /**
