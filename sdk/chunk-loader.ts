@@ -26,8 +26,9 @@ export function withChunk<T>(
   script.src = `${apiHost}/s/${file}`;
   script.onload = script.onerror = () => {
     const chunk = w[name];
-    for (const fn of waiting[name]?.splice(0) ?? []) if (chunk) fn(chunk as never);
+    const uses = waiting[name] as ((chunk: never) => void)[];
     delete waiting[name];
+    if (chunk) for (const fn of uses) fn(chunk as never);
   };
   document.head.append(script);
 }
