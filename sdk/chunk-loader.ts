@@ -24,6 +24,8 @@ export function withChunk<T>(
   waiting[name] = [use];
   const script = document.createElement('script');
   script.src = `${apiHost}/s/${file}`;
+  // Under a nonce-based CSP a script without the page's nonce is blocked (the banner with it).
+  script.nonce = document.querySelector<HTMLElement>('[nonce]')?.nonce ?? '';
   script.onload = script.onerror = () => {
     const chunk = w[name];
     const uses = waiting[name] as ((chunk: never) => void)[];

@@ -309,6 +309,30 @@ describe('consent gating in Chromium', () => {
     await context.close();
   });
 
+  it('shows its banner, styled, under a nonce-based CSP', async () => {
+    const context = await newContext(shared.browser);
+    const html = `<!doctype html><html><head>
+<script nonce="n0nce" src="/s.js" data-write-key="${shared.server.demo.writeKey}"></script>
+</head><body><p>Shop</p></body></html>`;
+    await context.route(`${shared.server.url}/csp-banner`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: {
+          'Content-Security-Policy':
+            "default-src 'self'; script-src 'nonce-n0nce'; style-src 'nonce-n0nce'",
+        },
+        body: html,
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${shared.server.url}/csp-banner`);
+    await page.waitForSelector('[role="dialog"]', { timeout: 5000 });
+    expect(await page.$eval('#sgm-consent', (o) => getComputedStyle(o).position)).toBe('fixed');
+    await page.click('role=button[name="Accept all"]');
+    expect(await sg(page, 'consent.get().analytics')).toBe(true);
+    await context.close();
+  });
+
   it('two decisions in the same millisecond are both stored in the consent log', async () => {
     const context = await newContext(shared.browser);
     const { page } = await openFixture(context, shared.server);

@@ -5,6 +5,9 @@ import { trapFocus } from './focus-trap.js';
 import { CSS } from './styles.js';
 import { textsFor } from './texts.js';
 
+/** The page's nonce, which the loader gave this chunk: a nonce-based CSP blocks styles without it. */
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
+
 const el = <T extends HTMLElement = HTMLElement>(
   tag: string,
   props: Record<string, unknown> = {},
@@ -93,7 +96,7 @@ function openBanner(setup: BannerSetup): void {
   const overlay = el(
     'div',
     { id: 'sgm-consent', className: 'sgm-o' },
-    el('style', {}, CSS),
+    el('style', { nonce }, CSS),
     dialog,
   );
   trapFocus(dialog);
