@@ -65,12 +65,9 @@ export function createQueue(options: QueueOptions) {
   /** Events this page queued and the collector has not acknowledged: what unload must send. */
   const inPage = new Map<string, WireEvent>();
 
+  // flush() clears the timer first: a fired one leaves no handle behind.
   const schedule = (delay: number) => {
-    if (timer !== undefined) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, delay);
+    timer ??= setTimeout(flush, delay);
   };
 
   const forget = async (keys: string[]) => {
@@ -121,8 +118,7 @@ export function createQueue(options: QueueOptions) {
       failures++;
       // The wait replaces a timer set by pushes during the send (flushInterval would win).
       clearTimeout(timer);
-      timer = undefined;
-      schedule(wait);
+      timer = setTimeout(flush, wait);
       return;
     }
     unsent = 0;
