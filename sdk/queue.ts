@@ -111,10 +111,11 @@ export function createQueue(options: QueueOptions) {
         dropped += spent.length;
         await forget(spent);
       }
-      // Counted with Retry-After too: pushes and the pass asked for during this one wait.
+      // Counted with Retry-After too: pushes and the pass asked for during this one wait. The
+      // default's base when flushInterval is 0 (send at once), which would retry in a loop.
       const wait =
         result.retryAfter ??
-        backoffDelay(failures, flushInterval * 2, maxBackoffMs, options.random);
+        backoffDelay(failures, flushInterval * 2 || 1000, maxBackoffMs, options.random);
       failures++;
       // The wait replaces a timer set by pushes during the send (flushInterval would win).
       clearTimeout(timer);

@@ -107,6 +107,20 @@ describe('queue retries', () => {
     expect(await storage.entries('q:')).toHaveLength(1);
   });
 
+  it('backs off also with flushInterval 0 (send at once) instead of retrying in a loop', async () => {
+    const down = Array.from({ length: 30 }, () => ({ acked: false }));
+    const { queue, sent } = queueWith(down, { flushInterval: 0 });
+    await queue.push(event(1));
+    await queue.flush();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent).toHaveLength(1);
+    // The default's base (2 × 500 ms) with jitter 0.5: 500 ms, then 1 s.
+    await vi.advanceTimersByTimeAsync(400);
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sent).toHaveLength(3);
+  });
+
   it('drops an event after maxAttempts errors from the collector, and counts it', async () => {
     const failing = Array.from({ length: 3 }, () => ({ acked: false, status: 503 }));
     const { queue, sent, storage } = queueWith(failing, { maxAttempts: 3 });
