@@ -62,13 +62,16 @@ export function listenToCmp(
   notApplicable: () => void,
 ): void {
   w().__tcfapi?.('addEventListener', 2, (tc: TcData, ok: boolean) => {
-    if (ok && /^(tcloaded|useractioncomplete)$/.test(tc.eventStatus as string))
-      (tc.gdprApplies === false ? notApplicable : apply)(tcfPreferences(tc), tc.tcString);
+    if (!ok || !/^(tcloaded|useractioncomplete)$/.test(tc.eventStatus as string)) return;
+    if (tc.gdprApplies !== false) apply(tcfPreferences(tc), tc.tcString);
+    // Outside GDPR, a GPP CMP on the page says which rules apply (a US section), if any.
+    else if (!w().__gpp) notApplicable();
   });
   w().__gpp?.('addEventListener', (e: { pingData?: GppPing }, ok: boolean) => {
     const ping = ok && e?.pingData?.signalStatus === 'ready' ? e.pingData : undefined;
     const prefs = ping && gppPreferences(ping);
     if (prefs) apply(prefs);
-    else if (ping?.applicableSections?.includes(-1)) notApplicable();
+    // Neither a US section nor TCF's (2): the CMP sets no restriction.
+    else if (ping && !ping.applicableSections?.includes(2)) notApplicable();
   });
 }

@@ -145,7 +145,7 @@ describe('consent core', () => {
     expect(localStorage.length).toBe(0);
   });
 
-  it('asks with its own banner when a GPP CMP says no section applies, as TCF without GDPR', () => {
+  it('asks with its own banner when a GPP CMP names no US section (nor TCF), as TCF without GDPR', () => {
     const gpp = window as unknown as { __gpp?: unknown };
     const cmp = (applicableSections: number[]) => {
       gpp.__gpp = (command: string, callback: (e: unknown, ok: boolean) => void) => {
@@ -160,8 +160,36 @@ describe('consent core', () => {
       expect(none.core.decided()).toBe(false);
       cmp([2]); // TCF EU: decided through __tcfapi, not here
       expect(start().banner).not.toHaveBeenCalled();
+      cmp([5]); // Canada: no US section either
+      expect(start().banner).toHaveBeenCalled();
     } finally {
       delete gpp.__gpp;
+    }
+  });
+
+  it('with TCF and GPP on the page, a visitor outside GDPR follows GPP, never also asked', () => {
+    const cmps = window as unknown as { __tcfapi?: unknown; __gpp?: unknown };
+    cmps.__tcfapi = (command: string, _v: number, callback: (tc: unknown, ok: boolean) => void) => {
+      if (command === 'addEventListener')
+        callback({ eventStatus: 'tcloaded', gdprApplies: false }, true);
+    };
+    cmps.__gpp = (command: string, callback: (e: unknown, ok: boolean) => void) => {
+      if (command !== 'addEventListener') return;
+      const usnat = [{ SaleOptOut: 1 }];
+      const pingData = {
+        signalStatus: 'ready',
+        applicableSections: [7],
+        parsedSections: { usnat },
+      };
+      callback({ pingData }, true);
+    };
+    try {
+      const { core, banner } = start();
+      expect(banner).not.toHaveBeenCalled();
+      expect(core.api.get()).toMatchObject({ analytics: true, marketing: false });
+    } finally {
+      delete cmps.__tcfapi;
+      delete cmps.__gpp;
     }
   });
 });
