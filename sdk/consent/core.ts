@@ -75,7 +75,7 @@ export function createConsent({
   const all = (on: boolean) =>
     normalize({ functional: on, analytics: on, marketing: on, personalization: on });
 
-  let record = loadRecord(revision, Date.now());
+  let record = loadRecord(revision);
   let prefs = record ? normalize(record.categories) : all(optOut);
   let decided = !!record || optOut;
   const cmp = hasCmp();
@@ -129,7 +129,7 @@ export function createConsent({
     watchScripts(() => prefs);
     // A decision made in another tab of the site applies here at once (a withdrawal above all).
     addEventListener('storage', (e) => {
-      const stored = e.key === KEY && loadRecord(revision, Date.now());
+      const stored = e.key === KEY && loadRecord(revision);
       if (stored) {
         record = stored;
         apply(normalize(stored.categories));

@@ -4,7 +4,7 @@ import { postText } from '../transport.js';
 export const KEY = 'sgm_consent';
 
 /** The stored decision, if it is for this policy revision and has not expired. */
-export function loadRecord(revision: number, now: number): ConsentRecord | undefined {
+export function loadRecord(revision: number, now = Date.now()): ConsentRecord | undefined {
   try {
     const record = JSON.parse(localStorage.getItem(KEY) as string) as ConsentRecord | null;
     if (record && record.revision === revision && record.expiresAt > now) return record;
