@@ -35,6 +35,8 @@ export function createApp(deps: AppDeps) {
     await deps.database.client.execute('SELECT 1');
     // The database answers reads, but events cannot be stored (a write thread gone, a full disk).
     if (deps.writer.stats.failing) return c.json({ status: 'storage_failing' }, 503);
+    // Events are still stored, but no segment changes until a restart.
+    if (deps.segmentEngine.failed) return c.json({ status: 'segments_failing' }, 503);
     return c.json({ status: 'ok' });
   });
   const guard = createTokenGuard(deps);

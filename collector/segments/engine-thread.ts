@@ -57,6 +57,9 @@ export function startEngineThread(options: EngineThreadOptions, log: Logger): Se
     ((...args: unknown[]) => call(method, ...args)) as SegmentEngine[K];
 
   return {
+    get failed() {
+      return calls.failed && !closing;
+    },
     onCommit: (backlogged?: boolean) => send('onCommit', backlogged),
     rulesChanged: (sourceId: string) => send('rulesChanged', sourceId),
     start: () => send('start'),

@@ -706,6 +706,11 @@ export function createSegmentEngine(opts: EngineOptions) {
   }
 
   return {
+    /**
+     * The engine can no longer work (its thread stopped, see engine-thread.ts); one in this
+     * thread stops only with the process.
+     */
+    failed: false as boolean,
     /** Count and sample of profiles an unsaved rule would select now, all stored events in. */
     preview: (sourceId: string, rule: Rule, sampleSize: number) =>
       enqueue(async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { startEngineThread } from '../../../collector/segments/engine-thread.js';
 import { type TestCollector, testCollector } from '../helpers.js';
 
 /** The server's setup: the segment engine on its own thread and connection, real clock. */
@@ -120,6 +121,36 @@ describe('segment engine thread gone', () => {
         }),
       );
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('a segment engine thread that stopped', () => {
+  test('makes /health answer 503 segments_failing', async () => {
+    const t = await testCollector({ engineThread: true });
+    const lines: string[] = [];
+    // Its database cannot be opened (a file where the folder should be): the thread ends.
+    const stopped = startEngineThread(
+      {
+        url: 'file:/etc/hostname/segments.db',
+        pragmas: [],
+        sweepEveryMs: 0,
+        allowPrivateWebhooks: false,
+      },
+      (msg) => lines.push(msg),
+    );
+    try {
+      expect((await t.app.request('/health')).status).toBe(200);
+      await vi.waitFor(() => expect(lines).toContain('segment engine thread stopped'));
+      const running = t.deps.segmentEngine;
+      t.deps.segmentEngine = stopped;
+      const health = await t.app.request('/health');
+      t.deps.segmentEngine = running;
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'segments_failing' });
+    } finally {
+      await stopped.close();
       await t.close();
     }
   });
