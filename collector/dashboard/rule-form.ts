@@ -55,20 +55,63 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** A form value as the JSON scalar it most likely means ("3" → 3, "true" → true). */
+const parseJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A form value as the JSON scalar it most likely means ("3" → 3, "true" → true, null); text in
+ * JSON quotes stays text (`"3"`, `" de"`), so every value the API takes can be written.
+ */
 function scalar(s: string): Scalar {
   const t = s.trim();
   if (t === 'true') return true;
   if (t === 'false') return false;
+  if (t === 'null') return null;
+  const quoted = t.startsWith('"') ? parseJson(t) : undefined;
+  if (typeof quoted === 'string') return quoted;
   if (t !== '' && String(Number(t)) === t) return Number(t);
   return t;
 }
-const text = (v: unknown) =>
-  Array.isArray(v) ? v.map(String).join(', ') : v == null ? '' : String(v);
+
+/** How the form shows a scalar: as typed, or in JSON quotes where `scalar` would read it otherwise. */
+const scalarText = (v: Scalar) =>
+  typeof v === 'string' && scalar(v) !== v ? JSON.stringify(v) : String(v);
+
+/** A JSON array as typed (`["Berlin, DE", "Paris"]`), else undefined. */
+function jsonArray(s: string): unknown[] | undefined {
+  const t = s.trim();
+  const array = t.startsWith('[') ? parseJson(t) : undefined;
+  return Array.isArray(array) ? array : undefined;
+}
+
+/** Items comma-separated, or the values as a JSON array when an item holds a comma itself. */
+function listText(items: string[], values: unknown[], separator = ', ') {
+  const joined = items.join(separator);
+  return items.some((x) => /[,\n]/.test(x)) || joined.startsWith('[')
+    ? JSON.stringify(values)
+    : joined;
+}
+
+const valueText = (v: Scalar | Scalar[] | undefined) =>
+  v === undefined ? '' : Array.isArray(v) ? listText(v.map(scalarText), v) : scalarText(v);
+
+const namesText = (names: string | string[], separator = ', ') => {
+  const all = [names].flat();
+  return listText(all, all, separator);
+};
+const names = (s: string | undefined) => jsonArray(s ?? '')?.map(String) ?? list(s ?? '');
+
+const text = (v: unknown) => (v == null ? '' : String(v));
 
 function operand(op: string, value: string): { value?: Scalar | Scalar[] } {
   if (op === 'exists' || op === 'notExists') return {};
-  return { value: op === 'in' || op === 'notIn' ? list(value).map(scalar) : scalar(value) };
+  if (op !== 'in' && op !== 'notIn') return { value: scalar(value) };
+  return { value: (jsonArray(value) as Scalar[] | undefined) ?? list(value).map(scalar) };
 }
 
 function filtersOf(drafts: FilterDraft[]): PropertyFilter[] | undefined {
@@ -87,14 +130,14 @@ function toFilterDrafts(filters: PropertyFilter[] | undefined): FilterDraft[] {
   return (filters ?? []).map((f) => ({
     property: f.property,
     op: f.op,
-    value: text(f.value),
+    value: valueText(f.value),
     sameAs: f.sameAs ?? '',
   }));
 }
 
 const events = (s: string | undefined) => {
-  const names = list(s ?? '');
-  return names.length === 1 ? (names[0] as string) : names;
+  const all = names(s);
+  return all.length === 1 ? (all[0] as string) : all;
 };
 const opt = (key: string, value: string | undefined) =>
   value?.trim() ? { [key]: value.trim() } : {};
@@ -141,7 +184,7 @@ function leafOf(c: ConditionDraft): Rule {
     case 'funnel':
       return {
         type: 'funnel',
-        steps: list(f.steps ?? '').map((event) => ({ event })),
+        steps: names(f.steps).map((event) => ({ event })),
         within: f.within?.trim() ?? '',
         ...opt('startedWithin', f.startedWithin),
       };
@@ -211,7 +254,7 @@ function conditionOf(rule: Rule): ConditionDraft | undefined {
       if (bounds.length > 1) return undefined;
       const count = bounds[0] ?? 'atLeast';
       set({
-        event: rule.event,
+        event: namesText(rule.event),
         count,
         n: rule[count as 'atLeast'] ?? 1,
         window: rule.between ? 'between' : rule.within ? 'within' : 'ever',
@@ -223,9 +266,9 @@ function conditionOf(rule: Rule): ConditionDraft | undefined {
     }
     case 'notPerformed':
       set({
-        event: rule.event,
+        event: namesText(rule.event),
         within: rule.within,
-        afterEvent: rule.after?.event,
+        afterEvent: rule.after && namesText(rule.after.event),
         afterWithin: rule.after?.within,
         afterOlderThan: rule.after?.olderThan,
       });
@@ -238,7 +281,10 @@ function conditionOf(rule: Rule): ConditionDraft | undefined {
     case 'funnel':
       if (rule.steps.some((s) => s.where?.length || Array.isArray(s.event))) return undefined;
       set({
-        steps: rule.steps.map((s) => s.event).join('\n'),
+        steps: namesText(
+          rule.steps.map((s) => s.event as string),
+          '\n',
+        ),
         within: rule.within,
         startedWithin: rule.startedWithin,
       });
@@ -256,10 +302,10 @@ function conditionOf(rule: Rule): ConditionDraft | undefined {
       set({ within: rule.within, olderThan: rule.olderThan });
       return { ...c, type: rule.type };
     case 'trait':
-      set({ trait: rule.trait, op: rule.op, value: rule.value });
+      set({ trait: rule.trait, op: rule.op, value: valueText(rule.value) });
       return { ...c, type: 'trait' };
     case 'context':
-      set({ field: rule.field, op: rule.op, value: rule.value });
+      set({ field: rule.field, op: rule.op, value: valueText(rule.value) });
       return { ...c, type: 'context' };
     case 'consent':
       set({ category: rule.category, granted: rule.granted === false ? 'false' : 'true' });
