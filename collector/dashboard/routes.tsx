@@ -35,7 +35,7 @@ const CSP = [
 /** The marketer dashboard under /app: server-rendered pages behind an admin-token session. */
 export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenGuard) {
   const api = createApiClient(fetchApi);
-  const sessions = createSessionStore(deps.database.db, deps.now);
+  const sessions = createSessionStore(deps.database.db, deps.now, deps.adminToken);
   const app = new Hono<DashboardEnv>();
 
   app.use('*', async (c, next) => {

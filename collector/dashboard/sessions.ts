@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { dashboardSessions } from '../db/schema.js';
@@ -13,14 +13,19 @@ export interface Session {
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 const token = () => randomBytes(32).toString('base64url');
-/** The stored key of a session: its token is 256 random bits, so a plain hash cannot be reversed. */
-const digest = (id: string) => createHash('sha256').update(id).digest('base64url');
 
 /**
  * Server-side dashboard sessions in the database: a cookie holds only a random id (stored
- * as its digest), logout really ends the session, and a restart signs no one out.
+ * as its digest), logout really ends the session, and a restart signs no one out. The digest
+ * is keyed with the admin token, so replacing a leaked token ends every session it opened.
  */
-export function createSessionStore(db: Db, now: () => number, ttlMs = SESSION_TTL_MS) {
+export function createSessionStore(
+  db: Db,
+  now: () => number,
+  adminToken: string,
+  ttlMs = SESSION_TTL_MS,
+) {
+  const digest = (id: string) => createHmac('sha256', adminToken).update(id).digest('base64url');
   const byDigest = (id: string) => eq(dashboardSessions.tokenHash, digest(id));
 
   return {

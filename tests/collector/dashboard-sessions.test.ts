@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS } from '../../collector/dashboard/sessions.js';
 import { formPost, signIn } from './dashboard-session.js';
-import { type TestCollector, testCollector } from './helpers.js';
+import { ADMIN_TOKEN, type TestCollector, testCollector } from './helpers.js';
 
 const open: TestCollector[] = [];
 const dirs: string[] = [];
@@ -22,6 +22,8 @@ async function collector(options: Parameters<typeof testCollector>[0] = {}) {
 
 const sessionRows = (t: TestCollector) => t.rows('SELECT * FROM dashboard_sessions');
 const tokenOf = (session: string) => session.slice('sg_session='.length);
+const digest = (token: string) =>
+  createHmac('sha256', ADMIN_TOKEN).update(token).digest('base64url');
 const page = (t: TestCollector, session: string) =>
   t.app.request('/app', { headers: { Cookie: session } });
 
@@ -45,14 +47,31 @@ describe('dashboard sessions in the database', () => {
     expect((await page(second, session)).status).toBe(302);
   });
 
-  it('store only the SHA-256 of the token, nowhere in clear in the database files', async () => {
+  it('end when the admin token changes: a leaked token is revoked by replacing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmently-rotate-'));
+    dirs.push(dir);
+    const first = await collector({ dir });
+    const { session } = await signIn(first);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    const rotated = await collector({
+      dir,
+      env: { SEGMENTLY_ADMIN_TOKEN: 'replaced-admin-token-9876543210' },
+    });
+    const res = await page(rotated, session);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('Location')).toMatch(/^\/app\/login/);
+  });
+
+  it('store only an HMAC of the token, nowhere in clear in the database files', async () => {
     const t = await collector();
     const { session } = await signIn(t);
     const token = tokenOf(session);
     expect(token).toMatch(/^[\w-]{43}$/);
     const rows = await sessionRows(t);
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.token_hash).toBe(createHash('sha256').update(token).digest('base64url'));
+    expect(rows[0]?.token_hash).toBe(digest(token));
     for (const value of Object.values(rows[0] ?? {})) expect(String(value)).not.toContain(token);
     const files = Buffer.concat(
       ['test.db', 'test.db-wal']
@@ -71,9 +90,7 @@ describe('dashboard sessions in the database', () => {
     expect(await sessionRows(t)).toHaveLength(2);
     await t.app.request('/app/logout', formPost({ _csrf: csrf }, { Cookie: session }));
     const rows = await sessionRows(t);
-    expect(rows.map((r) => r.token_hash)).toEqual([
-      createHash('sha256').update(tokenOf(kept.session)).digest('base64url'),
-    ]);
+    expect(rows.map((r) => r.token_hash)).toEqual([digest(tokenOf(kept.session))]);
     expect((await page(t, kept.session)).status).toBe(200);
   });
 
