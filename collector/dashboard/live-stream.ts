@@ -25,7 +25,13 @@ export function parseCursor(value: string | undefined) {
 export function liveStream(
   c: Context,
   client: Client,
-  opts: { sourceId?: string; start: { seq: number; failed: number }; log: Logger },
+  opts: {
+    sourceId?: string;
+    start: { seq: number; failed: number };
+    log: Logger;
+    /** Whether the session that opened the stream is still signed in (asked before each poll). */
+    signedIn: () => Promise<boolean>;
+  },
 ) {
   return streamSSE(c, async (stream) => {
     try {
@@ -46,6 +52,8 @@ export function liveStream(
     await stream.writeSSE({ event: 'ready', data: '{}', id: formatCursor(cursor) });
     const { sourceId } = opts;
     for (let poll = 0; !aborted && poll < MAX_POLLS; poll++) {
+      // Signed out or expired meanwhile: EventSource's reconnect then meets the login.
+      if (!(await opts.signedIn())) return;
       const events = await eventsAfter(client, { sourceId, afterSeq: cursor.seq, limit: BATCH });
       for (const e of events) {
         cursor.seq = e.seq;

@@ -106,6 +106,7 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenG
   });
 
   app.get('/live/stream', async (c) => {
+    const { id } = c.get('session');
     const start =
       parseCursor(c.req.header('Last-Event-ID')) ??
       parseCursor(c.req.query('after')) ??
@@ -114,6 +115,7 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenG
       sourceId: c.req.query('source') || undefined,
       start,
       log: deps.log,
+      signedIn: async () => (await sessions.get(id)) !== undefined,
     });
   });
 
