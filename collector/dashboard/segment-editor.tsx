@@ -4,7 +4,13 @@ import { fmtInt } from './format.js';
 import { RuleConditions } from './rule-editor.js';
 import type { RuleDraft } from './rule-form.js';
 
-export const UTM_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content'] as const;
+export const UTM_FIELDS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+] as const;
 
 export interface EditorState {
   isNew: boolean;

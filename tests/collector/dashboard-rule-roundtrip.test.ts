@@ -68,23 +68,39 @@ describe('rule editor round trip', () => {
   it.each(rules)(
     'saves a rule made through the API unchanged from the editor (%s)',
     async (key, rule) => {
-      const created = await t.admin('/api/v1/segments', {
-        method: 'POST',
-        body: JSON.stringify({ key, name: key, sourceId: t.source.id, rule }),
-      });
-      expect(created.status).toBe(201);
-      const path = `/app/segments/${key}/edit?source=${t.source.id}`;
-      const editor = await t.app.request(path, { headers: { Cookie: session } });
-      const fields = formFields(await editor.text());
-      expect(fields.mode).toBe('form');
-
-      const saved = await t.app.request(
-        path,
-        formPost({ ...fields, _csrf: csrf, action: 'save' }, { Cookie: session }),
-      );
-      expect(saved.status).toBe(303);
-      const stored = await t.admin(`/api/v1/segments/${key}?sourceId=${t.source.id}`);
-      expect((await stored.json()).rule).toEqual(rule);
+      expect((await resave({ key, name: key, rule })).rule).toEqual(rule);
     },
   );
+
+  it('keeps every field of the UTM template, utm_term too', async () => {
+    const utm = {
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'spring',
+      utm_content: 'hero',
+      utm_term: 'grinder',
+    };
+    const rule: Rule = { type: 'firstSeen', within: '7d' };
+    expect((await resave({ key: 'with-term', name: 'With term', rule, utm })).utm).toEqual(utm);
+  });
 });
+
+/** Creates a segment through the API, opens it in the editor, saves the form as shown: the stored segment. */
+async function resave(segment: { key: string; name: string; rule: Rule; utm?: object }) {
+  const created = await t.admin('/api/v1/segments', {
+    method: 'POST',
+    body: JSON.stringify({ ...segment, sourceId: t.source.id }),
+  });
+  expect(created.status).toBe(201);
+  const path = `/app/segments/${segment.key}/edit?source=${t.source.id}`;
+  const editor = await t.app.request(path, { headers: { Cookie: session } });
+  const fields = formFields(await editor.text());
+  expect(fields.mode).toBe('form');
+
+  const saved = await t.app.request(
+    path,
+    formPost({ ...fields, _csrf: csrf, action: 'save' }, { Cookie: session }),
+  );
+  expect(saved.status).toBe(303);
+  return (await t.admin(`/api/v1/segments/${segment.key}?sourceId=${t.source.id}`)).json();
+}
