@@ -70,12 +70,21 @@ export async function profileReport(
     `SELECT source_id FROM events WHERE ${who} GROUP BY source_id ORDER BY max(timestamp) DESC`,
     whoArgs,
   );
-  const identifies = await client.execute({
-    sql: `SELECT traits FROM events WHERE ${who} AND type = 'identify' AND traits IS NOT NULL ORDER BY timestamp, seq`,
+  // Each trait's latest value, picked in SQL: a user identified on every request has
+  // countless identify events, one row per trait name comes back.
+  const latestTraits = await client.execute({
+    sql: `SELECT key, json FROM (
+            SELECT t.key, events.traits -> t.fullkey AS json, row_number() OVER (
+              PARTITION BY t.key ORDER BY events.timestamp DESC, events.seq DESC
+            ) AS n
+            FROM events, json_each(events.traits) AS t
+            WHERE ${who} AND events.type = 'identify' AND json_type(events.traits) = 'object'
+          ) WHERE n = 1 ORDER BY key`,
     args: whoArgs,
   });
-  const traits: Record<string, unknown> = {};
-  for (const r of identifies.rows) Object.assign(traits, JSON.parse(String(r.traits)));
+  const traits = Object.fromEntries(
+    latestTraits.rows.map((r) => [String(r.key), JSON.parse(String(r.json))]),
+  );
 
   const events = await client.execute({
     sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${who} ORDER BY timestamp DESC, seq DESC LIMIT ?`,
