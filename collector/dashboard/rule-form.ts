@@ -89,10 +89,10 @@ function jsonArray(s: string): unknown[] | undefined {
   return Array.isArray(array) ? array : undefined;
 }
 
-/** Items comma-separated, or the values as a JSON array when an item holds a comma itself. */
+/** Items comma-separated, or the values as a JSON array when an item is empty or holds a comma. */
 function listText(items: string[], values: unknown[], separator = ', ') {
   const joined = items.join(separator);
-  return items.some((x) => /[,\n]/.test(x)) || joined.startsWith('[')
+  return items.some((x) => x === '' || /[,\n]/.test(x)) || joined.startsWith('[')
     ? JSON.stringify(values)
     : joined;
 }

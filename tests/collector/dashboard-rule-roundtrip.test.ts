@@ -58,6 +58,7 @@ describe('rule editor round trip', () => {
         where: [{ property: 'city', op: 'in', value: ['Berlin, DE', 'Paris', '75', 75] }],
       },
     ],
+    ['empty-in-list', { type: 'trait', trait: 'coupon', op: 'notIn', value: ['', 'none'] }],
     ['comma-in-event', { type: 'performed', event: 'Order, gift', atLeast: 1 }],
     [
       'comma-in-step',
