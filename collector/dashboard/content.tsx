@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { ContentReport } from '../reports/content.js';
+import type { Source } from '../sources/store.js';
 import type { SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
 import { DataTable } from './data-table.js';
@@ -18,9 +19,13 @@ export function fmtDuration(seconds: number) {
 export function SegmentPicker(props: {
   filters: Filters;
   segments: SegmentView[];
+  sources: Source[];
   selected?: string;
 }) {
   const f = props.filters;
+  // For all sources every source's built-ins are offered: like-named, told apart by source.
+  const sourceName = (id: string) =>
+    f.sourceId ? '' : ` (${props.sources.find((s) => s.id === id)?.name ?? id})`;
   return (
     <form class="card row" method="get" action="/app/content" aria-label="Segment">
       {f.sourceId && <input type="hidden" name="source" value={f.sourceId} />}
@@ -32,7 +37,7 @@ export function SegmentPicker(props: {
           <option value="">Everyone</option>
           {props.segments.map((s) => (
             <option value={s.id} selected={s.id === props.selected}>
-              {`Segment: ${s.name}`}
+              {`Segment: ${s.name}${sourceName(s.sourceId)}`}
             </option>
           ))}
         </select>

@@ -137,7 +137,12 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenG
           <ContentPage
             report={report}
             segmentPicker={
-              <SegmentPicker filters={p.filters} segments={segments} selected={segment?.id} />
+              <SegmentPicker
+                filters={p.filters}
+                segments={segments}
+                sources={p.sources}
+                selected={segment?.id}
+              />
             }
           />
         </Shell>,
