@@ -152,10 +152,17 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenG
 
   app.get('/profiles', async (c) => {
     const p = await pageContext(c, deps);
-    const id = (c.req.query('id') ?? '').trim().slice(0, 200);
-    const profile = id
-      ? await profileReport(deps.database.client, id, { sourceId: p.filters.sourceId })
-      : undefined;
+    const asked = (c.req.query('id') ?? '').slice(0, 200);
+    const lookUp = (id: string) =>
+      id ? profileReport(deps.database.client, id, { sourceId: p.filters.sourceId }) : undefined;
+    // Ids are stored as sent, spaces at the ends too (links carry them); a pasted id may
+    // have stray ones.
+    let id = asked;
+    let profile = await lookUp(id);
+    if (!profile && asked.trim() !== asked) {
+      id = asked.trim();
+      profile = await lookUp(id);
+    }
     const memberships: ProfileSegments[] = [];
     for (const sourceId of profile?.sourceIds.slice(0, 5) ?? []) {
       const path = `/profiles/${encodeURIComponent(id)}?sourceId=${encodeURIComponent(sourceId)}&events=0`;

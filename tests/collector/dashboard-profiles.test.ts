@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { signIn } from './dashboard-session.js';
+import { type TestCollector, testCollector, trackEvent } from './helpers.js';
+
+let t: TestCollector;
+let session = '';
+beforeAll(async () => {
+  t = await testCollector();
+  ({ session } = await signIn(t));
+  // Ids are stored as sent: " 42" and "42" are two visitors.
+  const batch = [
+    trackEvent({ anonymousId: ' 42', properties: { who: 'padded' } }),
+    trackEvent({ anonymousId: '42', properties: { who: 'plain' } }),
+  ];
+  expect((await t.post('/v1/batch', { batch }, t.basic())).status).toBe(200);
+  await t.deps.segmentEngine.idle();
+});
+afterAll(() => t?.close());
+
+const profilePage = async (id: string) => {
+  const res = await t.app.request(`/app/profiles?id=${encodeURIComponent(id)}`, {
+    headers: { Cookie: session },
+  });
+  return { status: res.status, html: await res.text() };
+};
+
+it('shows the visitor whose id has spaces at its ends, as the events table links it', async () => {
+  const live = await t.app.request('/app/live', { headers: { Cookie: session } });
+  expect(await live.text()).toContain('href="/app/profiles?id=%2042"');
+  const { status, html } = await profilePage(' 42');
+  expect(status).toBe(200);
+  expect(html).toContain('&quot;who&quot;:&quot;padded&quot;');
+  expect(html).not.toContain('&quot;who&quot;:&quot;plain&quot;');
+  expect(html).toContain('id="profile-segments"');
+});
+
+it('still finds an id typed or pasted with spaces around it', async () => {
+  const { status, html } = await profilePage('  42\t');
+  expect(status).toBe(200);
+  expect(html).toContain('&quot;who&quot;:&quot;plain&quot;');
+});
