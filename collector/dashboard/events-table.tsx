@@ -10,6 +10,10 @@ export const jsonText = (v: unknown) => {
   return s.length > MAX_JSON ? `${s.slice(0, MAX_JSON)}…` : s;
 };
 
+/** A profile in its source: user 7 of another site is someone else. */
+export const profileHref = (id: string, sourceId: string) =>
+  `/app/profiles?id=${encodeURIComponent(id)}&source=${encodeURIComponent(sourceId)}`;
+
 export const eventName = (e: Pick<EventItem, 'type' | 'event'>) => e.event ?? e.type;
 
 /** Events as rows; public/live.js adds rows of the same shape as they stream in. */
@@ -27,10 +31,7 @@ export function EventsTable(props: { id: string; events: EventItem[]; cursor?: s
             <strong>{eventName(e)}</strong> <span class="badge">{e.type}</span>
           </td>
           <td>
-            <a
-              class="mono"
-              href={`/app/profiles?id=${encodeURIComponent(e.userId ?? e.anonymousId ?? '')}`}
-            >
+            <a class="mono" href={profileHref(e.userId ?? e.anonymousId ?? '', e.sourceId)}>
               {e.userId ?? e.anonymousId ?? ''}
             </a>
           </td>

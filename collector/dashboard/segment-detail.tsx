@@ -2,6 +2,7 @@ import type { MemberRow } from '../reports/segment-members.js';
 import type { Delivery, Overlap, SegmentDetail, SegmentView } from './api-types.js';
 import { DailyChart } from './charts.js';
 import { DataTable } from './data-table.js';
+import { profileHref } from './events-table.js';
 import { fmtInt, fmtPct, fmtTime } from './format.js';
 import { sizeHistory } from './segment-trend.js';
 import { fmtChange, fmtIso, SegmentStatus } from './segments.js';
@@ -30,9 +31,6 @@ const DELIVERY_BADGES: Record<string, string> = {
   refused: 'bad',
 };
 
-const profileHref = (profileId: string) =>
-  `/app/profiles?id=${encodeURIComponent(profileId.replace(/^[ua]:/, ''))}`;
-
 function Members({ p, base }: { p: DetailProps; base: string }) {
   const { rows, total, page, search } = p.members;
   const pages = Math.max(1, Math.ceil(total / MEMBERS_PAGE));
@@ -55,7 +53,10 @@ function Members({ p, base }: { p: DetailProps; base: string }) {
         {rows.map((m) => (
           <tr>
             <td>
-              <a class="mono" href={profileHref(m.profileId)}>
+              <a
+                class="mono"
+                href={profileHref(m.profileId.replace(/^[ua]:/, ''), p.segment.sourceId)}
+              >
                 {m.profileId}
               </a>
             </td>

@@ -40,7 +40,7 @@
       cell(
         el('a', {
           className: 'mono',
-          href: `/app/profiles?id=${encodeURIComponent(who)}`,
+          href: `/app/profiles?id=${encodeURIComponent(who)}&source=${encodeURIComponent(e.sourceId)}`,
           textContent: who,
         }),
       ),
