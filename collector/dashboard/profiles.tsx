@@ -27,7 +27,7 @@ function Consent({ consent }: { consent: Profile['consent'] }) {
       <p class="note">
         {`${consent.basis === 'record' ? 'Consent record' : 'Stamped on an event'} at ${fmtTime(consent.at)} UTC${
           consent.decisionSource ? ` (${consent.decisionSource})` : ''
-        }`}
+        }${consent.expiredAt ? `, expired ${fmtTime(consent.expiredAt)} UTC` : ''}`}
       </p>
       <ul class="bars" id="profile-consent">
         {CONSENT_CATEGORIES.map((c) => {

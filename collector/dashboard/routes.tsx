@@ -154,7 +154,9 @@ export function dashboardRoutes(deps: AppDeps, fetchApi: ApiFetch, guard: TokenG
     const p = await pageContext(c, deps);
     const asked = (c.req.query('id') ?? '').slice(0, 200);
     const lookUp = (id: string) =>
-      id ? profileReport(deps.database.client, id, { sourceId: p.filters.sourceId }) : undefined;
+      id
+        ? profileReport(deps.database.client, id, { sourceId: p.filters.sourceId, now: deps.now() })
+        : undefined;
     // Ids are stored as sent, spaces at the ends too (links carry them); a pasted id may
     // have stray ones.
     let id = asked;

@@ -13,9 +13,11 @@ export interface Profile {
   traits: Record<string, unknown>;
   consent: {
     basis: 'record' | 'event';
+    /** Granted categories; none once the record expired. */
     categories: Record<string, boolean>;
     at: number;
     decisionSource?: string;
+    expiredAt?: number;
   } | null;
   firstSeen: number;
   lastSeen: number;
@@ -39,7 +41,7 @@ async function column(client: Client, sql: string, args: InValue[]) {
 export async function profileReport(
   client: Client,
   id: string,
-  opts: { sourceId?: string; limit?: number } = {},
+  opts: { sourceId?: string; limit?: number; now: number },
 ): Promise<Profile | undefined> {
   const src = opts.sourceId ? ' AND source_id = ?' : '';
   const srcArgs = opts.sourceId ? [opts.sourceId] : [];
@@ -97,7 +99,7 @@ export async function profileReport(
     userIds,
     sourceIds,
     traits,
-    consent: await latestConsent(client, who, whoArgs),
+    consent: await latestConsent(client, who, whoArgs, opts.now),
     firstSeen: num(stats?.first),
     lastSeen: num(stats?.last),
     eventCount: num(stats?.n),
@@ -105,24 +107,46 @@ export async function profileReport(
   };
 }
 
-/** The latest consent record for these ids, else the consent stamped on their latest event. */
+/**
+ * The latest consent record for these ids, else the consent stamped on their latest event. As
+ * for audiences (marketing-consent.ts), records are also found by the record ids the events
+ * carried: the SDK sends a "reject all" without the anonymous id; and an expired one grants
+ * nothing.
+ */
 async function latestConsent(
   client: Client,
   who: string,
   args: InValue[],
+  now: number,
 ): Promise<Profile['consent']> {
+  const carried = await column(
+    client,
+    `SELECT DISTINCT json_array(source_id, context->>'$.consent.id') FROM events
+      WHERE ${who} AND context->>'$.consent.id' IS NOT NULL LIMIT ${MAX_IDS}`,
+    args,
+  );
   const record = (
     await client.execute({
-      sql: `SELECT categories, given_at, decision_source FROM consent_records WHERE ${who} ORDER BY given_at DESC, seq DESC LIMIT 1`,
-      args,
+      sql: `SELECT categories, given_at, decision_source, expires_at, seq FROM consent_records
+             WHERE ${who}
+            UNION ALL
+            SELECT c.categories, c.given_at, c.decision_source, c.expires_at, c.seq
+              FROM json_each(?) AS r JOIN consent_records AS c
+                ON c.source_id = r.value->>0 AND c.id = r.value->>1
+             WHERE c.anonymous_id IS NULL AND c.user_id IS NULL
+            ORDER BY given_at DESC, seq DESC LIMIT 1`,
+      args: [...args, `[${carried.join(',')}]`],
     })
   ).rows[0];
   if (record) {
+    const expiredAt = record.expires_at === null ? undefined : num(record.expires_at);
+    const expired = expiredAt !== undefined && expiredAt <= now;
     return {
       basis: 'record',
-      categories: JSON.parse(String(record.categories)),
+      categories: expired ? {} : JSON.parse(String(record.categories)),
       at: num(record.given_at),
       decisionSource: String(record.decision_source),
+      ...(expired ? { expiredAt } : {}),
     };
   }
   const stamped = (
