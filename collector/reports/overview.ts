@@ -142,6 +142,14 @@ function toRates(basis: ConsentRates['basis'], row: Record<string, unknown> | un
 }
 
 /**
+ * A consent record's visitor: its anonymous or user id; a record without either (the SDK sends
+ * a refusal without the anonymous id) is the visitor's whose record of the same id named one.
+ */
+const RECORD_VISITOR = `coalesce(anonymous_id, user_id, (SELECT o.anonymous_id FROM consent_records o
+  WHERE o.source_id = c.source_id AND o.id = c.id AND o.anonymous_id IS NOT NULL
+  ORDER BY o.given_at DESC LIMIT 1), id)`;
+
+/**
  * Opt-in rate per category over each visitor's latest decision in the range: from the
  * consent records when there are any, otherwise from the consent stamped on events.
  */
@@ -150,8 +158,8 @@ export async function consentRates(client: Client, scope: Scope): Promise<Consen
   const records = await client.execute({
     sql: `SELECT count(*) AS decisions, ${grantedColumns('categories')} FROM (
             SELECT categories, row_number() OVER (
-              PARTITION BY source_id, coalesce(anonymous_id, user_id, id) ORDER BY given_at DESC, seq DESC
-            ) AS n FROM consent_records WHERE ${where.sql}
+              PARTITION BY source_id, ${RECORD_VISITOR} ORDER BY given_at DESC, seq DESC
+            ) AS n FROM consent_records AS c WHERE ${where.sql}
           ) WHERE n = 1`,
     args: where.args,
   });

@@ -138,6 +138,24 @@ describe('overviewReport', () => {
     expect(theirs.consent.rates.find((x) => x.category === 'analytics')?.rate).toBe(0);
   });
 
+  it('counts a rejection sent without the anonymous id as the same visitor’s latest decision', async () => {
+    // The SDK keeps one record id per browser and sends a refusal without the anonymous id.
+    const site = await t.deps.sources.create({ name: 'Site' });
+    await t.deps.database.client.execute({
+      sql: `INSERT INTO consent_records (id, source_id, anonymous_id, categories, decision_source, given_at, received_at)
+            VALUES ('r1', ?1, 'b', '{"analytics":true,"marketing":true}', 'banner', ?2, ?2),
+                   ('r1', ?1, NULL, '{"analytics":false,"marketing":false}', 'withdrawal', ?3, ?3),
+                   ('r2', ?1, 'd', '{"analytics":true,"marketing":true}', 'banner', ?2, ?2)`,
+      args: [site.id, D1, D1 + 1000],
+    });
+    const { consent } = await overviewReport(t.deps.database.client, {
+      ...scope(),
+      sourceId: site.id,
+    });
+    expect(consent).toMatchObject({ basis: 'records', decisions: 2 });
+    expect(consent.rates.find((x) => x.category === 'marketing')?.rate).toBe(0.5);
+  });
+
   it('counts no page or screen named Purchase as a purchase', async () => {
     const pages = await t.deps.sources.create({ name: 'Pages' });
     const named = (type: string) =>
