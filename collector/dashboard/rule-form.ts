@@ -325,6 +325,21 @@ export function ruleToDraft(rule: Rule): RuleDraft | undefined {
   return { match: top?.type ?? 'all', conditions: conditions as ConditionDraft[] };
 }
 
+/**
+ * Where an issue path of a draft's rule (`rule.rules.1.rule.within`) is in the form, numbered
+ * as the form numbers conditions ("Condition 2, within"); undefined outside the conditions.
+ */
+export function formPlace(path: readonly unknown[], draft: RuleDraft): string | undefined {
+  if (path[0] !== 'rule') return undefined;
+  const single = draft.conditions.length === 1 && draft.match === 'all';
+  const index = single ? 0 : path[1] === 'rules' ? path[2] : undefined;
+  const condition = typeof index === 'number' ? draft.conditions[index] : undefined;
+  if (!condition) return undefined;
+  let rest = path.slice(single ? 1 : 3);
+  if (condition.negate && rest[0] === 'rule') rest = rest.slice(1);
+  return `Condition ${(index as number) + 1}${rest.length ? `, ${rest.join('.')}` : ''}`;
+}
+
 const isType = (t: string | undefined): t is ConditionType =>
   (CONDITION_TYPES as readonly string[]).includes(t ?? '');
 

@@ -10,7 +10,15 @@ import type { Delivery, Overlap, Preview, SegmentDetail, SegmentView } from './a
 import type { DashboardEnv } from './auth.js';
 import { html, Shell } from './layout.js';
 import { pageContext } from './page-context.js';
-import { applyAction, draftToRule, emptyCondition, formToDraft, ruleToDraft } from './rule-form.js';
+import {
+  applyAction,
+  draftToRule,
+  emptyCondition,
+  formPlace,
+  formToDraft,
+  type RuleDraft,
+  ruleToDraft,
+} from './rule-form.js';
 import { type DetailProps, MEMBERS_PAGE, SegmentDetailPage } from './segment-detail.js';
 import { type EditorState, SegmentEditorPage, UTM_FIELDS } from './segment-editor.js';
 import { sizeHistory } from './segment-trend.js';
@@ -21,15 +29,25 @@ const enc = encodeURIComponent;
 /** What a download link may pass on to `GET /api/v1/segments/:key/export` (the API checks them). */
 const EXPORT_PARAMS = ['format', 'platform', 'countryCode'] as const;
 
-/** Zod issues from the API as readable lines ("rule.rules.0.within: must be a duration …"). */
-export function errorLines(err: unknown): string[] {
+/**
+ * Zod issues from the API as readable lines ("rule.rules.0.within: must be a duration …"); with
+ * the form's draft, a condition's issue as the form numbers it ("Condition 1, within: …").
+ */
+export function errorLines(err: unknown, draft?: RuleDraft): string[] {
   if (!(err instanceof ApiCallError)) return [String((err as Error)?.message ?? err)];
   const issues = Array.isArray(err.body.details)
     ? (err.body.details as { path?: unknown[]; message?: string }[])
     : [];
   if (issues.length === 0) return [err.body.message];
-  return issues.map((i) => `${(i.path ?? []).join('.') || 'segment'}: ${i.message ?? ''}`);
+  return issues.map((i) => {
+    const path = i.path ?? [];
+    const place = (draft && formPlace(path, draft)) ?? (path.join('.') || 'segment');
+    return `${place}: ${i.message ?? ''}`;
+  });
 }
+
+/** The draft to name conditions by in errors: only when the rule came from the form. */
+const formDraft = (state: EditorState) => (state.mode === 'form' ? state.draft : undefined);
 
 /** The marketer's input was refused (shown on the form); anything else is the app's fault. */
 const isInputError = (err: unknown) => err instanceof ApiError && err.status < 500;
@@ -234,7 +252,7 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
       return c.redirect(`/app/segments/${enc(state.key)}${s.q}&saved=1`, 303);
     } catch (err) {
       if (!isInputError(err)) throw err;
-      return renderEditor(c, { ...state, errors: errorLines(err) }, 400);
+      return renderEditor(c, { ...state, errors: errorLines(err, formDraft(state)) }, 400);
     }
   }
 
@@ -247,11 +265,12 @@ export function segmentPages(deps: AppDeps, api: ApiClient) {
     const form = Object.fromEntries(
       Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']),
     );
+    const state = fromForm(form, true);
     try {
-      return c.json(await preview(s.source.id, ruleOf(fromForm(form, true))));
+      return c.json(await preview(s.source.id, ruleOf(state)));
     } catch (err) {
       if (!isInputError(err)) throw err;
-      return c.json({ errors: errorLines(err) }, 400);
+      return c.json({ errors: errorLines(err, formDraft(state)) }, 400);
     }
   });
 

@@ -106,6 +106,32 @@ describe('dashboard segment forms', () => {
     expect(await preview.json()).toEqual({ errors: ['The rule is not valid JSON'] });
   });
 
+  it('names the condition and the field a refused rule fails on, as the form numbers them', async () => {
+    const fields = {
+      name: 'Two',
+      key: 'two',
+      ...addedToCart,
+      'c1.type': 'notPerformed',
+      'c1.negate': 'on',
+      'c1.event': 'Purchase',
+      'c1.within': 'soon',
+    };
+    const expected = 'Condition 2, within: must be a duration like';
+    const saved = await post(`/app/segments/_new${q()}`, { ...fields, action: 'save' });
+    expect(saved.status).toBe(400);
+    expect(await saved.text()).toContain(expected);
+    const preview = await post(`/app/segments/preview${q()}`, fields);
+    expect((await preview.json()).errors[0]).toContain(expected);
+    const single = await post(`/app/segments/preview${q()}`, {
+      ...addedToCart,
+      'c0.window': 'within',
+      'c0.within': 'soon',
+    });
+    expect((await single.json()).errors[0]).toContain(
+      'Condition 1, within: must be a duration like',
+    );
+  });
+
   it('answers a JSON rule the form cannot take with a 400 and the reason', async () => {
     for (const json of ['null', '{"type":"not"}', '{"type":"funnel"}', '{"type":"all"}']) {
       const res = await post(`/app/segments/_new${q()}`, {
