@@ -169,7 +169,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     }),
     flush,
     ready: safe((fn: () => void) => fn()),
-    debug: safe(setDebug),
+    debug: setDebug,
     utm: { tag: utm.tag },
     get anonymousId() {
       return identity.anonymousId;

@@ -14,11 +14,12 @@ const LEASE_MS = 15_000;
  */
 export function flushLock(): FlushLock {
   const locks = navigator.locks;
-  if (locks?.request) return (fn) => locks.request(NAME, () => fn()).then(() => true);
+  if (locks?.request) return (fn) => locks.request(NAME, fn).then(() => true);
   // A tab's own flushes never overlap (the queue runs one pass at a time), so any live
   // lease belongs to another tab.
   return async (fn) => {
-    if ((localGet<number>(LEASE_KEY) ?? 0) > Date.now()) return false;
+    // No lease (undefined) compares false.
+    if ((localGet(LEASE_KEY) as number) > Date.now()) return false;
     localSet(LEASE_KEY, Date.now() + LEASE_MS);
     try {
       await fn();

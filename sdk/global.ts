@@ -51,8 +51,4 @@ function start(): void {
   for (const call of calls) if (call[0] !== 'init') dispatch(api, call);
 }
 
-try {
-  start();
-} catch (e) {
-  debugLog(e);
-}
+safe(start)();

@@ -1,4 +1,4 @@
-import { isSha256Hex, normalizeEmail, normalizePhone } from '../shared/pii.js';
+import { isSha256Hex, metaEmail, normalizePhone } from '../shared/pii.js';
 import { toHex, utf8 } from './bytes.js';
 
 /** Lower-case hex SHA-256 via WebCrypto (secure contexts only; rejects elsewhere). */
@@ -17,7 +17,7 @@ async function hashOf(value: string, normalized: string | undefined) {
  * A hash cannot be re-formatted for another platform afterwards.
  */
 export const hashEmail = (email: string): Promise<string | undefined> =>
-  hashOf(email, normalizeEmail(email));
+  hashOf(email, metaEmail(email));
 export const hashPhone = (phone: string, countryCode?: string): Promise<string | undefined> =>
   hashOf(phone, normalizePhone(phone, countryCode));
 

@@ -21,7 +21,8 @@ export function localGet<T>(key: string): T | undefined {
       memory.has(key) || persist === undefined
         ? memory.get(key)
         : localStorage.getItem(PREFIX + key);
-    return JSON.parse(raw ?? 'null') ?? undefined;
+    // Nothing stored (undefined) is no JSON either: it throws, as a corrupt value does.
+    return JSON.parse(raw as string) ?? undefined;
   } catch {
     return undefined;
   }

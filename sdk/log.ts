@@ -16,7 +16,7 @@ export function safe<A extends unknown[], R>(fn: (...args: A) => R) {
   return (...args: A): R | undefined => {
     try {
       const result = fn(...args);
-      if (result instanceof Promise) result.catch((e) => debugLog(e));
+      if (result instanceof Promise) result.catch(debugLog);
       return result;
     } catch (e) {
       debugLog(e);

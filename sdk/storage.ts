@@ -54,12 +54,9 @@ type Op = (...args: unknown[]) => Promise<unknown>;
  */
 export function openStorage(): Storage {
   const memory = memoryStorage();
-  let active: Storage = memory;
-  try {
-    if (typeof indexedDB !== 'undefined') active = idbStorage(createStore('segmently', 'kv'));
-  } catch {
-    active = memory;
-  }
+  // createStore opens the database on first use: where IndexedDB is missing or throws, that
+  // first call fails (below) and memory takes over.
+  let active = idbStorage(createStore('segmently', 'kv'));
   const guard =
     (op: keyof Storage) =>
     async (...a: unknown[]) => {

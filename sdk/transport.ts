@@ -55,7 +55,7 @@ export function chunkEvents(
 export async function postText(
   endpoint: string,
   body: string,
-  keepalive = false,
+  keepalive?: boolean,
 ): Promise<SendResult> {
   try {
     const res = await fetch(endpoint, {

@@ -56,7 +56,7 @@ export const CONSENT_EXPIRY_DAYS = 182;
  */
 export function consentDenial(
   consent: ConsentContext | undefined,
-  gpcHeader = false,
+  gpcHeader?: boolean,
 ): 'consent_missing' | 'consent_denied' | 'consent_gpc' | undefined {
   if (!consent || typeof consent !== 'object') return 'consent_missing';
   const category = consent.category ?? 'analytics';

@@ -26,15 +26,22 @@ export const DEFAULT_AUDIENCE_PLATFORM: AudiencePlatform = 'meta';
 /** A lower-case hex SHA-256: already hashed, passed through as is. */
 export const isSha256Hex = (s: string): boolean => /^[0-9a-f]{64}$/.test(s);
 
+/**
+ * Trimmed and lower-cased; undefined when it is no address. The default platform's form, the
+ * one the SDK hashes in (its bundle then carries no TikTok variant).
+ */
+export function metaEmail(email: string): string | undefined {
+  const e = email.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+$/.test(e) ? e : undefined;
+}
+
 /** Trimmed and lower-cased (TikTok: without a `+tag`); undefined when it is no address. */
 export function normalizeEmail(
   email: string,
   platform: AudiencePlatform = DEFAULT_AUDIENCE_PLATFORM,
 ): string | undefined {
-  let e = email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(e)) return undefined;
-  if (platform === 'tiktok') e = e.replace(/\+[^@]*@/, '@');
-  return e;
+  const e = metaEmail(email);
+  return platform === 'tiktok' ? e?.replace(/\+[^@]*@/, '@') : e;
 }
 
 const digitsOf = (s: string) => s.replace(/\D/g, '').replace(/^0+/, '');

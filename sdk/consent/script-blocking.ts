@@ -7,11 +7,10 @@ export function activateScripts(prefs: CategoryPreferences): void {
   for (const old of document.querySelectorAll<HTMLScriptElement>(BLOCKED)) {
     const needs = (old.dataset.consent as string).split(/[\s,]+/) as ConsentCategory[];
     if (!needs.every((c) => isGranted(prefs, c))) continue;
-    const script = document.createElement('script');
-    for (const { name, value } of old.attributes)
-      if (name !== 'type' && name !== 'data-src') script.setAttribute(name, value);
-    // Browsers hide the nonce attribute (it reads as empty): only the property carries it.
-    script.nonce = old.nonce;
+    // A copy without its text: the attributes and the nonce (browsers hide it from the attribute).
+    const script = old.cloneNode() as HTMLScriptElement;
+    script.removeAttribute('type');
+    script.removeAttribute('data-src');
     if (old.dataset.src) {
       script.src = old.dataset.src;
       script.async = old.async; // keep document order for src scripts unless marked async

@@ -99,3 +99,35 @@ describe('queue on IndexedDB (fake-indexeddb)', () => {
     expect(sent).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
   });
 });
+
+describe('queue where IndexedDB is missing or throws', () => {
+  const blocked = () => {
+    throw new DOMException('The operation is insecure.', 'SecurityError');
+  };
+  it.each([
+    ['missing', { value: undefined }],
+    ['throwing on open', { value: { open: blocked } }],
+    ['throwing on access', { get: blocked }],
+  ])('%s: events are kept in memory and sent', async (_, descriptor) => {
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB') as PropertyDescriptor;
+    Object.defineProperty(globalThis, 'indexedDB', { ...descriptor, configurable: true });
+    try {
+      const sent: string[] = [];
+      const queue = createQueue({
+        storage: openStorage(),
+        send: async (batch) => {
+          sent.push(...batch.map((e) => e.event as string));
+          return { acked: true };
+        },
+        flushAt: 100,
+        flushInterval: 60_000,
+      });
+      await queue.push(event(1));
+      await queue.push(event(2));
+      await queue.flush();
+      expect(sent).toEqual(['E1', 'E2']);
+    } finally {
+      Object.defineProperty(globalThis, 'indexedDB', original);
+    }
+  });
+});
