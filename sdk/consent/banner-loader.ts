@@ -1,5 +1,6 @@
 import type { CategoryPreferences, ConsentCategory, ConsentSource } from '../../shared/consent.js';
 import { withChunk } from '../chunk-loader.js';
+import { safe } from '../log.js';
 import type { BannerTexts } from './options.js';
 
 /** What the lazily loaded banner chunk is given; it calls `decide` once and removes itself. */
@@ -26,7 +27,11 @@ declare global {
 /** Replaced at build time by the banner chunk's content-hashed file name (rollup.config.ts). */
 const BANNER_FILE = '__SEGMENTLY_BANNER__';
 
-/** Fetches the banner chunk only when it must ask, so most page views never download it. */
-export function openBanner(apiHost: string, setup: BannerSetup): void {
-  withChunk<Banner>(apiHost, BANNER_FILE, 'segmentlyBanner', (banner) => banner(setup));
-}
+/**
+ * Fetches the banner chunk only when it must ask, so most page views never download it. Where
+ * Trusted Types refuse it, the banner stays away (logged): the page can still decide through
+ * the API.
+ */
+export const openBanner = safe((apiHost: string, setup: BannerSetup) =>
+  withChunk<Banner>(apiHost, BANNER_FILE, 'segmentlyBanner', (banner) => banner(setup)),
+);

@@ -691,3 +691,41 @@ describe('while a decision is pending (hold), what an earlier grant stored', () 
     expect(held().userId).toBeUndefined(); // the next page load
   });
 });
+
+describe('hostile and unusual pages', () => {
+  const optIn = () =>
+    createSegmently({
+      writeKey: 'wk',
+      apiHost: 'https://c.example',
+      autoPage: false,
+      storage: memoryStorage(),
+      flushInterval: 60_000,
+    });
+
+  it('starts where Trusted Types refuse script URLs and text, and throws nothing', () => {
+    const refuse = () => {
+      throw new TypeError("This document requires 'TrustedScriptURL' assignment.");
+    };
+    const proto = HTMLScriptElement.prototype;
+    const src = Object.getOwnPropertyDescriptor(proto, 'src') as PropertyDescriptor;
+    const text = Object.getOwnPropertyDescriptor(proto, 'text') as PropertyDescriptor;
+    Object.defineProperty(proto, 'src', { ...src, set: refuse });
+    Object.defineProperty(proto, 'text', { ...text, set: refuse });
+    document.body.innerHTML =
+      '<script type="text/plain" data-consent="analytics">1</script>' +
+      '<script type="text/plain" data-consent="analytics" data-src="/a.js"></script>';
+    try {
+      let sg: ReturnType<typeof optIn> | undefined;
+      expect(() => {
+        sg = optIn(); // opt-in: the banner chunk is asked for at once
+      }).not.toThrow();
+      expect(() => sg?.consent.show()).not.toThrow();
+      expect(() => sg?.consent.acceptAll()).not.toThrow();
+      expect(sg?.consent.get().analytics).toBe(true);
+    } finally {
+      Object.defineProperty(proto, 'src', src);
+      Object.defineProperty(proto, 'text', text);
+      document.body.innerHTML = '';
+    }
+  });
+});
