@@ -3,11 +3,14 @@ import { postText } from '../transport.js';
 
 export const KEY = 'sgm_consent';
 
-/** The stored decision, if it is for this policy revision and has not expired. */
+/**
+ * The stored decision, if it is for this policy revision and has not expired; one without
+ * categories (corrupt, or written by other code) is none.
+ */
 export function loadRecord(revision: number, now = Date.now()): ConsentRecord | undefined {
   try {
     const record = JSON.parse(localStorage.getItem(KEY) as string) as ConsentRecord | null;
-    if (record && record.revision === revision && record.expiresAt > now) return record;
+    if (record?.revision === revision && record.expiresAt > now && record.categories) return record;
   } catch {}
   return undefined;
 }

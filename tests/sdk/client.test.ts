@@ -728,4 +728,26 @@ describe('hostile and unusual pages', () => {
       document.body.innerHTML = '';
     }
   });
+
+  it('starts over a stored decision without categories, and asks again', () => {
+    const w = window as { segmentlyBanner?: unknown };
+    const banner = vi.fn();
+    w.segmentlyBanner = banner;
+    try {
+      for (const categories of [undefined, null]) {
+        const expiresAt = Date.now() + 86_400_000;
+        const record = { id: 'c1', revision: 1, categories, expiresAt };
+        localStorage.setItem('sgm_consent', JSON.stringify(record));
+        banner.mockClear();
+        let sg: ReturnType<typeof optIn> | undefined;
+        expect(() => {
+          sg = optIn();
+        }).not.toThrow();
+        expect(sg?.consent.get().analytics).toBe(false);
+        expect(banner).toHaveBeenCalledWith(expect.objectContaining({ decided: false }));
+      }
+    } finally {
+      delete w.segmentlyBanner;
+    }
+  });
 });
