@@ -12,7 +12,11 @@ const USER_KEY = 'uid';
  * used (what is sent then goes out as on a first visit) until analytics is granted again.
  */
 export function createIdentity(persist: () => boolean | undefined) {
-  const stored = () => localGet<string>(USER_KEY);
+  // Stored by other code or corrupt, a user id that is no string would get every event refused.
+  const stored = () => {
+    const id = localGet(USER_KEY);
+    return typeof id === 'string' ? id : undefined;
+  };
   let anonymousId = anonymousIdFor(persist());
   let userId = persist() === undefined ? undefined : stored();
   // The in-memory id left on an event sent without analytics consent (a `necessary` one, or

@@ -11,9 +11,12 @@ export interface Session {
   last: number;
 }
 
-/** The session an event at `now` belongs to: the running one, or a new one after a gap. */
+/**
+ * The session an event at `now` belongs to: the running one, or a new one after a gap or
+ * over a stored one whose start is no time (a string, missing: its ISO string would throw).
+ */
 export function nextSession(prev: Session | undefined, now: number): Session {
-  if (prev && now >= prev.last && now - prev.last < SESSION_TIMEOUT_MS)
+  if (prev && now >= prev.last && now - prev.last < SESSION_TIMEOUT_MS && prev.start <= now)
     return { ...prev, last: now };
   return { id: uuidv7(now), start: now, last: now };
 }

@@ -750,4 +750,18 @@ describe('hostile and unusual pages', () => {
       delete w.segmentlyBanner;
     }
   });
+
+  it('sends events over stored state of the wrong shape (session, user id, invalid JSON)', async () => {
+    const now = Date.now();
+    localStorage.setItem('sgm.ses', JSON.stringify({ id: 's0', start: 'yesterday', last: now }));
+    localStorage.setItem('sgm.uid', '{"id":"u1"}');
+    localStorage.setItem('sgm.cl', '{not json');
+    const sg = client();
+    expect(sg.userId).toBeUndefined();
+    sg.track('A');
+    await sg.flush();
+    expect(sent()).toHaveLength(1);
+    expect(sent()[0]).not.toHaveProperty('userId');
+    expect(sent()[0]?.context?.session?.id).not.toBe('s0');
+  });
 });
