@@ -17,13 +17,13 @@ import { flushLock } from './flush-lock.js';
 import { mayPersonalize } from './gate.js';
 import { hashTraits } from './hash.js';
 import { createIdentity } from './identity.js';
-import { persistLocally } from './local.js';
+import { localSet, persistLocally } from './local.js';
 import { debugLog, safe, setDebug } from './log.js';
 import { watchNavigations } from './pageviews.js';
 import { createQueue } from './queue.js';
 import { openStorage } from './storage.js';
 import { maxBatchBytes, sendBatch, sendOnPageExit } from './transport.js';
-import { createUtm } from './utm.js';
+import { createUtm, SEGMENTS_KEY } from './utm.js';
 import { uuidv7 } from './uuid.js';
 
 export function createSegmently(options: SegmentlyOptions): Segmently {
@@ -165,6 +165,7 @@ export function createSegmently(options: SegmentlyOptions): Segmently {
     reset: safe(() => {
       identity.reset();
       touches = forgetTouches();
+      localSet(SEGMENTS_KEY);
       utm.retag();
     }),
     flush,

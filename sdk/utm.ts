@@ -6,7 +6,8 @@ import {
 import { withUtm } from '../shared/utm-query.js';
 import { localGet, localSet } from './local.js';
 
-const CACHE_KEY = 'seg';
+/** The visitor's segments, cached for a minute (`sgm.seg`); reset() removes them. */
+export const SEGMENTS_KEY = 'seg';
 const CACHE_MS = 60_000;
 const LINKS = 'a[data-segmently-utm]';
 
@@ -50,7 +51,7 @@ export function createUtm(
 
   async function load(): Promise<void> {
     const aid = anonymousId();
-    const cached = localGet<Cached>(CACHE_KEY);
+    const cached = localGet<Cached>(SEGMENTS_KEY);
     const fresh = cached?.aid === aid && Date.now() - cached.at < CACHE_MS;
     segments = fresh && allowed() ? cached.segments : [];
     if (!allowed()) return;
@@ -59,7 +60,7 @@ export function createUtm(
       const res = await fetch(`${apiHost}${ME_SEGMENTS_PATH}?${query}`, { credentials: 'omit' });
       if (!res.ok) return;
       segments = ((await res.json()) as MeSegmentsResponse).segments;
-      localSet(CACHE_KEY, { aid, at: Date.now(), segments });
+      localSet(SEGMENTS_KEY, { aid, at: Date.now(), segments });
     }
     tagLinks();
   }
@@ -83,7 +84,7 @@ export function createUtm(
   // later are tagged when clicked.
   const retag = () => {
     // The cache is personalization data: it goes with that consent (analytics may stay).
-    if (!allowed()) localSet(CACHE_KEY);
+    if (!allowed()) localSet(SEGMENTS_KEY);
     if (document.querySelector(LINKS)) refresh();
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', retag);

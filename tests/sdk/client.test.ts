@@ -764,4 +764,21 @@ describe('hostile and unusual pages', () => {
     expect(sent()[0]).not.toHaveProperty('userId');
     expect(sent()[0]?.context?.session?.id).not.toBe('s0');
   });
+
+  it('reset() removes the cached segments of the previous person', async () => {
+    fetchMock.mockImplementation(async (url: string) =>
+      url.includes('/v1/me/segments')
+        ? Response.json({ segments: [{ key: 'vip', utm: { utm_source: 'sgm' } }] })
+        : Response.json({ accepted: 1, rejected: [] }),
+    );
+    try {
+      const sg = client(); // opt-out: personalization granted
+      sg.utm.tag('https://shop.example/');
+      await vi.waitFor(() => expect(localStorage.getItem('sgm.seg')).toContain('vip'));
+      sg.reset();
+      expect(localStorage.getItem('sgm.seg')).toBeNull();
+    } finally {
+      fetchMock.mockImplementation(async () => Response.json({ accepted: 1, rejected: [] }));
+    }
+  });
 });
