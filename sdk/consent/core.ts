@@ -51,7 +51,10 @@ export interface ConsentCore {
    * and what is stored stays as it is until then.
    */
   waiting(): boolean;
-  /** Pushes the Consent Mode default, runs allowed scripts, follows a CMP or asks. */
+  /**
+   * Pushes the Consent Mode default, runs allowed scripts, follows a CMP or asks. A CMP that
+   * throws (the page's code) stops it there, logged: it never throws.
+   */
   start(): void;
 }
 
@@ -148,7 +151,7 @@ export function createConsent({
   }
 
   return {
-    start,
+    start: safe(start),
     api: {
       get: () => ({ ...prefs }),
       set: (p) => decide({ ...prefs, ...p }),

@@ -781,4 +781,23 @@ describe('hostile and unusual pages', () => {
       fetchMock.mockImplementation(async () => Response.json({ accepted: 1, rejected: [] }));
     }
   });
+
+  it("starts although the page's CMP throws, and follows the API's decisions", async () => {
+    const w = window as { __tcfapi?: unknown };
+    w.__tcfapi = () => {
+      throw new Error('CMP bug');
+    };
+    try {
+      let sg: ReturnType<typeof optIn> | undefined;
+      expect(() => {
+        sg = optIn();
+      }).not.toThrow();
+      sg?.consent.acceptAll();
+      sg?.track('After');
+      await sg?.flush();
+      expect(sent().map((e) => e.event)).toEqual(['After']);
+    } finally {
+      delete w.__tcfapi;
+    }
+  });
 });
