@@ -12,11 +12,14 @@ export function watchNavigations(onNavigate: (previousUrl: string) => void): voi
   };
   for (const method of ['pushState', 'replaceState'] as const) {
     const original = history[method];
-    history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const result = original.apply(this, args);
-      check();
-      return result;
-    };
+    // A page that froze History's methods keeps them: back/forward and hash changes still count.
+    try {
+      history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
+        const result = original.apply(this, args);
+        check();
+        return result;
+      };
+    } catch {}
   }
   addEventListener('popstate', check);
   addEventListener('hashchange', check);

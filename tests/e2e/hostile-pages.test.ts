@@ -62,4 +62,29 @@ describe('hostile and unusual pages in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('on a page that froze History.prototype the script tag installs the API and sends', async () => {
+    const context = await newContext(shared.browser);
+    await context.route(`${shared.server.url}/frozen`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html><head><script>Object.freeze(History.prototype)</script>
+<script src="/s.js" data-write-key="${shared.server.demo.writeKey}" data-consent-mode="opt-out"
+  data-consent-banner="false"></script></head><body></body></html>`,
+      }),
+    );
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${shared.server.url}/frozen`);
+    await page.evaluate("segmently.track('After')");
+    const aid = (await page.evaluate('segmently.anonymousId')) as string;
+    const rows = await eventually(async () => {
+      const r = await shared.server.sql('SELECT type FROM events WHERE anonymous_id = ?', [aid]);
+      return r.length === 2 ? r : undefined;
+    });
+    expect(rows?.map((r) => r.type).sort()).toEqual(['page', 'track']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -800,4 +800,22 @@ describe('hostile and unusual pages', () => {
       delete w.__tcfapi;
     }
   });
+
+  it('starts on a page that froze history.pushState, and still sees hash changes', async () => {
+    const frozen = { writable: false, configurable: true };
+    Object.defineProperty(history, 'pushState', { value: history.pushState, ...frozen });
+    try {
+      let sg: ReturnType<typeof client> | undefined;
+      expect(() => {
+        sg = client(true);
+      }).not.toThrow();
+      location.hash = '#reviews';
+      await vi.waitFor(() => expect(location.hash).toBe('#reviews'));
+      await new Promise((r) => setTimeout(r, 0));
+      await sg?.flush();
+      expect(sent().filter((e) => e.type === 'page')).toHaveLength(2);
+    } finally {
+      Reflect.deleteProperty(history, 'pushState');
+    }
+  });
 });
