@@ -1,4 +1,4 @@
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fixtureHtml } from './consent-fixture.js';
 import { collectorAndBrowser, eventually, newContext } from './harness.js';
@@ -24,6 +24,17 @@ async function openUnder(context: BrowserContext, csp: string) {
   return { page, errors };
 }
 
+/** Tracks 'After' on the page; the names of the events stored for its visitor since. */
+async function trackedEvents(page: Page) {
+  await page.evaluate("segmently.track('After')");
+  const aid = (await page.evaluate('segmently.anonymousId')) as string;
+  const rows = await eventually(async () => {
+    const r = await shared.server.sql('SELECT event FROM events WHERE anonymous_id = ?', [aid]);
+    return r.length ? r : undefined;
+  });
+  return rows?.map((r) => r.event);
+}
+
 describe('hostile and unusual pages in Chromium', () => {
   it('under Trusted Types the banner loads and blocked scripts run once allowed, nothing thrown', async () => {
     const context = await newContext(shared.browser);
@@ -33,13 +44,7 @@ describe('hostile and unusual pages in Chromium', () => {
     const ran = () => page.evaluate(() => (window as unknown as { ran: string[] }).ran.sort());
     expect(await eventually(async () => (await ran()).length === 2, 3000)).toBe(true);
     expect(await ran()).toEqual(['analytics-src', 'marketing-inline']);
-    await page.evaluate("segmently.track('After')");
-    const aid = (await page.evaluate('segmently.anonymousId')) as string;
-    const rows = await eventually(async () => {
-      const r = await shared.server.sql('SELECT event FROM events WHERE anonymous_id = ?', [aid]);
-      return r.length ? r : undefined;
-    });
-    expect(rows?.map((r) => r.event)).toEqual(['After']);
+    expect(await trackedEvents(page)).toEqual(['After']);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -52,13 +57,7 @@ describe('hostile and unusual pages in Chromium', () => {
     );
     await page.evaluate('segmently.consent.show()');
     await page.evaluate('segmently.consent.acceptAll()');
-    await page.evaluate("segmently.track('After')");
-    const aid = (await page.evaluate('segmently.anonymousId')) as string;
-    const rows = await eventually(async () => {
-      const r = await shared.server.sql('SELECT event FROM events WHERE anonymous_id = ?', [aid]);
-      return r.length ? r : undefined;
-    });
-    expect(rows?.map((r) => r.event)).toEqual(['After']);
+    expect(await trackedEvents(page)).toEqual(['After']);
     expect(errors).toEqual([]);
     await context.close();
   });
