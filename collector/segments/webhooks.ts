@@ -49,6 +49,9 @@ export interface WebhookOptions {
   allowPrivate?: boolean;
 }
 
+/** A receiver as logs name it: its path, query or user info may hold the receiver's secret. */
+const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : 'invalid URL');
+
 /**
  * Sends due enter/exit deliveries; failures are retried with backoff, then marked failed (at
  * once for a 4xx other than 408 and 429).
@@ -57,9 +60,6 @@ export interface WebhookOptions {
  * A due delivery that can no longer be sent is settled, never left pending: `cancelled` when
  * its segment has no URL any more, deleted when its segment is gone (with its log).
  */
-/** A receiver as logs name it: its path, query or user info may hold the receiver's secret. */
-const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : 'invalid URL');
-
 export function createWebhookSender(opts: WebhookOptions) {
   const { client, now, log } = opts;
   const baseDelayMs = opts.baseDelayMs ?? 5000;

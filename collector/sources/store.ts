@@ -32,14 +32,20 @@ export function createSourceStore(db: Db) {
    */
   let changes = 0;
 
+  /** Forgets what a change to source `id` (or a new source) may have made wrong. */
+  function changed(id?: string) {
+    changes++;
+    if (id) for (const [key, s] of byKey) if (s.id === id) byKey.delete(key);
+    origins = undefined;
+    unknown.clear();
+  }
+
   async function create(input: NewSource): Promise<Source> {
     const [row] = await db
       .insert(sources)
       .values({ id: randomUUID(), writeKey: newWriteKey(), ...input })
       .returning();
-    changes++;
-    origins = undefined;
-    unknown.clear();
+    changed();
     return row as Source;
   }
 
@@ -61,10 +67,7 @@ export function createSourceStore(db: Db) {
     // A PATCH of {}: drizzle refuses an UPDATE without values.
     if (Object.keys(patch).length === 0) return byId(id);
     const [row] = await db.update(sources).set(patch).where(eq(sources.id, id)).returning();
-    changes++;
-    for (const [key, s] of byKey) if (s.id === id) byKey.delete(key);
-    origins = undefined;
-    unknown.clear();
+    changed(id);
     return row;
   }
 
