@@ -16,9 +16,9 @@ const IN_JSON = 'IN (SELECT value FROM json_each(?))';
 /**
  * Whether each profile's latest known consent grants marketing. The consent log decides when
  * it knows the profile: its records by user or anonymous id, and those of the record ids the
- * profile's events carried (`context.consent.id`): the SDK keeps one record id per browser and
- * sends a decision without the anonymous id once analytics is refused, so a "reject all" is
- * found only that way. The latest record counts; an expired one grants nothing. Without any
+ * profile's events carried (`context.consent.id`) that name neither id: the SDK keeps one
+ * record id per browser and sends a decision without the anonymous id once analytics is
+ * refused, so a "reject all" is found only that way. The latest record counts; an expired one grants nothing. Without any
  * record, the consent the profile's latest event carried (as its facts summary knows it).
  * Profiles with neither are absent.
  */
@@ -80,7 +80,10 @@ export async function marketingConsentOf(
       seq: Number(row.seq),
       marketing: !expired && prefs.marketing === true,
     };
-    const profiles = new Set(profilesOfRecord.get(String(row.id)));
+    // By record id only a decision naming neither id (the SDK's refusals): one naming another
+    // anonymous id is the next visitor's on that browser (after a logout's reset()).
+    const byRecord = row.anonymous_id === null && row.user_id === null;
+    const profiles = new Set(byRecord ? profilesOfRecord.get(String(row.id)) : undefined);
     const direct = profileOf(row.user_id, row.anonymous_id);
     if (direct) profiles.add(direct);
     for (const profile of profiles)

@@ -191,6 +191,29 @@ describe('GET /api/v1/segments/:key/export?format=audience', () => {
     expect((await exportLines('')).lines).toEqual([`${sha('kept@example.com')},`]);
   });
 
+  it("does not take the next visitor's decision on a shared browser (same record id, another anonymous id)", async () => {
+    s = await segmentCollector();
+    const at = s.now() - 2 * HOUR;
+    const shared = { id: 'rec-shared', categoryPreferences: { analytics: true, marketing: true } };
+    await s.send(...buyer('ada', at, shared));
+    const decide = (extra: Record<string, unknown>) =>
+      s.t.post('/v1/consent', { id: 'rec-shared', source: 'banner', ...extra }, s.t.basic());
+    // Ada rejects all (sent without her anonymous id), logs out; the next visitor grants.
+    await decide({ categories: { analytics: false, marketing: false }, givenAt: at + 2000 });
+    await decide({
+      anonymousId: 'anon-next',
+      categories: { analytics: true, marketing: true },
+      givenAt: at + 3000,
+    });
+    await s.createSegment({
+      key: 'buyers',
+      name: 'Buyers',
+      rule: { type: 'performed', event: 'Purchase', within: '30d' },
+    });
+    expect(await s.members('buyers')).toEqual(['u:ada']);
+    expect((await exportLines('')).lines).toEqual([]);
+  });
+
   it('takes the traits an anonymous identify sent before the visitor had a user id', async () => {
     s = await segmentCollector();
     const at = s.now() - 2 * HOUR;
